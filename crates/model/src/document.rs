@@ -1,0 +1,478 @@
+//! The document and its layers, field for field as the output contract.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize, Serializer};
+
+/// One news article and everything sitrep found in it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Content id: [`crate::content_id`] of `text`.
+    pub id: String,
+    /// Path, URL or feed item id the document came from (with `:LINE` for JSON Lines).
+    pub source: String,
+    pub url: Option<String>,
+    pub site: Option<String>,
+    pub author: Option<String>,
+    pub title: Option<String>,
+    /// Publication date: from the input's metadata, else `--published`, else unknown.
+    pub published: Option<NaiveDate>,
+    pub language: Option<String>,
+    /// The cleaned article body; every span's offsets point into it.
+    pub text: String,
+    /// Lines moved out of the body, with what they were.
+    #[serde(default)]
+    pub boilerplate: Vec<Boilerplate>,
+    /// Headlines of related stories listed under the article ("Read more:").
+    #[serde(default)]
+    pub related: Vec<String>,
+    /// Id of an earlier near-duplicate of this document, if any.
+    #[serde(default)]
+    pub duplicate_of: Option<String>,
+    #[serde(default)]
+    pub sentences: Vec<Sentence>,
+    /// Word tokens with their syntax; present only when asked for (`--tokens`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<Vec<Token>>,
+    #[serde(default)]
+    pub entities: Vec<Entity>,
+    #[serde(default)]
+    pub quantities: Vec<Quantity>,
+    #[serde(default)]
+    pub times: Vec<TimeExpr>,
+    #[serde(default)]
+    pub claims: Vec<Claim>,
+    #[serde(default)]
+    pub events: Vec<Event>,
+}
+
+impl Document {
+    /// The text of a code-point span of the body (empty when out of range).
+    pub fn span_text(&self, start: usize, end: usize) -> String {
+        self.text
+            .chars()
+            .skip(start)
+            .take(end.saturating_sub(start))
+            .collect()
+    }
+
+    /// Every span the document carries, as `(layer, start, end, claimed text)`; the claimed
+    /// text is `None` for layers that store only offsets. Used to check the contract that a
+    /// span's text is `text[start..end]`.
+    pub fn spans(&self) -> Vec<(&'static str, usize, usize, Option<&str>)> {
+        let mut out = Vec::new();
+        for s in &self.sentences {
+            out.push(("sentence", s.start, s.end, None));
+        }
+        for t in self.tokens.iter().flatten() {
+            out.push(("token", t.start, t.end, Some(t.text.as_str())));
+        }
+        for e in &self.entities {
+            out.push(("entity", e.start, e.end, Some(e.text.as_str())));
+        }
+        for q in &self.quantities {
+            out.push(("quantity", q.start, q.end, Some(q.text.as_str())));
+            if let (Some(s), Some(e), Some(u)) = (q.unit_start, q.unit_end, q.unit.as_deref()) {
+                out.push(("quantity.unit", s, e, Some(u)));
+            }
+        }
+        for t in &self.times {
+            out.push(("time", t.start, t.end, Some(t.text.as_str())));
+        }
+        for c in &self.claims {
+            out.push((
+                "claim.source",
+                c.source.start,
+                c.source.end,
+                Some(c.source.text.as_str()),
+            ));
+            out.push((
+                "claim.cue",
+                c.cue.start,
+                c.cue.end,
+                Some(c.cue.text.as_str()),
+            ));
+            out.push((
+                "claim.content",
+                c.content.start,
+                c.content.end,
+                Some(c.content.text.as_str()),
+            ));
+        }
+        out
+    }
+}
+
+/// What a line moved out of the body was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoilerplateKind {
+    /// A headline of another story scraped above the article.
+    StrayHeadline,
+    /// "Follow our channel", "subscribe", "download the app".
+    Promo,
+    /// A "Read more:" heading or one of its headlines.
+    Related,
+    /// Navigation, share buttons, cookie notices.
+    Nav,
+    /// A photo or video caption or credit.
+    Caption,
+    /// "By NAME", author and agency lines.
+    Byline,
+    /// "BAMAKO, Jan 7 (AFP) -": the place-and-date prefix of a wire story.
+    Dateline,
+}
+
+impl BoilerplateKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoilerplateKind::StrayHeadline => "stray_headline",
+            BoilerplateKind::Promo => "promo",
+            BoilerplateKind::Related => "related",
+            BoilerplateKind::Nav => "nav",
+            BoilerplateKind::Caption => "caption",
+            BoilerplateKind::Byline => "byline",
+            BoilerplateKind::Dateline => "dateline",
+        }
+    }
+}
+
+/// A line (or line prefix) removed from the body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Boilerplate {
+    pub text: String,
+    pub kind: BoilerplateKind,
+}
+
+/// A sentence: a code-point span of the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A word token with its morphology and syntax.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Token {
+    /// Index of the sentence the token belongs to.
+    pub sentence: usize,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub upos: Option<String>,
+    /// Penn Treebank tag.
+    pub xpos: Option<String>,
+    pub lemma: Option<String>,
+    /// Index of the head token within the sentence, 0-based; -1 for the root.
+    pub head: Option<i32>,
+    /// Universal Dependencies relation to the head.
+    pub deprel: Option<String>,
+}
+
+/// A CAMEO-style actor code and its name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Actor {
+    pub code: String,
+    pub name: Option<String>,
+}
+
+/// A resolved place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    pub name: String,
+    /// ISO 3166-1 alpha-3 country code.
+    pub country: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub geonameid: Option<u64>,
+    pub kind: Option<String>,
+}
+
+/// A named entity mention.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    pub id: String,
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    /// PER, ORG, LOC, NORP or MISC.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub actor: Option<Actor>,
+    pub place: Option<Place>,
+}
+
+/// What a quantity measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuantityKind {
+    /// A number of things ("400 troops").
+    Count,
+    /// A share ("12%", "12 percent").
+    Percent,
+    /// An amount of money; `unit` holds the currency.
+    Money,
+}
+
+/// A number found in the text, with what it counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quantity {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    /// The point value, when there is one ("about 400" → 400).
+    #[serde(serialize_with = "number")]
+    pub value: Option<f64>,
+    /// Bounds of a range or of a vague amount ("several hundred" → 300..900).
+    #[serde(serialize_with = "number")]
+    pub low: Option<f64>,
+    #[serde(serialize_with = "number")]
+    pub high: Option<f64>,
+    /// True for approximated or vague amounts ("about", "nearly", "dozens").
+    pub approx: bool,
+    /// What is counted: the noun phrase after the number, or the noun it refers back to; the
+    /// currency for money, "percent" for shares.
+    pub unit: Option<String>,
+    pub unit_start: Option<usize>,
+    pub unit_end: Option<usize>,
+    pub kind: QuantityKind,
+    /// "more than", "at least", "up to": how the bound relates to the value, when stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualifier: Option<String>,
+}
+
+/// Writes whole numbers without a fraction (`400`, not `400.0`).
+fn number<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        None => s.serialize_none(),
+        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => s.serialize_i64(*x as i64),
+        Some(x) => s.serialize_f64(*x),
+    }
+}
+
+/// The shape of a time expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeKind {
+    /// One day.
+    Date,
+    /// A stretch of days: a month, a year, "in recent weeks".
+    Range,
+    /// A length of time ("three days").
+    Duration,
+    /// A recurrence ("every Friday").
+    Set,
+}
+
+/// What a time expression was resolved against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeAnchor {
+    /// The publication date ("Friday", "last week").
+    Published,
+    /// Nothing: the expression is complete ("7 January 2022", "2012").
+    Absolute,
+    /// A date mentioned earlier in the text ("three years later").
+    Mention,
+}
+
+/// A date or time expression, resolved to an inclusive range of days when possible.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeExpr {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    /// First day covered; `null` when it cannot be resolved (no anchor).
+    pub from: Option<NaiveDate>,
+    /// Last day covered, inclusive.
+    pub to: Option<NaiveDate>,
+    pub kind: TimeKind,
+    pub anchor: TimeAnchor,
+    /// A TimeML-style value ("2022-01-07", "2021-12", "P3D") when one applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// Who or what a claim's source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Person,
+    Official,
+    Government,
+    Institution,
+    Group,
+    Media,
+    Document,
+    Unknown,
+}
+
+/// The source of a claim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimSource {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub kind: SourceKind,
+    pub anonymous: bool,
+    pub anonymity_cue: Option<String>,
+    pub actor: Option<Actor>,
+    /// Id of the claim whose source this one repeats ("the officer").
+    pub same_as: Option<String>,
+}
+
+/// A span of the body with its text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextSpan {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The word that introduces a claim ("said", "denied").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cue {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub lemma: String,
+}
+
+/// Whether a claim quotes its source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Directness {
+    Direct,
+    Indirect,
+    Mixed,
+}
+
+/// What the source does with the content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stance {
+    Assert,
+    Deny,
+    Hedge,
+}
+
+/// An attributed statement: who says what, how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    pub id: String,
+    pub sentence: usize,
+    pub source: ClaimSource,
+    pub cue: Cue,
+    pub content: TextSpan,
+    pub direct: Directness,
+    pub stance: Stance,
+    pub recipient: Option<String>,
+    /// Id of the time expression dating the statement ("said Friday").
+    pub time: Option<String>,
+}
+
+/// PLOVER event type and mode.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plover {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub mode: Option<String>,
+}
+
+/// An actor as an event participant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventActor {
+    pub code: String,
+    pub text: String,
+}
+
+/// A coded event: who did what to whom.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    pub sentence: usize,
+    /// CAMEO event code.
+    pub code: String,
+    pub root: String,
+    pub quad: u8,
+    pub goldstein: f64,
+    pub plover: Option<Plover>,
+    pub source: Option<EventActor>,
+    pub target: Option<EventActor>,
+    pub place: Option<Place>,
+    pub date: Option<NaiveDate>,
+    pub negated: bool,
+    /// The claim the event is reported in; `null` for the reporter's own voice.
+    pub claim: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Document {
+        Document {
+            id: crate::content_id("Mali’s army said 400."),
+            source: "test.txt".into(),
+            text: "Mali’s army said 400.".into(),
+            published: NaiveDate::from_ymd_opt(2022, 1, 7),
+            quantities: vec![Quantity {
+                text: "400".into(),
+                start: 17,
+                end: 20,
+                value: Some(400.0),
+                low: None,
+                high: None,
+                approx: false,
+                unit: None,
+                unit_start: None,
+                unit_end: None,
+                kind: QuantityKind::Count,
+                qualifier: None,
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn json_follows_the_contract() {
+        let json = serde_json::to_value(sample()).unwrap();
+        assert_eq!(json["published"], "2022-01-07");
+        assert_eq!(json["quantities"][0]["value"], 400);
+        assert!(json["quantities"][0]["value"].is_i64());
+        assert!(json["url"].is_null());
+        assert!(json.get("tokens").is_none());
+        assert_eq!(json["duplicate_of"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let doc = sample();
+        let back: Document = serde_json::from_str(&serde_json::to_string(&doc).unwrap()).unwrap();
+        assert_eq!(back, doc);
+    }
+
+    #[test]
+    fn span_text_counts_code_points() {
+        let doc = sample();
+        assert_eq!(doc.span_text(17, 20), "400");
+        assert_eq!(doc.span_text(0, 6), "Mali’s");
+    }
+
+    #[test]
+    fn boilerplate_kind_names_match_serde() {
+        for kind in [
+            BoilerplateKind::StrayHeadline,
+            BoilerplateKind::Promo,
+            BoilerplateKind::Related,
+            BoilerplateKind::Nav,
+            BoilerplateKind::Caption,
+            BoilerplateKind::Byline,
+            BoilerplateKind::Dateline,
+        ] {
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::Value::String(kind.as_str().into())
+            );
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! The sitrep document and its layers.
+//!
+//! A [`Document`] is what every stage of sitrep reads and extends: the reader fills its
+//! metadata, the cleaner its `text`, `boilerplate` and `related`, the NLP core its
+//! `sentences` and `tokens`, the annotators its `times`, `quantities` and `entities`, and the
+//! extractors its `claims` and `events`. A stage adds a layer; it never rewrites one before it.
+//!
+//! The serialised form is the JSON output contract described in the design's `SCHEMA.md`:
+//! field names and meanings are stable, fields may be added. Every span (`start`, `end`) is a
+//! pair of **Unicode code-point** offsets into [`Document::text`], end exclusive, so that
+//! consumers in any language can slice the text without knowing Rust's UTF-8 byte offsets.
+//! Inside the pipeline, stages work in byte offsets and convert with [`CharIndex`].
+
+mod document;
+mod id;
+mod offsets;
+
+pub use document::*;
+pub use id::{content_id, normalise_for_id};
+pub use offsets::CharIndex;

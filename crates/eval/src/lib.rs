@@ -1,1 +1,78 @@
-//! placeholder
+//! Evaluations: each compares sitrep's output with a gold annotation and prints scores that
+//! `.ci/run` checks against floors.
+//!
+//! - [`seed`]: the seed article's hand annotation and its matching rules
+//!   (`shared/seed/README.md`).
+
+pub mod seed;
+
+/// The result of one category of an evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Category {
+    pub name: &'static str,
+    pub status: Status,
+    /// One line for each gold item that was not found, saying why.
+    pub misses: Vec<String>,
+}
+
+/// How a category came out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Status {
+    /// `found` of `total` gold items held; the floor is the share that must hold.
+    Scored {
+        found: usize,
+        total: usize,
+        floor: f64,
+    },
+    /// The extractor this category measures has not been built yet: reported, never passing.
+    NotImplemented { total: usize },
+}
+
+impl Category {
+    /// Whether the category meets its floor (a category not implemented has no floor to meet
+    /// and is listed as such, not as a pass).
+    pub fn meets_floor(&self) -> bool {
+        match self.status {
+            Status::Scored {
+                found,
+                total,
+                floor,
+            } => total == 0 || found as f64 >= floor * total as f64 - 1e-9,
+            Status::NotImplemented { .. } => true,
+        }
+    }
+}
+
+impl std::fmt::Display for Category {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.status {
+            Status::Scored {
+                found,
+                total,
+                floor,
+            } => {
+                let pct = if total == 0 {
+                    100.0
+                } else {
+                    100.0 * found as f64 / total as f64
+                };
+                let verdict = if self.meets_floor() {
+                    "ok"
+                } else {
+                    "BELOW FLOOR"
+                };
+                write!(
+                    f,
+                    "{:<12} {found:>3}/{total:<3} {pct:6.1}%  floor {:5.1}%  {verdict}",
+                    self.name,
+                    floor * 100.0
+                )
+            }
+            Status::NotImplemented { total } => write!(
+                f,
+                "{:<12} {total:>3} gold items: not yet implemented (not counted as passing)",
+                self.name
+            ),
+        }
+    }
+}

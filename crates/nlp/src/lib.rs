@@ -3,3 +3,20 @@
 
 pub mod sentences;
 pub mod tokenize;
+
+pub use sentences::split_sentences;
+pub use tokenize::{tokenize, tokenize_into, tokenize_sentences};
+pub mod analyzer;
+pub mod conllu;
+pub mod lemma;
+pub mod model_io;
+pub mod parser;
+pub mod perceptron;
+pub mod tagger;
+pub mod train;
+pub mod ud_eval;
+
+pub use analyzer::{Nlp, WordAnalysis, Workspace};
+pub use conllu::{Sentence, Word};
+pub use train::{ParserTrainOptions, TrainedTagger, train_parser, train_tagger};
+pub use ud_eval::{UdScores, eval_ud};

@@ -1,1 +1,38 @@
-//! placeholder
+//! Reading and cleaning: sitrep's first stage, from files to article title and body.
+//!
+//! Three parts, each its own module:
+//!
+//! - [`decode()`](decode()) turns bytes into text: byte-order marks, UTF-8, a Windows-1252
+//!   fallback for legacy files, and refusal of binary data with a reason.
+//! - [`read_inputs`] turns paths (files, directories, `-` for stdin) into a lazy stream of
+//!   [`RawDoc`]s and [`Problem`]s: plain text files are one document each, JSON Lines one
+//!   document per line with its metadata. Bad input is reported with its file and line and
+//!   never stops the stream; oversized input is refused without being loaded.
+//! - [`clean()`](clean()) separates an article's title and body from what scrapers keep
+//!   around them: stray headlines of other stories, promos, bylines, captions, navigation,
+//!   wire datelines and "Read more:" lists. It is rule-based and driven by the pattern lists
+//!   in `data/cleaner/`, embedded in the binary; nothing is learnt, so every decision can be
+//!   traced to a rule or a list entry.
+//!
+//! ```
+//! use sitrep_read::{clean, read_inputs, ReadOptions};
+//! let dir = tempfile::tempdir().unwrap();
+//! let path = dir.path().join("story.txt");
+//! std::fs::write(&path, "Ceasefire holds in border town\n\n\
+//!     The ceasefire in the border town of Dravik held overnight, residents said on Sunday.").unwrap();
+//! for item in read_inputs(&[path], &ReadOptions::default()) {
+//!     let raw = item.unwrap();
+//!     let cleaned = clean(raw.text.as_deref().unwrap(), raw.title.as_deref());
+//!     assert_eq!(cleaned.title.as_deref(), Some("Ceasefire holds in border town"));
+//!     assert!(cleaned.body.starts_with("The ceasefire"));
+//! }
+//! ```
+
+pub mod clean;
+pub mod decode;
+mod rules;
+pub mod source;
+
+pub use clean::{Cleaned, clean};
+pub use decode::{DecodeError, Decoded, TextEncoding, decode};
+pub use source::{Inputs, Problem, RawDoc, ReadOptions, parse_published, read_inputs};

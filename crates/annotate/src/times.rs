@@ -1,0 +1,1698 @@
+//! Time expressions: finding them on the token stream and resolving them to day ranges.
+//!
+//! The matcher walks the tokens left to right. At each token it tries the patterns that can
+//! start with that token's class (a month name, a weekday, a figure, "last", "the", ...),
+//! keeps the longest match, reports it and jumps past it; tokens that start nothing cost one
+//! enum comparison. Because the walk is left to right, an expression anchored on an earlier
+//! mention ("three years later", "the following day") resolves against the last expression
+//! already found that covers known days.
+
+use chrono::{Datelike, NaiveDate};
+use sitrep_model::{TimeAnchor, TimeKind};
+
+use crate::calendar::{
+    Direction, Part, Span, add_days, day_span, decade_span, month_span, month_year, part_of,
+    period_letter, period_span, period_value, season_code, season_occurrence, season_span, shift,
+    weekday_date, weekend, year_span, ymd,
+};
+use crate::lexicon::{Lex, Period, Season, currency_symbol};
+use crate::numbers::{Tokens, read_number};
+use crate::scan::Kind;
+
+/// Years a bare four-digit figure may name.
+const BARE_YEARS: std::ops::RangeInclusive<u32> = 1800..=2100;
+/// Years a figure may name where the context says it is a year ("January 1066").
+const CONTEXT_YEARS: std::ops::RangeInclusive<u32> = 1000..=2999;
+
+/// Words before a bare weekday or month that put the clause in the future.
+const FUTURE_CUES: &[&str] = &["will", "shall", "ll", "scheduled", "upcoming", "planned"];
+
+/// Words before a four-digit figure that make it an amount rather than a year.
+const AMOUNT_CUES: &[&str] = &[
+    "about",
+    "around",
+    "roughly",
+    "some",
+    "nearly",
+    "almost",
+    "approximately",
+    "than",
+    "least",
+    "estimated",
+    "over",
+    "under",
+    "just",
+];
+
+/// A time expression found on the tokens.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Found {
+    /// First token and the token after the last.
+    pub start: usize,
+    pub end: usize,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub kind: TimeKind,
+    pub anchor: TimeAnchor,
+    pub value: Option<String>,
+    /// The calendar unit the range is a whole one of, for "late …" and "… later".
+    granularity: Option<Period>,
+    /// A window around publication ("recent weeks"), which takes a leading "in".
+    window: bool,
+}
+
+impl Found {
+    fn new(start: usize, end: usize, kind: TimeKind, anchor: TimeAnchor) -> Found {
+        Found {
+            start,
+            end,
+            from: None,
+            to: None,
+            kind,
+            anchor,
+            value: None,
+            granularity: None,
+            window: false,
+        }
+    }
+
+    fn span(mut self, span: Option<Span>) -> Found {
+        if let Some((from, to)) = span {
+            self.from = Some(from);
+            self.to = Some(to);
+        }
+        self
+    }
+
+    fn value(mut self, value: Option<String>) -> Found {
+        self.value = value;
+        self
+    }
+
+    fn granularity(mut self, period: Period) -> Found {
+        self.granularity = Some(period);
+        self
+    }
+
+    fn starting_at(mut self, start: usize) -> Found {
+        self.start = start;
+        self
+    }
+
+    fn window(mut self) -> Found {
+        self.window = true;
+        self
+    }
+
+    fn resolved(&self) -> Option<Span> {
+        Some((self.from?, self.to?))
+    }
+}
+
+/// The last expression with known days: what "later" and "the following year" count from.
+#[derive(Debug, Clone, Copy)]
+struct Mention {
+    span: Span,
+    granularity: Option<Period>,
+}
+
+struct Matcher<'a> {
+    t: Tokens<'a>,
+    published: Option<NaiveDate>,
+    mention: Option<Mention>,
+}
+
+/// Finds and resolves the time expressions in the tokens, in text order.
+pub(crate) fn find(t: Tokens, published: Option<NaiveDate>) -> Vec<Found> {
+    let mut m = Matcher {
+        t,
+        published,
+        mention: None,
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        match m.at(i) {
+            Some(found) => {
+                // A window around publication ("in recent weeks") is too loose to count from.
+                if let (Some(span), TimeKind::Date | TimeKind::Range, false) =
+                    (found.resolved(), found.kind, found.window)
+                {
+                    m.mention = Some(Mention {
+                        span,
+                        granularity: found.granularity,
+                    });
+                }
+                i = found.end.max(i + 1);
+                out.push(found);
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+fn rank(period: Period) -> u8 {
+    match period {
+        Period::Day => 0,
+        Period::Week => 1,
+        Period::Month => 2,
+        Period::Year => 3,
+        Period::Decade => 4,
+    }
+}
+
+fn longest(candidates: impl IntoIterator<Item = Option<Found>>) -> Option<Found> {
+    let mut best: Option<Found> = None;
+    for c in candidates.into_iter().flatten() {
+        if best.as_ref().is_none_or(|b| c.end > b.end) {
+            best = Some(c);
+        }
+    }
+    best
+}
+
+fn date_found(start: usize, end: usize, date: Option<NaiveDate>, anchor: TimeAnchor) -> Found {
+    Found::new(start, end, TimeKind::Date, anchor)
+        .span(date.map(day_span))
+        .value(date.map(|d| d.to_string()))
+        .granularity(Period::Day)
+}
+
+fn period_found(
+    start: usize,
+    end: usize,
+    at: Option<NaiveDate>,
+    period: Period,
+    anchor: TimeAnchor,
+) -> Found {
+    let kind = if period == Period::Day {
+        TimeKind::Date
+    } else {
+        TimeKind::Range
+    };
+    Found::new(start, end, kind, anchor)
+        .span(at.and_then(|d| period_span(d, period)))
+        .value(at.map(|d| period_value(d, period)))
+        .granularity(period)
+}
+
+impl Matcher<'_> {
+    fn at(&self, i: usize) -> Option<Found> {
+        match self.t.lex(i) {
+            Lex::Since | Lex::By | Lex::Until | Lex::Before | Lex::After => self.bounded(i),
+            Lex::In => self
+                .core(i + 1)
+                .filter(|f| f.window)
+                .map(|f| f.starting_at(i)),
+            _ => self.core(i),
+        }
+    }
+
+    fn core(&self, i: usize) -> Option<Found> {
+        let t = &self.t;
+        if t.is_num(i) {
+            return longest([
+                self.numeric_date(i),
+                self.day_first(i),
+                self.year(i, false),
+                self.counted(i),
+            ]);
+        }
+        match t.lex(i) {
+            Lex::Month { .. } => self.month_first(i, false),
+            Lex::Weekday(d) => self.weekday(i, d),
+            Lex::Weekdays(d) if t.cap(i) => Some(
+                Found::new(i, i + 1, TimeKind::Set, TimeAnchor::Absolute)
+                    .value(Some(format!("XXXX-WXX-{}", d + 1))),
+            ),
+            Lex::Today | Lex::Yesterday | Lex::Tomorrow | Lex::Tonight => self.deictic(i),
+            Lex::Last | Lex::Next | Lex::This | Lex::Past => self.shifted(i),
+            Lex::Coming => self.window(i, i + 1, 1),
+            Lex::Recent => self.window(i, i + 1, -1),
+            Lex::The => self.the(i),
+            Lex::That => self.that(i),
+            Lex::Early | Lex::Mid | Lex::Late | Lex::End | Lex::Beginning => self.part(i),
+            Lex::Later | Lex::Earlier => self.later_this(i),
+            Lex::Each | Lex::EveryWord => self.every(i),
+            Lex::Every(period) if !t.cap(i) => Some(
+                Found::new(i, i + 1, TimeKind::Set, TimeAnchor::Absolute)
+                    .value(Some(format!("P1{}", period_letter(period)))),
+            ),
+            Lex::Season(season) => self.season_of_year(i, season),
+            Lex::Article | Lex::Number(_) => self.counted(i),
+            _ => None,
+        }
+    }
+
+    /// "since 2012", "by 2023", "until Friday", "before 2012", "after the war"? (the last
+    /// only when a time expression follows).
+    fn bounded(&self, i: usize) -> Option<Found> {
+        let inner = self.core(i + 1)?;
+        if !matches!(inner.kind, TimeKind::Date | TimeKind::Range) {
+            return None;
+        }
+        let mut f = inner.clone().starting_at(i);
+        match self.t.lex(i) {
+            Lex::Since => {
+                f.kind = TimeKind::Range;
+                f.to = self.published;
+                f.anchor = TimeAnchor::Published;
+                f.value = None;
+                f.granularity = None;
+            }
+            Lex::Before => {
+                f.kind = TimeKind::Range;
+                f.to = inner.from.and_then(|d| add_days(d, -1));
+                f.from = None;
+                f.value = None;
+                f.granularity = None;
+            }
+            Lex::After => {
+                f.kind = TimeKind::Range;
+                f.from = inner.to.and_then(|d| add_days(d, 1));
+                f.to = None;
+                f.value = None;
+                f.granularity = None;
+            }
+            _ => {}
+        }
+        Some(f)
+    }
+
+    /// Whether the clause before token `i` is in the future tense.
+    fn future(&self, i: usize) -> bool {
+        let t = &self.t;
+        let mut k = i;
+        for _ in 0..8 {
+            if k == 0 {
+                break;
+            }
+            k -= 1;
+            if !t.same_sentence(k, i) {
+                break;
+            }
+            match t.toks[k].kind {
+                Kind::Punct(',' | ';' | ':' | '"' | '“' | '”' | '—' | '–' | '(' | ')') => {
+                    break;
+                }
+                Kind::Word => {
+                    let w = t.str(k);
+                    if FUTURE_CUES.iter().any(|c| c.eq_ignore_ascii_case(w)) {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
+    fn bare_direction(&self, i: usize) -> Direction {
+        if self.future(i) {
+            Direction::Future
+        } else {
+            Direction::Past
+        }
+    }
+
+    /// A four-digit year figure at `i` in the range `years`.
+    fn year_figure(&self, i: usize, years: &std::ops::RangeInclusive<u32>) -> Option<i32> {
+        let t = &self.t;
+        if t.str(i).len() != 4 {
+            return None;
+        }
+        let y = t.digits(i, 4)?;
+        if !years.contains(&y) || (t.glued(i + 1) && (t.is_word(i + 1) || t.is_num(i + 1))) {
+            return None;
+        }
+        Some(y as i32)
+    }
+
+    /// "2022-01-07", "2022/01/07", "7.1.2022", "7/1/2022" (day and month told apart only
+    /// when one of them is over 12; otherwise the date is reported unresolved).
+    fn numeric_date(&self, i: usize) -> Option<Found> {
+        let t = &self.t;
+        if i > 0 && t.glued(i) && (t.is_num(i - 1) || t.is_word(i - 1) || t.is_punct(i - 1, '/')) {
+            return None;
+        }
+        let s = t.str(i);
+        if s.bytes().filter(|&b| b == b'.').count() == 2 && !s.contains(',') {
+            let mut parts = s.split('.');
+            let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+            if d.len() > 2 || m.len() > 2 || y.len() != 4 {
+                return None;
+            }
+            let date = ymd(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
+            return Some(date_found(i, i + 1, Some(date), TimeAnchor::Absolute));
+        }
+        let sep = t.punct(i + 1).filter(|c| matches!(c, '-' | '/'))?;
+        let glued_run = (1..5).all(|k| t.glued(i + k));
+        let run_goes_on =
+            t.glued(i + 5) && (t.is_num(i + 5) || matches!(t.punct(i + 5), Some('-' | '/' | ':')));
+        if !glued_run || !t.is_punct(i + 3, sep) || run_goes_on {
+            return None;
+        }
+        let (a, b, c) = (t.str(i), t.str(i + 2), t.str(i + 4));
+        if a.len() == 4 {
+            let y = t.digits(i, 4)?;
+            let m = t.digits(i + 2, 2)?;
+            let d = t.digits(i + 4, 2)?;
+            let date = ymd(y as i32, m, d)?;
+            return Some(date_found(i, i + 5, Some(date), TimeAnchor::Absolute));
+        }
+        if sep != '/' || a.len() > 2 || b.len() > 2 || !(c.len() == 2 || c.len() == 4) {
+            return None;
+        }
+        let (x, z) = (t.digits(i, 2)?, t.digits(i + 2, 2)?);
+        let y = t.digits(i + 4, 4)? as i32;
+        let y = match c.len() {
+            2 if y < 50 => 2000 + y,
+            2 => 1900 + y,
+            _ => y,
+        };
+        if x == 0 || z == 0 || (x > 12 && z > 12) || x > 31 || z > 31 {
+            return None;
+        }
+        let date = if x > 12 {
+            ymd(y, z, x)
+        } else if z > 12 || x == z {
+            ymd(y, x, z)
+        } else {
+            // 7/1/2022: 7 January or July 1? Not guessed.
+            return Some(Found::new(i, i + 5, TimeKind::Date, TimeAnchor::Absolute));
+        };
+        Some(date_found(i, i + 5, Some(date?), TimeAnchor::Absolute))
+    }
+
+    /// Token `k` does not continue the figure before it ("7:30", "7-9", "7pm").
+    fn ends_cleanly(&self, k: usize) -> bool {
+        let t = &self.t;
+        !t.glued(k)
+            || matches!(
+                t.punct(k),
+                Some(',' | '.' | ';' | ')' | '!' | '?' | '”' | '"' | '’' | '\'')
+            )
+    }
+
+    /// A day of `month` without a year: the occurrence nearest to publication.
+    fn month_day_nearest(&self, month: u32, day: u32) -> Option<NaiveDate> {
+        let p = self.published?;
+        (p.year() - 1..=p.year() + 1)
+            .filter_map(|y| ymd(y, month, day))
+            .min_by_key(|d| ((*d - p).num_days().abs(), *d))
+    }
+
+    /// A year after a date, optionally after a comma: "January 7, 2022", "7 Jan 2022".
+    fn year_after(&self, k: usize) -> Option<(i32, usize)> {
+        let t = &self.t;
+        let at = if t.is_punct(k, ',') { k + 1 } else { k };
+        let y = self.year_figure(at, &CONTEXT_YEARS)?;
+        Some((y, at + 1))
+    }
+
+    /// A day (or days `day..=last`) of `month`, with the year that follows at `after` or,
+    /// without one, the occurrence nearest to publication.
+    fn day_month(
+        &self,
+        start: usize,
+        (day, last): (u32, u32),
+        month: u32,
+        after: usize,
+    ) -> Option<Found> {
+        if !(1..=31).contains(&day) {
+            return None;
+        }
+        let (year, end, anchor) = match self.year_after(after) {
+            Some((y, end)) => (Some(y), end, TimeAnchor::Absolute),
+            None => {
+                // A day that does not exist in any year ("February 30") is no date.
+                ymd(2000, month, last)?;
+                let year = self.month_day_nearest(month, day).map(|d| d.year());
+                (year, after, TimeAnchor::Published)
+            }
+        };
+        if let Some(y) = year {
+            ymd(y, month, last)?;
+        }
+        if last == day {
+            let date = year.and_then(|y| ymd(y, month, day));
+            return Some(date_found(start, end, date, anchor));
+        }
+        let span = year.and_then(|y| Some((ymd(y, month, day)?, ymd(y, month, last)?)));
+        Some(Found::new(start, end, TimeKind::Range, anchor).span(span))
+    }
+
+    /// The second day of "7-8 January", "2 and 3 February", "7 to 9 Jan" after the first
+    /// day's last token `k - 1`: the day and the token after it.
+    fn last_day(&self, k: usize, first: u32) -> Option<(u32, usize)> {
+        let t = &self.t;
+        let connected = (t.is_dash(k) && t.glued(k) && t.glued(k + 1))
+            || matches!(t.lex(k), Lex::And | Lex::To);
+        if !connected {
+            return None;
+        }
+        let last = t.digits(k + 1, 2).filter(|&d| d > first && d <= 31)?;
+        let after = if t.ordinal_suffix(k + 2) {
+            k + 3
+        } else {
+            k + 2
+        };
+        Some((last, after))
+    }
+
+    /// "January 7, 2022", "Jan. 7", "January 2022", "January" (with context).
+    /// `context` says the caller has already seen a word that makes a month name a month.
+    fn month_first(&self, i: usize, context: bool) -> Option<Found> {
+        let t = &self.t;
+        let Lex::Month { month, abbreviated } = t.lex(i) else {
+            return None;
+        };
+        let month = u32::from(month);
+        if !t.cap(i) {
+            return None;
+        }
+        let mut j = i + 1;
+        let dotted = abbreviated && t.is_punct(j, '.') && t.glued(j);
+        if dotted {
+            j += 1;
+        }
+        if let Some(day) = t.digits(j, 2)
+            && (t.ordinal_suffix(j + 1) || self.ends_cleanly(j + 1))
+        {
+            let after = if t.ordinal_suffix(j + 1) {
+                j + 2
+            } else {
+                j + 1
+            };
+            return self.day_month(i, (day, day), month, after);
+        }
+        if let Some(day) = t.digits(j, 2)
+            && let Some((last, after)) = self.last_day(j + 1, day)
+        {
+            return self.day_month(i, (day, last), month, after);
+        }
+        let k = if t.lex(j) == Lex::Of { j + 1 } else { j };
+        if let Some(y) = self.year_figure(k, &CONTEXT_YEARS) {
+            return Some(
+                Found::new(i, k + 1, TimeKind::Range, TimeAnchor::Absolute)
+                    .span(month_span(y, month))
+                    .value(Some(format!("{y:04}-{month:02}")))
+                    .granularity(Period::Month),
+            );
+        }
+        if abbreviated {
+            return None;
+        }
+        let prev = if i > 0 { t.lex(i - 1) } else { Lex::None };
+        let cue = context
+            || matches!(
+                prev,
+                Lex::In
+                    | Lex::Since
+                    | Lex::By
+                    | Lex::Until
+                    | Lex::Before
+                    | Lex::After
+                    | Lex::During
+                    | Lex::From
+                    | Lex::Of
+                    | Lex::Between
+                    | Lex::And
+                    | Lex::To
+                    | Lex::Or
+                    | Lex::On
+            );
+        // "May" and "March" are also a verb; other months need only not to read as a
+        // first name ("June Smith").
+        let name_like = t.is_word(j) && t.cap(j) && t.lex(j) == Lex::None;
+        if !cue && (matches!(month, 3 | 5) || name_like) {
+            return None;
+        }
+        let dir = self.bare_direction(i);
+        Some(self.month_in(i, j, month, dir))
+    }
+
+    fn month_in(&self, start: usize, end: usize, month: u32, dir: Direction) -> Found {
+        let at = self
+            .published
+            .and_then(|p| ymd(month_year(p, month, dir), month, 1));
+        period_found(start, end, at, Period::Month, TimeAnchor::Published)
+    }
+
+    /// "7 January 2022", "7th of Jan", "7 January".
+    fn day_first(&self, i: usize) -> Option<Found> {
+        let t = &self.t;
+        let day = t.digits(i, 2)?;
+        if i > 0 && t.glued(i) && !t.is_punct(i - 1, '(') {
+            return None;
+        }
+        let mut j = i + 1;
+        if t.ordinal_suffix(j) {
+            j += 1;
+        }
+        let mut last = day;
+        if let Some((d, after)) = self.last_day(j, day) {
+            last = d;
+            j = after;
+        }
+        if t.lex(j) == Lex::Of {
+            j += 1;
+        }
+        let Lex::Month { month, abbreviated } = t.lex(j) else {
+            return None;
+        };
+        if !t.cap(j) {
+            return None;
+        }
+        let mut after = j + 1;
+        if abbreviated && t.is_punct(after, '.') && t.glued(after) {
+            after += 1;
+        }
+        self.day_month(i, (day, last), u32::from(month), after)
+    }
+
+    /// Whether the four-digit figure at `i` reads as a year here (see the crate docs).
+    fn year_context(&self, i: usize) -> bool {
+        let t = &self.t;
+        if i > 0 && t.glued(i) {
+            match t.toks[i - 1].kind {
+                Kind::Word | Kind::Num => return false,
+                Kind::Punct(c) if currency_symbol(c).is_some() => return false,
+                Kind::Punct('#' | '+' | '/' | '-' | '.' | ':' | '–' | '№') => return false,
+                _ => {}
+            }
+        }
+        if t.glued(i + 1) && matches!(t.punct(i + 1), Some('%' | '/' | ':')) {
+            return false;
+        }
+        let next = t.lex(i + 1);
+        if matches!(
+            next,
+            Lex::Scale(_) | Lex::ShortScale(_) | Lex::Percent | Lex::Currency(_)
+        ) || (t.lex(i + 1) == Lex::Per && t.lex(i + 2) == Lex::Cent)
+        {
+            return false;
+        }
+        if i > 0 {
+            let prev = t.lex(i - 1);
+            if t.is_word(i - 1) {
+                let w = t.str(i - 1);
+                if AMOUNT_CUES.iter().any(|c| c.eq_ignore_ascii_case(w))
+                    || prev == Lex::Label
+                    || (prev == Lex::To && t.word_is(i - 2, "up"))
+                {
+                    return false;
+                }
+            }
+            if matches!(
+                prev,
+                Lex::In
+                    | Lex::Since
+                    | Lex::By
+                    | Lex::Until
+                    | Lex::Before
+                    | Lex::After
+                    | Lex::From
+                    | Lex::Between
+                    | Lex::Of
+                    | Lex::During
+                    | Lex::Early
+                    | Lex::Mid
+                    | Lex::Late
+                    | Lex::The
+                    | Lex::And
+                    | Lex::To
+                    | Lex::Or
+                    | Lex::Season(_)
+                    | Lex::Period(Period::Year)
+            ) || t.word_is(i - 1, "for")
+            {
+                return true;
+            }
+            // A capitalised word right before a figure names something ("France 24",
+            // "Resolution 2100"), unless it opens the sentence.
+            if t.is_word(i - 1)
+                && t.cap(i - 1)
+                && prev == Lex::None
+                && t.same_sentence(i - 1, i)
+                && i >= 2
+                && t.same_sentence(i - 2, i - 1)
+            {
+                return false;
+            }
+        }
+        // Without a cue, a figure followed by a plural noun is a count ("1900 troops").
+        if t.is_word(i + 1) && !t.cap(i + 1) && next == Lex::None {
+            let w = t.str(i + 1);
+            if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// "2012", "the 1990s", "2012-2014", "from 2012 to 2014". `context` skips the year-cue
+    /// test (the caller saw "mid-", "late").
+    fn year(&self, i: usize, context: bool) -> Option<Found> {
+        let t = &self.t;
+        if t.str(i).len() != 4 {
+            return None;
+        }
+        let y = t.digits(i, 4)?;
+        // Decades: "1990s", "1990’s".
+        if y % 10 == 0 && CONTEXT_YEARS.contains(&y) {
+            let s_at = if matches!(t.punct(i + 1), Some('\'' | '’')) && t.glued(i + 1) {
+                i + 2
+            } else {
+                i + 1
+            };
+            if t.glued(s_at) && t.str(s_at) == "s" && !(t.glued(s_at + 1) && t.is_word(s_at + 1)) {
+                let y = y as i32;
+                return Some(
+                    Found::new(i, s_at + 1, TimeKind::Range, TimeAnchor::Absolute)
+                        .span(decade_span(y))
+                        .value(Some(format!("{:03}X", y / 10)))
+                        .granularity(Period::Decade),
+                );
+            }
+        }
+        let y = self.year_figure(i, &BARE_YEARS)?;
+        if !context && !self.year_context(i) {
+            return None;
+        }
+        // Ranges of years.
+        let second = if t.is_dash(i + 1) && t.glued(i + 1) && t.glued(i + 2) {
+            let s = t.str(i + 2);
+            match (s.len(), t.digits(i + 2, 4)) {
+                (4, Some(y2)) if y2 as i32 > y && BARE_YEARS.contains(&y2) => {
+                    Some((y2 as i32, i + 3))
+                }
+                (2, Some(yy)) => {
+                    let y2 = y - y % 100 + yy as i32;
+                    (y2 > y).then_some((y2, i + 3))
+                }
+                // "2012-5000": not a year range, and not a year.
+                _ => return None,
+            }
+        } else if (t.lex(i + 1) == Lex::To && i > 0 && t.lex(i - 1) == Lex::From)
+            || (t.lex(i + 1) == Lex::And && i > 0 && t.lex(i - 1) == Lex::Between)
+        {
+            self.year_figure(i + 2, &BARE_YEARS)
+                .filter(|&y2| y2 > y)
+                .map(|y2| (y2, i + 3))
+        } else {
+            None
+        };
+        if let Some((y2, end)) = second {
+            let start = if t.lex(i + 1) == Lex::To || t.lex(i + 1) == Lex::And {
+                i - 1
+            } else {
+                i
+            };
+            return Some(
+                Found::new(start, end, TimeKind::Range, TimeAnchor::Absolute)
+                    .span(year_span(y).zip(year_span(y2)).map(|(a, b)| (a.0, b.1)))
+                    .value(Some(format!("{y:04}/{y2:04}"))),
+            );
+        }
+        Some(
+            Found::new(i, i + 1, TimeKind::Range, TimeAnchor::Absolute)
+                .span(year_span(y))
+                .value(Some(format!("{y:04}")))
+                .granularity(Period::Year),
+        )
+    }
+
+    /// A small count at `i`: figures up to 999, number words, "a"/"an". Returns the value,
+    /// the token after it and whether it was an article.
+    fn count(&self, i: usize) -> Option<(u32, usize, bool)> {
+        let t = &self.t;
+        if t.is_num(i) {
+            if i > 0 && t.glued(i) && (t.is_word(i - 1) || t.is_dash(i - 1)) {
+                return None;
+            }
+            return Some((t.digits(i, 3)?, i + 1, false));
+        }
+        if t.lex(i) == Lex::Article {
+            return Some((1, i + 1, true));
+        }
+        let n = read_number(t, i, false)?;
+        if n.value.fract() != 0.0 || n.value > 1000.0 {
+            return None;
+        }
+        Some((n.value as u32, n.end, false))
+    }
+
+    /// "three days ago", "three years later", "two weeks from now", "three days".
+    fn counted(&self, i: usize) -> Option<Found> {
+        let t = &self.t;
+        let (n, j, article) = self.count(i)?;
+        if !article
+            && matches!(t.lex(j), Lex::To | Lex::Or)
+            && let Some((m, k, false)) = self.count(j + 1)
+            && m > n
+            && let Lex::Periods(period) = t.lex(k)
+        {
+            return Some(self.counted_range(i, k, i64::from(n), i64::from(m), period));
+        }
+        let period = match t.lex(j) {
+            Lex::Period(p) if n == 1 => p,
+            Lex::Periods(p) if !article && n != 1 => p,
+            _ => return None,
+        };
+        // "decade-long", "year-old": an adjective, not a time.
+        if t.is_dash(j + 1) && t.glued(j + 1) {
+            return None;
+        }
+        let n = i64::from(n);
+        let k = j + 1;
+        let ends_clause = !t.is_word(k + 1);
+        match t.lex(k) {
+            Lex::Ago => Some(self.ago(i, k + 1, n, period)),
+            Lex::Later | Lex::Afterwards => Some(self.moved_mention(i, k + 1, n, period)),
+            Lex::Earlier => Some(self.moved_mention(i, k + 1, -n, period)),
+            Lex::After if ends_clause => Some(self.moved_mention(i, k + 1, n, period)),
+            Lex::Before if ends_clause => Some(self.moved_mention(i, k + 1, -n, period)),
+            Lex::From if t.lex(k + 1) == Lex::Now => {
+                let p = self.published;
+                let date = p.and_then(|p| shift(p, n, period));
+                Some(date_found(i, k + 2, date, TimeAnchor::Published))
+            }
+            _ if article => None,
+            _ => {
+                let (count, letter) = match period {
+                    Period::Decade => (n * 10, "Y"),
+                    other => (n, period_letter(other)),
+                };
+                Some(
+                    Found::new(i, j + 1, TimeKind::Duration, TimeAnchor::Absolute)
+                        .value(Some(format!("P{count}{letter}"))),
+                )
+            }
+        }
+    }
+
+    /// "two to three weeks" (a duration), "two or three years ago" (a range of days).
+    fn counted_range(&self, i: usize, k: usize, n: i64, m: i64, period: Period) -> Found {
+        if self.t.lex(k + 1) == Lex::Ago {
+            let (near, far) = (self.ago(i, k + 2, n, period), self.ago(i, k + 2, m, period));
+            let span = far.from.zip(near.to);
+            return Found::new(i, k + 2, TimeKind::Range, TimeAnchor::Published).span(span);
+        }
+        Found::new(i, k + 1, TimeKind::Duration, TimeAnchor::Absolute)
+    }
+
+    /// "N days/weeks ago" is a day; "N months ago" the month, "N years ago" the year.
+    fn ago(&self, start: usize, end: usize, n: i64, period: Period) -> Found {
+        let p = self.published;
+        let at = p.and_then(|p| shift(p, -n, period));
+        match period {
+            Period::Day | Period::Week => date_found(start, end, at, TimeAnchor::Published),
+            Period::Month => period_found(start, end, at, Period::Month, TimeAnchor::Published),
+            Period::Year | Period::Decade => {
+                period_found(start, end, at, Period::Year, TimeAnchor::Published)
+            }
+        }
+    }
+
+    /// The last mention moved by `n` periods. Moving by a unit at least as coarse as the
+    /// mention keeps its shape ("2012" + three years = 2015, all of it); a finer unit
+    /// moves both ends ("2012" + two days = 3 January 2012 to 2 January 2013).
+    fn moved_mention(&self, start: usize, end: usize, n: i64, period: Period) -> Found {
+        let Some(m) = self.mention else {
+            return Found::new(start, end, TimeKind::Range, TimeAnchor::Mention);
+        };
+        let moved = shift(m.span.0, n, period);
+        if let Some(g) = m.granularity
+            && rank(period) >= rank(g)
+        {
+            return period_found(start, end, moved, g, TimeAnchor::Mention);
+        }
+        let span = moved.zip(shift(m.span.1, n, period));
+        let kind = match span {
+            Some((a, b)) if a == b => TimeKind::Date,
+            _ => TimeKind::Range,
+        };
+        Found::new(start, end, kind, TimeAnchor::Mention).span(span)
+    }
+
+    /// The calendar `period` of the last mention, moved by `n` ("the following year").
+    fn mention_period(&self, start: usize, end: usize, n: i64, period: Period) -> Found {
+        let Some(m) = self.mention else {
+            return Found::new(start, end, TimeKind::Range, TimeAnchor::Mention);
+        };
+        let base = if n > 0 { m.span.1 } else { m.span.0 };
+        if period == Period::Day && n == 0 && m.span.0 != m.span.1 {
+            return Found::new(start, end, TimeKind::Date, TimeAnchor::Mention);
+        }
+        let at = shift(base, n, period);
+        period_found(start, end, at, period, TimeAnchor::Mention)
+    }
+
+    fn weekday(&self, i: usize, day: u8) -> Option<Found> {
+        let t = &self.t;
+        if !t.cap(i) {
+            return None;
+        }
+        // "Friday, January 7": the date decides.
+        let k = if t.is_punct(i + 1, ',') { i + 2 } else { i + 1 };
+        if let Some(date) = longest([self.month_first(k, true), self.day_first(k)])
+            && date.kind == TimeKind::Date
+            && date.granularity == Some(Period::Day)
+        {
+            return Some(date.starting_at(i));
+        }
+        let dir = self.bare_direction(i);
+        Some(self.weekday_in(i, i + 1, day, dir))
+    }
+
+    /// A weekday resolved in direction `dir`, with a following "night", "morning".
+    fn weekday_in(&self, start: usize, end: usize, day: u8, dir: Direction) -> Found {
+        let end = if self.t.lex(end) == Lex::Daypart {
+            end + 1
+        } else {
+            end
+        };
+        let date = self.published.and_then(|p| weekday_date(p, day, dir));
+        date_found(start, end, date, TimeAnchor::Published)
+    }
+
+    /// today, yesterday, tomorrow, tonight (with "morning", "night" after).
+    fn deictic(&self, i: usize) -> Option<Found> {
+        let offset = match self.t.lex(i) {
+            Lex::Yesterday => -1,
+            Lex::Tomorrow => 1,
+            _ => 0,
+        };
+        let end = if self.t.lex(i + 1) == Lex::Daypart && self.t.lex(i) != Lex::Tonight {
+            i + 2
+        } else {
+            i + 1
+        };
+        let date = self.published.and_then(|p| add_days(p, offset));
+        Some(date_found(i, end, date, TimeAnchor::Published))
+    }
+
+    /// "last week", "next Tuesday", "this year", "last summer", "the past three years".
+    fn shifted(&self, i: usize) -> Option<Found> {
+        let t = &self.t;
+        let word = t.lex(i);
+        let dir = match word {
+            Lex::Last | Lex::Past => Direction::Last,
+            Lex::Next => Direction::Next,
+            _ => Direction::This,
+        };
+        let p = self.published;
+        // "this past weekend" is the last one.
+        if word == Lex::This && t.lex(i + 1) == Lex::Past {
+            return self.shifted(i + 1).map(|f| f.starting_at(i));
+        }
+        let j = i + 1;
+        let calendar_word = word != Lex::Past;
+        match t.lex(j) {
+            Lex::Period(period) if calendar_word => {
+                let offset = match dir {
+                    Direction::Last => -1,
+                    Direction::Next => 1,
+                    _ => 0,
+                };
+                let at = p.and_then(|p| shift(p, offset, period));
+                Some(period_found(i, j + 1, at, period, TimeAnchor::Published))
+            }
+            Lex::Period(period) => Some(self.trailing(i, j + 1, 1, period, -1)),
+            Lex::Weekday(d) if calendar_word && t.cap(j) => Some(self.weekday_in(i, j + 1, d, dir)),
+            Lex::Month { month, .. } if calendar_word && t.cap(j) => {
+                Some(self.month_in(i, j + 1, u32::from(month), dir))
+            }
+            Lex::Season(season) if calendar_word => {
+                let occurrence = p.and_then(|p| season_occurrence(p, season, dir));
+                Some(self.season_found(i, j + 1, season, occurrence))
+            }
+            Lex::Weekend => Some(
+                Found::new(i, j + 1, TimeKind::Range, TimeAnchor::Published)
+                    .span(p.and_then(|p| weekend(p, dir))),
+            ),
+            Lex::Daypart if word == Lex::Last && t.word_is(j, "night") => {
+                let date = p.and_then(|p| add_days(p, -1));
+                Some(date_found(i, j + 1, date, TimeAnchor::Published))
+            }
+            Lex::Daypart if word == Lex::This => {
+                Some(date_found(i, j + 1, p, TimeAnchor::Published))
+            }
+            Lex::Few if word != Lex::This => {
+                let sign = if dir == Direction::Next { 1 } else { -1 };
+                self.window(i, j + 1, sign)
+            }
+            _ if word == Lex::This => None,
+            _ => {
+                // "the last three years", "the next two weeks"
+                let (n, k, article) = self.count(j)?;
+                let period = match t.lex(k) {
+                    Lex::Periods(period) if n > 1 && !article => period,
+                    _ => return None,
+                };
+                let sign = if dir == Direction::Next { 1 } else { -1 };
+                Some(self.trailing(i, k + 1, i64::from(n), period, sign))
+            }
+        }
+    }
+
+    /// `n` periods before (`sign` -1) or after (+1) publication, publication included.
+    fn trailing(&self, start: usize, end: usize, n: i64, period: Period, sign: i64) -> Found {
+        let p = self.published;
+        let span = p.and_then(|p| {
+            let other = shift(p, sign * n, period)?;
+            Some(if sign < 0 { (other, p) } else { (p, other) })
+        });
+        let value = if sign < 0 { "PAST_REF" } else { "FUTURE_REF" };
+        Found::new(start, end, TimeKind::Range, TimeAnchor::Published)
+            .span(span)
+            .value(p.map(|_| value.to_string()))
+            .window()
+    }
+
+    /// "recent weeks", "coming days", "few months" (after "the past"): a window of a few
+    /// periods (see the crate docs for the sizes) before or after publication.
+    fn window(&self, start: usize, j: usize, sign: i64) -> Option<Found> {
+        let Lex::Periods(period) = self.t.lex(j) else {
+            return None;
+        };
+        let (n, unit) = match period {
+            Period::Day => (7, Period::Day),
+            Period::Week => (4, Period::Week),
+            Period::Month => (3, Period::Month),
+            Period::Year => (3, Period::Year),
+            Period::Decade => (3, Period::Decade),
+        };
+        Some(self.trailing(start, j + 1, n, unit, sign))
+    }
+
+    /// Phrases opened by "the".
+    fn the(&self, i: usize) -> Option<Found> {
+        let t = &self.t;
+        let j = i + 1;
+        let period_at = |k: usize| match t.lex(k) {
+            Lex::Period(p) => Some(p),
+            _ => None,
+        };
+        match t.lex(j) {
+            Lex::Following | Lex::Next if period_at(j + 1).is_some() => {
+                let period = period_at(j + 1)?;
+                Some(self.mention_period(i, j + 2, 1, period))
+            }
+            Lex::Previous => {
+                let period = period_at(j + 1)?;
+                Some(self.mention_period(i, j + 2, -1, period))
+            }
+            Lex::Same => {
+                let period = period_at(j + 1)?;
+                Some(self.mention_period(i, j + 2, 0, period))
+            }
+            Lex::Past | Lex::Last if period_at(j + 1).is_some() => {
+                let period = period_at(j + 1)?;
+                Some(self.trailing(i, j + 2, 1, period, -1))
+            }
+            Lex::Past | Lex::Last | Lex::Next => self.shifted(j).map(|f| f.starting_at(i)),
+            Lex::Coming => self.window(i, j + 1, 1),
+            Lex::Weekend => {
+                let dir = self.bare_direction(i);
+                Some(
+                    Found::new(i, j + 1, TimeKind::Range, TimeAnchor::Published)
+                        .span(self.published.and_then(|p| weekend(p, dir))),
+                )
+            }
+            Lex::Period(period)
+                if matches!(t.lex(j + 1), Lex::Before | Lex::After) && !t.is_word(j + 2) =>
+            {
+                let n = if t.lex(j + 1) == Lex::Before { -1 } else { 1 };
+                Some(self.mention_period(i, j + 2, n, period))
+            }
+            Lex::End | Lex::Beginning | Lex::Early | Lex::Mid | Lex::Late => {
+                self.part(j).map(|f| f.starting_at(i))
+            }
+            _ if t.is_num(j) => longest([
+                self.year(j, true)
+                    .filter(|f| f.granularity == Some(Period::Decade)),
+                self.day_first(j),
+            ])
+            .map(|f| f.starting_at(i)),
+            _ => None,
+        }
+    }
+
+    /// "that year", "that day": the period of the last mention.
+    fn that(&self, i: usize) -> Option<Found> {
+        match self.t.lex(i + 1) {
+            Lex::Period(period) => Some(self.mention_period(i, i + 2, 0, period)),
+            _ => None,
+        }
+    }
+
+    /// "later this year", "earlier this month", "later that year", "earlier today".
+    fn later_this(&self, i: usize) -> Option<Found> {
+        let t = &self.t;
+        let later = t.lex(i) == Lex::Later;
+        match (t.lex(i + 1), t.lex(i + 2)) {
+            (Lex::This, Lex::Period(period)) => {
+                let span = self.published.and_then(|p| {
+                    let (from, to) = period_span(p, period)?;
+                    Some(if later { (p, to) } else { (from, p) })
+                });
+                Some(
+                    Found::new(i, i + 3, TimeKind::Range, TimeAnchor::Published)
+                        .span(span)
+                        .window(),
+                )
+            }
+            (Lex::That, Lex::Period(period)) => Some(self.mention_period(i, i + 3, 0, period)),
+            (Lex::Today, _) => Some(date_found(i, i + 2, self.published, TimeAnchor::Published)),
+            _ => None,
+        }
+    }
+
+    /// "early 2012", "mid-December", "late last year", "the end of 2021", "late Friday".
+    fn part(&self, i: usize) -> Option<Found> {
+        let t = &self.t;
+        let part = match t.lex(i) {
+            Lex::Early | Lex::Beginning => Part::Early,
+            Lex::Mid => Part::Mid,
+            _ => Part::Late,
+        };
+        let mut j = i + 1;
+        if matches!(t.lex(i), Lex::End | Lex::Beginning) {
+            if t.lex(j) != Lex::Of {
+                return None;
+            }
+            j += 1;
+            // "the end of the year": the current one.
+            if t.lex(j) == Lex::The
+                && let Lex::Period(period) = t.lex(j + 1)
+            {
+                let inner = period_found(j, j + 2, self.published, period, TimeAnchor::Published);
+                return Some(self.narrow(i, inner, part));
+            }
+        } else if t.is_dash(j) && t.glued(j) && t.glued(j + 1) {
+            j += 1;
+        }
+        let inner = if t.is_num(j) {
+            self.year(j, true)
+        } else {
+            match t.lex(j) {
+                Lex::Month { .. } => self.month_first(j, true),
+                Lex::Last | Lex::Next | Lex::This => self.shifted(j),
+                Lex::Weekday(d) if t.cap(j) => {
+                    Some(self.weekday_in(j, j + 1, d, self.bare_direction(i)))
+                }
+                Lex::The => self.the(j),
+                _ => None,
+            }
+        }?;
+        if !matches!(inner.kind, TimeKind::Date | TimeKind::Range) || inner.window {
+            return None;
+        }
+        Some(self.narrow(i, inner, part))
+    }
+
+    fn narrow(&self, start: usize, inner: Found, part: Part) -> Found {
+        let mut f = inner.clone().starting_at(start);
+        if let (Some(span), Some(period)) = (inner.resolved(), inner.granularity) {
+            let narrowed = part_of(span, period, part);
+            f.from = narrowed.map(|s| s.0);
+            f.to = narrowed.map(|s| s.1);
+            // A part of a period is no longer a whole one.
+            f.granularity = (period == Period::Day).then_some(Period::Day);
+        }
+        f
+    }
+
+    /// "every Friday", "each year", "every two weeks".
+    fn every(&self, i: usize) -> Option<Found> {
+        let t = &self.t;
+        let j = i + 1;
+        if let Lex::Weekday(d) = t.lex(j) {
+            return Some(
+                Found::new(i, j + 1, TimeKind::Set, TimeAnchor::Absolute)
+                    .value(Some(format!("XXXX-WXX-{}", d + 1))),
+            );
+        }
+        let (n, k) = match t.lex(j) {
+            Lex::Period(_) => (1, j),
+            _ => {
+                let (n, k, article) = self.count(j)?;
+                if article {
+                    return None;
+                }
+                (n, k)
+            }
+        };
+        let period = match t.lex(k) {
+            Lex::Period(p) | Lex::Periods(p) => p,
+            _ => return None,
+        };
+        Some(
+            Found::new(i, k + 1, TimeKind::Set, TimeAnchor::Absolute)
+                .value(Some(format!("P{n}{}", period_letter(period)))),
+        )
+    }
+
+    /// "summer 2021", "the summer of 2021" (a season name alone is too often a verb or a
+    /// metaphor to report).
+    fn season_of_year(&self, i: usize, season: Season) -> Option<Found> {
+        let t = &self.t;
+        let k = if t.lex(i + 1) == Lex::Of {
+            i + 2
+        } else {
+            i + 1
+        };
+        let y = self.year_figure(k, &CONTEXT_YEARS)?;
+        let span = season_span(y, season);
+        Some(self.season_found(i, k + 1, season, span.map(|s| (y, s))))
+    }
+
+    fn season_found(
+        &self,
+        start: usize,
+        end: usize,
+        season: Season,
+        occurrence: Option<(i32, Span)>,
+    ) -> Found {
+        let anchor = if self.t.is_num(end - 1) {
+            TimeAnchor::Absolute
+        } else {
+            TimeAnchor::Published
+        };
+        Found::new(start, end, TimeKind::Range, anchor)
+            .span(occurrence.map(|o| o.1))
+            .value(occurrence.map(|(y, _)| format!("{y:04}-{}", season_code(season))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::scan;
+
+    /// The time expressions of `text` as (text, from, to) with dates as strings.
+    fn times(text: &str, published: Option<NaiveDate>) -> Vec<(String, String, String)> {
+        let toks = scan(text);
+        let t = Tokens { text, toks: &toks };
+        find(t, published)
+            .into_iter()
+            .map(|f| {
+                let span = toks[f.start].start as usize..toks[f.end - 1].end as usize;
+                let show = |d: Option<NaiveDate>| d.map_or("-".to_string(), |d| d.to_string());
+                (text[span].to_string(), show(f.from), show(f.to))
+            })
+            .collect()
+    }
+
+    fn friday() -> Option<NaiveDate> {
+        ymd(2022, 1, 7)
+    }
+
+    fn one(text: &str) -> (String, String, String) {
+        let all = times(text, friday());
+        assert_eq!(all.len(), 1, "{text}: {all:?}");
+        all.into_iter().next().unwrap()
+    }
+
+    fn check(text: &str, span: &str, from: &str, to: &str) {
+        assert_eq!(
+            one(text),
+            (span.to_string(), from.to_string(), to.to_string()),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn absolute_dates() {
+        check(
+            "It happened on 7 January 2022.",
+            "7 January 2022",
+            "2022-01-07",
+            "2022-01-07",
+        );
+        check(
+            "on January 7, 2022, they",
+            "January 7, 2022",
+            "2022-01-07",
+            "2022-01-07",
+        );
+        check(
+            "on Jan. 7 2022 at",
+            "Jan. 7 2022",
+            "2022-01-07",
+            "2022-01-07",
+        );
+        check(
+            "the 21st of March 2019",
+            "the 21st of March 2019",
+            "2019-03-21",
+            "2019-03-21",
+        );
+        check(
+            "dated 2022-01-07.",
+            "2022-01-07",
+            "2022-01-07",
+            "2022-01-07",
+        );
+        check(
+            "dated 2021/12/30.",
+            "2021/12/30",
+            "2021-12-30",
+            "2021-12-30",
+        );
+        check("on 25/12/2021", "25/12/2021", "2021-12-25", "2021-12-25");
+        check("on 12/25/2021", "12/25/2021", "2021-12-25", "2021-12-25");
+        check("on 7.1.2022", "7.1.2022", "2022-01-07", "2022-01-07");
+        check(
+            "in January 2022",
+            "January 2022",
+            "2022-01-01",
+            "2022-01-31",
+        );
+        check(
+            "Friday, January 7, 2022",
+            "Friday, January 7, 2022",
+            "2022-01-07",
+            "2022-01-07",
+        );
+    }
+
+    #[test]
+    fn kinds_anchors_and_values() {
+        let text = "In 2012, on 7 January 2022, on Friday, in recent months, for three days, \
+                    two years later, every Friday, in the 1990s and late December.";
+        let toks = scan(text);
+        let found = find(Tokens { text, toks: &toks }, friday());
+        let got: Vec<_> = found
+            .iter()
+            .map(|f| (f.kind, f.anchor, f.value.as_deref()))
+            .collect();
+        use TimeAnchor::*;
+        use TimeKind::*;
+        assert_eq!(
+            got,
+            [
+                (Range, Absolute, Some("2012")),
+                (Date, Absolute, Some("2022-01-07")),
+                (Date, Published, Some("2022-01-07")),
+                (Range, Published, Some("PAST_REF")),
+                (Duration, Absolute, Some("P3D")),
+                (Date, Mention, Some("2024-01-07")),
+                (Set, Absolute, Some("XXXX-WXX-5")),
+                (Range, Absolute, Some("199X")),
+                (Range, Published, Some("2021-12")),
+            ]
+        );
+        assert_eq!(found[3].from, ymd(2021, 10, 7));
+    }
+
+    #[test]
+    fn runs_of_days() {
+        check("on Jan. 7-8 in", "Jan. 7-8", "2022-01-07", "2022-01-08");
+        check(
+            "on 2 and 3 February 2020,",
+            "2 and 3 February 2020",
+            "2020-02-02",
+            "2020-02-03",
+        );
+        check(
+            "from 7 to 9 January",
+            "7 to 9 January",
+            "2022-01-07",
+            "2022-01-09",
+        );
+        check(
+            "since the 14th of October 2021",
+            "since the 14th of October 2021",
+            "2021-10-14",
+            "2022-01-07",
+        );
+        check(
+            "this past weekend",
+            "this past weekend",
+            "2022-01-01",
+            "2022-01-02",
+        );
+        check(
+            "two or three years ago",
+            "two or three years ago",
+            "2019-01-01",
+            "2020-12-31",
+        );
+        let all = times("for two to three weeks", friday());
+        assert_eq!(all, [("two to three weeks".into(), "-".into(), "-".into())]);
+    }
+
+    #[test]
+    fn ambiguous_slashed_date_is_left_unresolved() {
+        check("on 7/1/2022 there", "7/1/2022", "-", "-");
+    }
+
+    #[test]
+    fn dates_without_year_take_the_nearest() {
+        check("BAMAKO, Jan 7 (AFP)", "Jan 7", "2022-01-07", "2022-01-07");
+        check(
+            "on December 28 the",
+            "December 28",
+            "2021-12-28",
+            "2021-12-28",
+        );
+        check("on 15 March", "15 March", "2022-03-15", "2022-03-15");
+    }
+
+    #[test]
+    fn weekdays() {
+        check(
+            "officials said Friday.",
+            "Friday",
+            "2022-01-07",
+            "2022-01-07",
+        );
+        check("said on Tuesday.", "Tuesday", "2022-01-04", "2022-01-04");
+        check(
+            "on Saturday night",
+            "Saturday night",
+            "2022-01-01",
+            "2022-01-01",
+        );
+        check("last Friday", "last Friday", "2021-12-31", "2021-12-31");
+        check("next Tuesday", "next Tuesday", "2022-01-11", "2022-01-11");
+        check(
+            "talks will resume on Tuesday",
+            "Tuesday",
+            "2022-01-11",
+            "2022-01-11",
+        );
+        check(
+            "Talks resume, the minister said on Tuesday",
+            "Tuesday",
+            "2022-01-04",
+            "2022-01-04",
+        );
+        check("late Thursday", "late Thursday", "2022-01-06", "2022-01-06");
+    }
+
+    #[test]
+    fn deictic_and_calendar_periods() {
+        check("said today", "today", "2022-01-07", "2022-01-07");
+        check("said yesterday", "yesterday", "2022-01-06", "2022-01-06");
+        check("due tomorrow", "tomorrow", "2022-01-08", "2022-01-08");
+        check("last week", "last week", "2021-12-27", "2022-01-02");
+        check("this week", "this week", "2022-01-03", "2022-01-09");
+        check("next week", "next week", "2022-01-10", "2022-01-16");
+        check("last month", "last month", "2021-12-01", "2021-12-31");
+        check("this month", "this month", "2022-01-01", "2022-01-31");
+        check("next month", "next month", "2022-02-01", "2022-02-28");
+        check("last year", "last year", "2021-01-01", "2021-12-31");
+        check("this year", "this year", "2022-01-01", "2022-12-31");
+        check("next year", "next year", "2023-01-01", "2023-12-31");
+        check("last night", "last night", "2022-01-06", "2022-01-06");
+        check(
+            "over the weekend",
+            "the weekend",
+            "2022-01-01",
+            "2022-01-02",
+        );
+        check(
+            "later this month",
+            "later this month",
+            "2022-01-07",
+            "2022-01-31",
+        );
+        check(
+            "earlier this year",
+            "earlier this year",
+            "2022-01-01",
+            "2022-01-07",
+        );
+    }
+
+    #[test]
+    fn windows_around_publication() {
+        check(
+            "have arrived in recent weeks,",
+            "in recent weeks",
+            "2021-12-10",
+            "2022-01-07",
+        );
+        check(
+            "in recent days",
+            "in recent days",
+            "2021-12-31",
+            "2022-01-07",
+        );
+        check(
+            "over the past week",
+            "the past week",
+            "2021-12-31",
+            "2022-01-07",
+        );
+        check(
+            "in the past three years",
+            "in the past three years",
+            "2019-01-07",
+            "2022-01-07",
+        );
+        check(
+            "in the coming days",
+            "in the coming days",
+            "2022-01-07",
+            "2022-01-14",
+        );
+        check(
+            "the next two weeks",
+            "the next two weeks",
+            "2022-01-07",
+            "2022-01-21",
+        );
+        check(
+            "in the last few months",
+            "in the last few months",
+            "2021-10-07",
+            "2022-01-07",
+        );
+    }
+
+    #[test]
+    fn counted_periods() {
+        check(
+            "three days ago",
+            "three days ago",
+            "2022-01-04",
+            "2022-01-04",
+        );
+        check("2 weeks ago", "2 weeks ago", "2021-12-24", "2021-12-24");
+        check("a year ago", "a year ago", "2021-01-01", "2021-12-31");
+        check(
+            "six months ago",
+            "six months ago",
+            "2021-07-01",
+            "2021-07-31",
+        );
+        check(
+            "two weeks from now",
+            "two weeks from now",
+            "2022-01-21",
+            "2022-01-21",
+        );
+        let all = times("for three days", friday());
+        assert_eq!(all, [("three days".into(), "-".into(), "-".into())]);
+    }
+
+    #[test]
+    fn parts_of_months_and_years() {
+        check(
+            "In late December, 15",
+            "late December",
+            "2021-12-21",
+            "2021-12-31",
+        );
+        check(
+            "in early January",
+            "early January",
+            "2022-01-01",
+            "2022-01-10",
+        );
+        check("mid-December", "mid-December", "2021-12-11", "2021-12-20");
+        check(
+            "late December 2020",
+            "late December 2020",
+            "2020-12-21",
+            "2020-12-31",
+        );
+        check("in early 2012", "early 2012", "2012-01-01", "2012-04-30");
+        check("mid-2012", "mid-2012", "2012-05-01", "2012-08-31");
+        check(
+            "late last year",
+            "late last year",
+            "2021-09-01",
+            "2021-12-31",
+        );
+        check(
+            "by the end of 2021",
+            "by the end of 2021",
+            "2021-09-01",
+            "2021-12-31",
+        );
+        check(
+            "in the early 1990s",
+            "the early 1990s",
+            "1990-01-01",
+            "1993-12-31",
+        );
+    }
+
+    #[test]
+    fn years_and_decades() {
+        check("began in 2012 and", "2012", "2012-01-01", "2012-12-31");
+        check("by 2023.", "by 2023", "2023-01-01", "2023-12-31");
+        check("since 2012,", "since 2012", "2012-01-01", "2022-01-07");
+        check("before 2012,", "before 2012", "-", "2011-12-31");
+        check("in the 1990s", "the 1990s", "1990-01-01", "1999-12-31");
+        check("2010s", "2010s", "2010-01-01", "2019-12-31");
+        check(
+            "from 2012 to 2014",
+            "from 2012 to 2014",
+            "2012-01-01",
+            "2014-12-31",
+        );
+        check("the 2012-14 crisis", "2012-14", "2012-01-01", "2014-12-31");
+        check("the 2012 coup", "2012", "2012-01-01", "2012-12-31");
+    }
+
+    #[test]
+    fn figures_that_are_not_years() {
+        for text in [
+            "some 2,500 troops",
+            "2500 troops",
+            "about 2000 people",
+            "1900 soldiers",
+            "the Paris 2024 Games",
+            "Resolution 2100 says",
+            "COVID-2019",
+            "$2012",
+            "2012%",
+            "2012 million",
+        ] {
+            assert_eq!(times(text, friday()), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn mentions_chain() {
+        let all = times(
+            "It began in 2012 and spread three years later. A year later it grew; \
+             the following year it split. Two days later nothing.",
+            friday(),
+        );
+        let got: Vec<(&str, &str, &str)> = all
+            .iter()
+            .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("2012", "2012-01-01", "2012-12-31"),
+                ("three years later", "2015-01-01", "2015-12-31"),
+                ("A year later", "2016-01-01", "2016-12-31"),
+                ("the following year", "2017-01-01", "2017-12-31"),
+                ("Two days later", "2017-01-03", "2018-01-02"),
+            ]
+        );
+        check("the next day", "the next day", "-", "-");
+        let day_after = times("On 3 May 2020 it fell. The next day it rose.", friday());
+        assert_eq!(
+            day_after[1],
+            (
+                "The next day".into(),
+                "2020-05-04".into(),
+                "2020-05-04".into()
+            )
+        );
+        let previous = times("In 2019 and the previous year", friday());
+        assert_eq!(previous[1].1, "2018-01-01");
+    }
+
+    #[test]
+    fn sets_and_seasons() {
+        let toks_text = "every Friday, weekly meetings, on Sundays, every two weeks";
+        let toks = scan(toks_text);
+        let found = find(
+            Tokens {
+                text: toks_text,
+                toks: &toks,
+            },
+            friday(),
+        );
+        let values: Vec<_> = found
+            .iter()
+            .map(|f| (f.kind, f.value.clone().unwrap()))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                (TimeKind::Set, "XXXX-WXX-5".to_string()),
+                (TimeKind::Set, "P1W".to_string()),
+                (TimeKind::Set, "XXXX-WXX-7".to_string()),
+                (TimeKind::Set, "P2W".to_string()),
+            ]
+        );
+        check("last summer", "last summer", "2021-06-01", "2021-08-31");
+        check(
+            "in the summer of 2019",
+            "summer of 2019",
+            "2019-06-01",
+            "2019-08-31",
+        );
+        assert_eq!(times("prices fall and spring back", friday()), []);
+    }
+
+    #[test]
+    fn without_publication_relative_stays_null() {
+        let all = times(
+            "On Friday, last week and in recent weeks, and on 7 January 2022 in 2012.",
+            None,
+        );
+        let got: Vec<(&str, &str, &str)> = all
+            .iter()
+            .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Friday", "-", "-"),
+                ("last week", "-", "-"),
+                ("in recent weeks", "-", "-"),
+                ("7 January 2022", "2022-01-07", "2022-01-07"),
+                ("2012", "2012-01-01", "2012-12-31"),
+            ]
+        );
+    }
+
+    #[test]
+    fn month_names_that_are_words() {
+        assert_eq!(times("May I ask? They march on.", friday()), []);
+        check("in May", "May", "2021-05-01", "2021-05-31");
+        check(
+            "elections will be held in March",
+            "March",
+            "2022-03-01",
+            "2022-03-31",
+        );
+        assert_eq!(times("June Smith said", friday()), []);
+    }
+
+    #[test]
+    fn decade_long_is_not_a_time() {
+        assert_eq!(
+            times(
+                "a decade-long insurgency and a five-year transition",
+                friday()
+            ),
+            []
+        );
+    }
+}

@@ -1,0 +1,49 @@
+//! `sitrep extract`: read, run the pipeline, print; nothing is stored.
+
+use std::io::{BufWriter, Write};
+
+use anyhow::Result;
+use rayon::prelude::*;
+use sitrep_read::read_inputs;
+
+use crate::{EXIT_OK, EXIT_PARTIAL, ExtractArgs, Format, render};
+
+/// Documents processed in parallel at a time; output keeps input order.
+const CHUNK: usize = 64;
+
+pub fn run(args: ExtractArgs) -> Result<u8> {
+    let (pipeline, read) = super::configure(&args.input);
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut skipped = 0usize;
+    let mut inputs = read_inputs(&args.input.inputs, &read).peekable();
+    while inputs.peek().is_some() {
+        let chunk: Vec<_> = inputs.by_ref().take(CHUNK).collect();
+        let results: Vec<_> = chunk
+            .into_par_iter()
+            .map(|item| item.and_then(|raw| pipeline.process(raw)))
+            .collect();
+        for result in results {
+            match result {
+                Ok(doc) => match args.format {
+                    Format::Json => {
+                        serde_json::to_writer_pretty(&mut out, &doc)?;
+                        writeln!(out)?;
+                    }
+                    Format::Jsonl => {
+                        serde_json::to_writer(&mut out, &doc)?;
+                        writeln!(out)?;
+                    }
+                    Format::Text => render::document(&mut out, &doc)?,
+                },
+                Err(problem) => {
+                    skipped += 1;
+                    out.flush()?;
+                    eprintln!("sitrep: skipped {problem}");
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if skipped == 0 { EXIT_OK } else { EXIT_PARTIAL })
+}

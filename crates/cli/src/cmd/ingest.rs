@@ -1,0 +1,65 @@
+//! `sitrep ingest`: read, run the pipeline, store; a progress bar on stderr and a summary.
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sitrep_read::read_inputs;
+use sitrep_store::Store;
+
+use crate::{EXIT_OK, EXIT_PARTIAL, IngestArgs};
+
+pub fn run(args: IngestArgs) -> Result<u8> {
+    let (pipeline, read) = super::configure(&args.input);
+    let mut store = Store::open(&args.db.db).context("cannot open the database")?;
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {elapsed_precise} {pos} documents read, {msg} ({per_sec})",
+        )
+        .expect("a valid template"),
+    );
+    let inputs = read_inputs(&args.input.inputs, &read);
+    let report = sitrep_pipeline::ingest(
+        &pipeline,
+        inputs,
+        &mut store,
+        args.batch_size,
+        |progress, problems| {
+            for p in problems {
+                bar.suspend(|| eprintln!("sitrep: skipped {p}"));
+            }
+            bar.set_position(progress.read);
+            bar.set_message(format!(
+                "{} ingested, {} unchanged, {} skipped, {:.1} MB",
+                progress.ingested,
+                progress.unchanged,
+                progress.skipped,
+                progress.bytes as f64 / 1e6
+            ));
+        },
+    )
+    .context("ingest stopped; every batch committed before this error is stored")?;
+    bar.finish_and_clear();
+    let p = &report.progress;
+    eprintln!(
+        "ingested {}, unchanged {}, skipped {} (database {})",
+        p.ingested,
+        p.unchanged,
+        p.skipped,
+        args.db.db.display()
+    );
+    if !report.problems.is_empty() {
+        eprintln!("skipped:");
+        for problem in &report.problems {
+            eprintln!("  {problem}");
+        }
+    }
+    Ok(if report.problems.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_PARTIAL
+    })
+}

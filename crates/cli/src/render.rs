@@ -1,0 +1,101 @@
+//! Human-readable renderings for `--format text`.
+
+use std::io::{self, Write};
+
+use sitrep_model::Document;
+use sitrep_store::DocSummary;
+
+fn or_dash(s: Option<&str>) -> &str {
+    s.unwrap_or("-")
+}
+
+/// A document: metadata, body, boilerplate, then each layer one item a line with its span.
+pub fn document(out: &mut impl Write, doc: &Document) -> io::Result<()> {
+    writeln!(out, "# {}", or_dash(doc.title.as_deref()))?;
+    writeln!(out, "id         {}", doc.id)?;
+    writeln!(out, "source     {}", doc.source)?;
+    let published = doc.published.map(|d| d.to_string());
+    writeln!(out, "published  {}", or_dash(published.as_deref()))?;
+    writeln!(out, "site       {}", or_dash(doc.site.as_deref()))?;
+    if let Some(url) = &doc.url {
+        writeln!(out, "url        {url}")?;
+    }
+    if let Some(author) = &doc.author {
+        writeln!(out, "author     {author}")?;
+    }
+    writeln!(
+        out,
+        "body       {} characters, {} sentences",
+        doc.text.chars().count(),
+        doc.sentences.len()
+    )?;
+    writeln!(out)?;
+    for para in doc.text.split("\n\n") {
+        writeln!(out, "  {para}")?;
+    }
+    if !doc.boilerplate.is_empty() {
+        writeln!(out, "\nboilerplate")?;
+        for b in &doc.boilerplate {
+            writeln!(out, "  [{}] {}", b.kind.as_str(), b.text)?;
+        }
+    }
+    if !doc.related.is_empty() {
+        writeln!(out, "\nrelated")?;
+        for r in &doc.related {
+            writeln!(out, "  - {r}")?;
+        }
+    }
+    if !doc.times.is_empty() {
+        writeln!(out, "\ntimes")?;
+        for t in &doc.times {
+            let range = match (t.from, t.to) {
+                (Some(f), Some(to)) if f == to => f.to_string(),
+                (Some(f), Some(to)) => format!("{f} .. {to}"),
+                _ => "unresolved".to_string(),
+            };
+            writeln!(
+                out,
+                "  {:>6}..{:<6} {:<24} {range}  ({:?}, {:?})",
+                t.start, t.end, t.text, t.kind, t.anchor
+            )?;
+        }
+    }
+    if !doc.quantities.is_empty() {
+        writeln!(out, "\nquantities")?;
+        for q in &doc.quantities {
+            let amount = match (q.value, q.low, q.high) {
+                (Some(v), _, _) => format!("{v}"),
+                (None, Some(l), Some(h)) => format!("{l}-{h}"),
+                _ => "?".to_string(),
+            };
+            writeln!(
+                out,
+                "  {:>6}..{:<6} {:<24} {}{amount}  {}",
+                q.start,
+                q.end,
+                q.text,
+                if q.approx { "~" } else { "" },
+                or_dash(q.unit.as_deref())
+            )?;
+        }
+    }
+    writeln!(out)
+}
+
+/// A listing of stored documents, one a line (with the matching fragment under a search hit).
+pub fn listing(out: &mut impl Write, docs: &[DocSummary]) -> io::Result<()> {
+    for d in docs {
+        writeln!(
+            out,
+            "{}  {:<10}  {:<22}  {}",
+            d.id,
+            or_dash(d.published.as_deref()),
+            or_dash(d.site.as_deref()),
+            or_dash(d.title.as_deref())
+        )?;
+        if let Some(snippet) = &d.snippet {
+            writeln!(out, "    {}", snippet.replace('\n', " "))?;
+        }
+    }
+    Ok(())
+}

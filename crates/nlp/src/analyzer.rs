@@ -1,0 +1,271 @@
+//! The runtime entry point: [`Nlp`] loads the shipped models once and analyses sentences
+//! (tags, lemmas, dependency trees).
+//!
+//! Loaded models are immutable and `Send + Sync`, so one `Nlp` can be shared behind an `Arc`
+//! by every worker thread. Per-call scratch buffers live in a [`Workspace`]; [`Nlp::analyze`]
+//! keeps one per thread, [`Nlp::analyze_into`] lets hot loops own theirs and also reuse the
+//! output strings.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+use crate::conllu::{Sentence, Word, parse_conllu, read_conllu_file, write_conllu};
+use crate::lemma::Lemmatizer;
+use crate::model_io::{ModelError, read_file};
+use crate::parser::{Parser, ParserWorkspace, tag_hash};
+use crate::tagger::{Tagger, TaggerWorkspace};
+
+/// File names inside a model directory.
+pub const TAGGER_FILE: &str = "tagger.bin";
+pub const LEMMA_FILE: &str = "lemma.bin";
+pub const PARSER_FILE: &str = "parser.bin";
+
+/// Environment variable naming the model directory (overrides the search).
+pub const MODELS_ENV: &str = "SITREP_MODELS";
+
+/// The analysis of one word.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WordAnalysis {
+    /// Universal POS tag (`NOUN`, `VERB`, ...).
+    pub upos: String,
+    /// Penn Treebank tag (`NNS`, `VBD`, ...).
+    pub xpos: String,
+    pub lemma: String,
+    /// 0-based index of the head word in the sentence, `-1` for the root.
+    pub head: i32,
+    /// UD relation to the head, with subtypes (`nsubj:pass`).
+    pub deprel: String,
+}
+
+/// Tagger, lemmatiser and parser, loaded together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Nlp {
+    tagger: Tagger,
+    lemmatizer: Lemmatizer,
+    parser: Parser,
+    xpos_hash: Vec<u64>,
+}
+
+/// Reusable scratch buffers for [`Nlp::analyze_into`].
+#[derive(Debug, Default)]
+pub struct Workspace {
+    tagger: TaggerWorkspace,
+    parser: ParserWorkspace,
+    classes: Vec<u16>,
+    tag_hashes: Vec<u64>,
+    heads: Vec<i32>,
+    labels: Vec<u8>,
+}
+
+thread_local! {
+    static WORKSPACE: RefCell<Workspace> = RefCell::new(Workspace::default());
+}
+
+fn replace(s: &mut String, with: &str) {
+    s.clear();
+    s.push_str(with);
+}
+
+impl Nlp {
+    pub fn new(tagger: Tagger, lemmatizer: Lemmatizer, parser: Parser) -> Nlp {
+        let xpos_hash = (0..tagger.n_classes())
+            .map(|c| tag_hash(tagger.upos_of(c as u16), tagger.xpos_of(c as u16)))
+            .collect();
+        Nlp {
+            tagger,
+            lemmatizer,
+            parser,
+            xpos_hash,
+        }
+    }
+
+    /// Loads `tagger.bin`, `lemma.bin` and `parser.bin` from `dir`.
+    pub fn load(dir: &Path) -> Result<Nlp, ModelError> {
+        let tagger = Tagger::from_bytes(&read_file(&dir.join(TAGGER_FILE))?)?;
+        let lemmatizer = Lemmatizer::from_bytes(&read_file(&dir.join(LEMMA_FILE))?)?;
+        let parser = Parser::from_bytes(&read_file(&dir.join(PARSER_FILE))?)?;
+        Ok(Nlp::new(tagger, lemmatizer, parser))
+    }
+
+    /// Loads from [`Nlp::default_model_dir`].
+    pub fn load_default() -> Result<Nlp, ModelError> {
+        let dir = Nlp::default_model_dir().ok_or_else(|| {
+            ModelError::NotFound(format!(
+                "set {MODELS_ENV} or run from a checkout containing data/models/{TAGGER_FILE}"
+            ))
+        })?;
+        Nlp::load(&dir)
+    }
+
+    /// Where the models are: `$SITREP_MODELS` if set; else the first `data/models` holding a
+    /// tagger found walking up from the working directory, then from the executable's
+    /// directory, then from this crate's source checkout.
+    pub fn default_model_dir() -> Option<PathBuf> {
+        if let Some(dir) = std::env::var_os(MODELS_ENV) {
+            return Some(PathBuf::from(dir));
+        }
+        let mut starts: Vec<PathBuf> = Vec::new();
+        if let Ok(cwd) = std::env::current_dir() {
+            starts.push(cwd);
+        }
+        if let Some(exe_dir) = std::env::current_exe()
+            .ok()
+            .and_then(|e| e.parent().map(Path::to_path_buf))
+        {
+            starts.push(exe_dir);
+        }
+        starts.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+        for start in starts {
+            for dir in start.ancestors() {
+                let candidate = dir.join("data").join("models");
+                if candidate.join(TAGGER_FILE).is_file() {
+                    return Some(candidate);
+                }
+            }
+        }
+        None
+    }
+
+    pub fn tagger(&self) -> &Tagger {
+        &self.tagger
+    }
+
+    pub fn lemmatizer(&self) -> &Lemmatizer {
+        &self.lemmatizer
+    }
+
+    pub fn parser(&self) -> &Parser {
+        &self.parser
+    }
+
+    /// Analyses one tokenised sentence.
+    pub fn analyze(&self, words: &[&str]) -> Vec<WordAnalysis> {
+        let mut out = Vec::with_capacity(words.len());
+        WORKSPACE.with(|ws| self.analyze_into(words, &mut ws.borrow_mut(), &mut out));
+        out
+    }
+
+    /// Analyses one sentence into `out`, reusing its strings and the workspace buffers.
+    pub fn analyze_into(&self, words: &[&str], ws: &mut Workspace, out: &mut Vec<WordAnalysis>) {
+        out.truncate(words.len());
+        out.resize_with(words.len(), WordAnalysis::default);
+        if words.is_empty() {
+            return;
+        }
+        self.tagger.tag_into(words, &mut ws.tagger, &mut ws.classes);
+        ws.tag_hashes.clear();
+        ws.tag_hashes
+            .extend(ws.classes.iter().map(|&c| self.xpos_hash[usize::from(c)]));
+        self.parser.parse_hashed(
+            words,
+            &ws.tag_hashes,
+            &mut ws.parser,
+            &mut ws.heads,
+            &mut ws.labels,
+        );
+        for (i, a) in out.iter_mut().enumerate() {
+            let class = ws.classes[i];
+            let xpos = self.tagger.xpos_of(class);
+            replace(&mut a.upos, self.tagger.upos_of(class));
+            replace(&mut a.xpos, xpos);
+            a.lemma = self.lemmatizer.lemmatize(words[i], xpos);
+            a.head = ws.heads[i];
+            replace(&mut a.deprel, self.parser.label_of(ws.labels[i]));
+        }
+    }
+
+    /// Analyses sentences read from CoNLL-U: the result keeps comments, multiword tokens,
+    /// ID and FORM, and has predicted UPOS, XPOS, LEMMA, HEAD and DEPREL; FEATS, DEPS and
+    /// MISC are left blank.
+    pub fn annotate(&self, sentences: &[Sentence]) -> Vec<Sentence> {
+        let mut ws = Workspace::default();
+        let mut analyses = Vec::new();
+        sentences
+            .iter()
+            .map(|s| {
+                let words = s.forms();
+                self.analyze_into(&words, &mut ws, &mut analyses);
+                Sentence {
+                    comments: s.comments.clone(),
+                    multiword_tokens: s
+                        .multiword_tokens
+                        .iter()
+                        .map(|m| crate::conllu::MultiwordToken {
+                            misc: String::new(),
+                            ..m.clone()
+                        })
+                        .collect(),
+                    words: s
+                        .words
+                        .iter()
+                        .zip(&analyses)
+                        .map(|(w, a)| Word {
+                            form: w.form.clone(),
+                            lemma: a.lemma.clone(),
+                            upos: a.upos.clone(),
+                            xpos: a.xpos.clone(),
+                            head: Some(a.head),
+                            deprel: a.deprel.clone(),
+                            ..Word::default()
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// Reads CoNLL-U text, analyses its words and returns CoNLL-U with the predictions.
+    pub fn annotate_conllu(&self, text: &str) -> Result<String, crate::conllu::ConlluError> {
+        Ok(write_conllu(&self.annotate(&parse_conllu(text)?)))
+    }
+
+    /// [`Nlp::annotate_conllu`] for a file.
+    pub fn annotate_conllu_file(&self, path: &Path) -> Result<String, crate::conllu::ConlluError> {
+        Ok(write_conllu(&self.annotate(&read_conllu_file(path)?)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn models_are_shareable_across_threads() {
+        assert_send_sync::<Nlp>();
+    }
+
+    /// The shipped models (data/models) parse a hand-written sentence sensibly.
+    #[test]
+    fn shipped_models_find_the_subject_and_the_complement_clause() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/models");
+        let nlp = Nlp::load(&dir).expect("shipped models load");
+        let words = [
+            "Mali",
+            "'s",
+            "government",
+            "denied",
+            "that",
+            "any",
+            "mercenaries",
+            "had",
+            "deployed",
+            ".",
+        ];
+        let a = nlp.analyze(&words);
+        assert_eq!(a.len(), words.len());
+        // "denied" is the root, "government" its subject, "deployed" its clausal complement.
+        assert_eq!(a[3].head, -1);
+        assert_eq!(a[3].deprel, "root");
+        assert_eq!(a[3].lemma, "deny");
+        assert_eq!(a[2].head, 3);
+        assert_eq!(a[2].deprel, "nsubj");
+        assert_eq!(a[8].head, 3);
+        assert_eq!(a[8].deprel, "ccomp");
+        assert_eq!(a[6].head, 8);
+        assert_eq!(a[6].deprel, "nsubj");
+        assert_eq!(a[0].upos, "PROPN");
+        assert_eq!(a[3].xpos, "VBD");
+    }
+}

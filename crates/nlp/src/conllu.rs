@@ -1,0 +1,314 @@
+//! CoNLL-U reading and writing (the Universal Dependencies file format).
+//!
+//! A sentence is a block of comment lines (`# key = value`), word lines (`ID` is an integer),
+//! multiword-token lines (`ID` is a range `1-2`) and empty-node lines (`ID` like `1.1`),
+//! ended by a blank line. sitrep's models work on *words* only, so empty nodes are dropped
+//! on reading; multiword-token lines are kept beside the words (as [`MultiwordToken`]) so that
+//! a file read and written again keeps its tokenisation, which the CoNLL 2018 scorer relies on.
+//!
+//! Heads are stored 0-based within the sentence with `-1` for the root (the convention of the
+//! runtime API), and `None` when the file has `_`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// One syntactic word of a sentence (one CoNLL-U word line).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Word {
+    pub form: String,
+    pub lemma: String,
+    pub upos: String,
+    pub xpos: String,
+    pub feats: String,
+    /// 0-based index of the head word, `-1` for the root, `None` if unknown (`_`).
+    pub head: Option<i32>,
+    pub deprel: String,
+    pub deps: String,
+    pub misc: String,
+}
+
+/// A multiword token line (`first-last FORM _ ...`), with word indices 0-based inclusive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultiwordToken {
+    pub first: usize,
+    pub last: usize,
+    pub form: String,
+    pub misc: String,
+}
+
+/// One sentence: its comment lines (without the leading `#`), words and multiword tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Sentence {
+    /// Comment lines as they appear after `#`, trimmed of the single following space.
+    pub comments: Vec<String>,
+    pub words: Vec<Word>,
+    pub multiword_tokens: Vec<MultiwordToken>,
+}
+
+impl Sentence {
+    /// The value of a `# key = value` comment, e.g. `sent_id` or `text`.
+    pub fn comment_value(&self, key: &str) -> Option<&str> {
+        self.comments.iter().find_map(|c| {
+            let (k, v) = c.split_once('=')?;
+            (k.trim() == key).then(|| v.trim())
+        })
+    }
+
+    pub fn sent_id(&self) -> Option<&str> {
+        self.comment_value("sent_id")
+    }
+
+    pub fn text(&self) -> Option<&str> {
+        self.comment_value("text")
+    }
+
+    /// The word forms, borrowed.
+    pub fn forms(&self) -> Vec<&str> {
+        self.words.iter().map(|w| w.form.as_str()).collect()
+    }
+}
+
+/// A malformed CoNLL-U line.
+#[derive(Debug, thiserror::Error)]
+pub enum ConlluError {
+    #[error("line {line}: expected 10 tab-separated columns, found {found}")]
+    Columns { line: usize, found: usize },
+    #[error("line {line}: bad ID `{id}`")]
+    BadId { line: usize, id: String },
+    #[error("line {line}: bad HEAD `{head}`")]
+    BadHead { line: usize, head: String },
+    #[error("line {line}: word ID {id} out of sequence (expected {expected})")]
+    Sequence {
+        line: usize,
+        id: usize,
+        expected: usize,
+    },
+    #[error("reading {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Reads a CoNLL-U file.
+pub fn read_conllu_file(path: &Path) -> Result<Vec<Sentence>, ConlluError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConlluError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    parse_conllu(&text)
+}
+
+fn field(s: &str) -> String {
+    s.to_string()
+}
+
+/// Parses CoNLL-U text into sentences.
+pub fn parse_conllu(text: &str) -> Result<Vec<Sentence>, ConlluError> {
+    let mut sentences = Vec::new();
+    let mut current = Sentence::default();
+    let mut open = false;
+    for (line_index, raw_line) in text.lines().enumerate() {
+        let line_no = line_index + 1;
+        let line = raw_line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            if open {
+                sentences.push(std::mem::take(&mut current));
+                open = false;
+            }
+            continue;
+        }
+        open = true;
+        if let Some(comment) = line.strip_prefix('#') {
+            current
+                .comments
+                .push(comment.strip_prefix(' ').unwrap_or(comment).to_string());
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() != 10 {
+            return Err(ConlluError::Columns {
+                line: line_no,
+                found: cols.len(),
+            });
+        }
+        let id = cols[0];
+        if id.contains('.') {
+            // Empty node (enhanced dependencies only): not a word.
+            continue;
+        }
+        let bad_id = || ConlluError::BadId {
+            line: line_no,
+            id: id.to_string(),
+        };
+        if let Some((a, b)) = id.split_once('-') {
+            let first: usize = a.parse().map_err(|_| bad_id())?;
+            let last: usize = b.parse().map_err(|_| bad_id())?;
+            if first == 0 || last < first {
+                return Err(bad_id());
+            }
+            current.multiword_tokens.push(MultiwordToken {
+                first: first - 1,
+                last: last - 1,
+                form: field(cols[1]),
+                misc: field(cols[9]),
+            });
+            continue;
+        }
+        let n: usize = id.parse().map_err(|_| bad_id())?;
+        let expected = current.words.len() + 1;
+        if n != expected {
+            return Err(ConlluError::Sequence {
+                line: line_no,
+                id: n,
+                expected,
+            });
+        }
+        let head = match cols[6] {
+            "_" => None,
+            h => Some(
+                h.parse::<i32>().map_err(|_| ConlluError::BadHead {
+                    line: line_no,
+                    head: h.to_string(),
+                })? - 1,
+            ),
+        };
+        current.words.push(Word {
+            form: field(cols[1]),
+            lemma: field(cols[2]),
+            upos: field(cols[3]),
+            xpos: field(cols[4]),
+            feats: field(cols[5]),
+            head,
+            deprel: field(cols[7]),
+            deps: field(cols[8]),
+            misc: field(cols[9]),
+        });
+    }
+    if open {
+        sentences.push(current);
+    }
+    Ok(sentences)
+}
+
+fn or_blank(s: &str) -> &str {
+    if s.is_empty() { "_" } else { s }
+}
+
+/// Writes sentences as CoNLL-U text (comments, multiword tokens and words; empty fields as `_`).
+pub fn write_conllu(sentences: &[Sentence]) -> String {
+    let mut out = String::new();
+    for sentence in sentences {
+        write_sentence(&mut out, sentence);
+    }
+    out
+}
+
+/// Appends one sentence (with its terminating blank line) to `out`.
+pub fn write_sentence(out: &mut String, sentence: &Sentence) {
+    for comment in &sentence.comments {
+        if comment.is_empty() {
+            out.push_str("#\n");
+        } else {
+            let _ = writeln!(out, "# {comment}");
+        }
+    }
+    for (i, word) in sentence.words.iter().enumerate() {
+        for mwt in sentence.multiword_tokens.iter().filter(|m| m.first == i) {
+            let _ = writeln!(
+                out,
+                "{}-{}\t{}\t_\t_\t_\t_\t_\t_\t_\t{}",
+                mwt.first + 1,
+                mwt.last + 1,
+                or_blank(&mwt.form),
+                or_blank(&mwt.misc)
+            );
+        }
+        let head = match word.head {
+            Some(h) => (h + 1).to_string(),
+            None => "_".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            i + 1,
+            or_blank(&word.form),
+            or_blank(&word.lemma),
+            or_blank(&word.upos),
+            or_blank(&word.xpos),
+            or_blank(&word.feats),
+            head,
+            or_blank(&word.deprel),
+            or_blank(&word.deps),
+            or_blank(&word.misc)
+        );
+    }
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "# newdoc id = test-doc\n\
+# sent_id = test-1\n\
+# text = The ministry didn't comment.\n\
+1\tThe\tthe\tDET\tDT\tDefinite=Def|PronType=Art\t2\tdet\t2:det\t_\n\
+2\tministry\tministry\tNOUN\tNN\tNumber=Sing\t5\tnsubj\t5:nsubj\t_\n\
+3-4\tdidn't\t_\t_\t_\t_\t_\t_\t_\t_\n\
+3\tdid\tdo\tAUX\tVBD\tMood=Ind|Tense=Past\t5\taux\t5:aux\t_\n\
+4\tn't\tnot\tPART\tRB\t_\t5\tadvmod\t5:advmod\t_\n\
+5\tcomment\tcomment\tVERB\tVB\tVerbForm=Inf\t0\troot\t0:root\tSpaceAfter=No\n\
+6\t.\t.\tPUNCT\t.\t_\t5\tpunct\t5:punct\t_\n\
+\n\
+# sent_id = test-2\n\
+# text = Rain fell\n\
+1\tRain\train\tNOUN\tNN\t_\t2\tnsubj\t2:nsubj\t_\n\
+1.1\tfell\tfall\tVERB\tVBD\t_\t_\t_\t0:root\t_\n\
+2\tfell\tfall\tVERB\tVBD\t_\t0\troot\t0:root\t_\n\
+\n";
+
+    #[test]
+    fn reads_words_comments_and_multiword_tokens() {
+        let sentences = parse_conllu(SAMPLE).unwrap();
+        assert_eq!(sentences.len(), 2);
+        let first = &sentences[0];
+        assert_eq!(first.sent_id(), Some("test-1"));
+        assert_eq!(first.text(), Some("The ministry didn't comment."));
+        assert_eq!(
+            first.forms(),
+            vec!["The", "ministry", "did", "n't", "comment", "."]
+        );
+        assert_eq!(first.words[0].head, Some(1));
+        assert_eq!(first.words[4].head, Some(-1));
+        assert_eq!(first.words[4].deprel, "root");
+        assert_eq!(first.multiword_tokens.len(), 1);
+        assert_eq!(first.multiword_tokens[0].first, 2);
+        assert_eq!(first.multiword_tokens[0].last, 3);
+        // The empty node 1.1 is skipped: only two words remain.
+        assert_eq!(sentences[1].forms(), vec!["Rain", "fell"]);
+    }
+
+    #[test]
+    fn round_trip_is_lossless_for_words() {
+        let sentences = parse_conllu(SAMPLE).unwrap();
+        let written = write_conllu(&sentences);
+        let again = parse_conllu(&written).unwrap();
+        assert_eq!(sentences, again);
+        // The multiword line is written before its first word.
+        assert!(written.contains("3-4\tdidn't\t_"));
+        assert!(!written.contains("1.1\t"));
+    }
+
+    #[test]
+    fn rejects_malformed_lines() {
+        assert!(matches!(
+            parse_conllu("1\tx\tx\n"),
+            Err(ConlluError::Columns { line: 1, .. })
+        ));
+        assert!(matches!(
+            parse_conllu("2\tx\tx\tX\tX\t_\t0\troot\t_\t_\n"),
+            Err(ConlluError::Sequence { .. })
+        ));
+    }
+}

@@ -1,0 +1,1096 @@
+//! Labelled dependency parser: greedy arc-eager transitions, averaged perceptron, dynamic
+//! oracle.
+//!
+//! Design:
+//! * **Transition system.** Arc-eager (Nivre 2003) with the artificial root at the bottom of
+//!   the stack and the UD constraint of exactly one root word: `RIGHT-ARC` from the root is
+//!   allowed only while the root has no dependent. Parsing stops when the buffer is empty; any
+//!   word still headless then is attached to the root word (see [`Parser::parse_into`]).
+//! * **Two classifiers.** One perceptron chooses among the four transitions, a second one picks
+//!   the dependency label once an arc is made. Splitting keeps rows narrow (4 weights per
+//!   action feature instead of ~100), which is what keeps the model small and the parser fast;
+//!   the label classifier sees the head, the dependent and their already-attached children
+//!   (e.g. an `aux:pass` sibling decides `nsubj` vs `nsubj:pass`).
+//! * **Features.** The Zhang & Nivre (2011) arc-eager set: stack top, buffer words 0–2, heads,
+//!   grandheads, leftmost/rightmost children and second ones, distance, valencies and label
+//!   sets, plus the second stack item.
+//! * **Training.** Dynamic oracle (Goldberg & Nivre 2012): each transition's *cost* is the
+//!   number of gold arcs it makes unreachable; the perceptron is updated whenever its choice
+//!   costs more than the cheapest transition, and after the first epochs the parser follows
+//!   its own (possibly wrong) choices, so it learns to recover from errors. Gold trees that are
+//!   not projective are projectivised first by lifting the offending arcs, as arc-eager can
+//!   only build projective trees. Training uses predicted (jackknifed) tags; see `train.rs`.
+
+use std::collections::HashMap;
+
+use crate::conllu::Sentence;
+use crate::model_io::{ModelError, Reader, Rng, Writer, hash_str};
+use crate::perceptron::{FeatureSet, LinearModel, PerceptronTrainer, argmax_valid};
+use crate::tagger::normalise;
+
+const NONE: u32 = u32::MAX;
+const ROOT: u32 = 0;
+
+/// The four arc-eager transitions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Shift = 0,
+    Reduce = 1,
+    LeftArc = 2,
+    RightArc = 3,
+}
+
+pub const ACTIONS: [Action; 4] = [
+    Action::Shift,
+    Action::Reduce,
+    Action::LeftArc,
+    Action::RightArc,
+];
+
+/// A parser configuration. Positions: 0 is the artificial root, words are 1..=n.
+#[derive(Debug, Default, Clone)]
+pub struct State {
+    n: usize,
+    stack: Vec<u32>,
+    next: usize,
+    head: Vec<u32>,
+    label: Vec<u8>,
+    /// Leftmost / second-leftmost / rightmost / second-rightmost dependents.
+    lc1: Vec<u32>,
+    lc2: Vec<u32>,
+    rc1: Vec<u32>,
+    rc2: Vec<u32>,
+    lval: Vec<u8>,
+    rval: Vec<u8>,
+    /// Bit sets of the labels of left and right dependents.
+    lset: Vec<u64>,
+    rset: Vec<u64>,
+    on_stack: Vec<bool>,
+    root_child: u32,
+}
+
+impl State {
+    pub fn reset(&mut self, n: usize) {
+        self.n = n;
+        self.stack.clear();
+        self.stack.push(ROOT);
+        self.next = 1;
+        for v in [
+            &mut self.head,
+            &mut self.lc1,
+            &mut self.lc2,
+            &mut self.rc1,
+            &mut self.rc2,
+        ] {
+            v.clear();
+            v.resize(n + 1, NONE);
+        }
+        for v in [&mut self.label, &mut self.lval, &mut self.rval] {
+            v.clear();
+            v.resize(n + 1, 0);
+        }
+        for v in [&mut self.lset, &mut self.rset] {
+            v.clear();
+            v.resize(n + 1, 0);
+        }
+        self.on_stack.clear();
+        self.on_stack.resize(n + 1, false);
+        self.on_stack[0] = true;
+        self.root_child = NONE;
+    }
+
+    pub fn is_terminal(&self) -> bool {
+        self.next > self.n
+    }
+
+    fn s0(&self) -> u32 {
+        *self.stack.last().unwrap()
+    }
+
+    pub fn is_valid(&self, action: Action) -> bool {
+        let buffer = self.next <= self.n;
+        let s0 = self.s0();
+        match action {
+            Action::Shift => buffer,
+            Action::Reduce => s0 != ROOT && self.head[s0 as usize] != NONE,
+            Action::LeftArc => buffer && s0 != ROOT && self.head[s0 as usize] == NONE,
+            Action::RightArc => buffer && (s0 != ROOT || self.root_child == NONE),
+        }
+    }
+
+    /// The (head, dependent) an arc transition would create.
+    pub fn arc_of(&self, action: Action) -> Option<(u32, u32)> {
+        let (s0, b0) = (self.s0(), self.next as u32);
+        match action {
+            Action::LeftArc => Some((b0, s0)),
+            Action::RightArc => Some((s0, b0)),
+            _ => None,
+        }
+    }
+
+    fn add_arc(&mut self, h: u32, d: u32, label: u8) {
+        let (hu, du) = (h as usize, d as usize);
+        self.head[du] = h;
+        self.label[du] = label;
+        let bit = 1u64 << label.min(63);
+        if d < h {
+            if self.lc1[hu] == NONE || d < self.lc1[hu] {
+                self.lc2[hu] = self.lc1[hu];
+                self.lc1[hu] = d;
+            } else if self.lc2[hu] == NONE || d < self.lc2[hu] {
+                self.lc2[hu] = d;
+            }
+            self.lval[hu] = self.lval[hu].saturating_add(1);
+            self.lset[hu] |= bit;
+        } else {
+            if self.rc1[hu] == NONE || d > self.rc1[hu] {
+                self.rc2[hu] = self.rc1[hu];
+                self.rc1[hu] = d;
+            } else if self.rc2[hu] == NONE || d > self.rc2[hu] {
+                self.rc2[hu] = d;
+            }
+            self.rval[hu] = self.rval[hu].saturating_add(1);
+            self.rset[hu] |= bit;
+        }
+        if h == ROOT {
+            self.root_child = d;
+        }
+    }
+
+    /// Applies a valid transition (`label` is used by arcs only).
+    pub fn apply(&mut self, action: Action, label: u8) {
+        let b0 = self.next as u32;
+        match action {
+            Action::Shift => {
+                self.stack.push(b0);
+                self.on_stack[b0 as usize] = true;
+                self.next += 1;
+            }
+            Action::Reduce => {
+                let s0 = self.stack.pop().unwrap();
+                self.on_stack[s0 as usize] = false;
+            }
+            Action::LeftArc => {
+                let s0 = self.stack.pop().unwrap();
+                self.on_stack[s0 as usize] = false;
+                self.add_arc(b0, s0, label);
+            }
+            Action::RightArc => {
+                let s0 = self.s0();
+                self.add_arc(s0, b0, label);
+                self.stack.push(b0);
+                self.on_stack[b0 as usize] = true;
+                self.next += 1;
+            }
+        }
+    }
+
+    /// Can `k`, currently on the stack, still become the head of a buffer word?
+    fn stack_head_reachable(&self, k: u32) -> bool {
+        k != NONE && self.on_stack[k as usize] && (k != ROOT || self.root_child == NONE)
+    }
+
+    fn in_buffer(&self, k: u32) -> bool {
+        k != NONE && k != ROOT && k as usize >= self.next
+    }
+
+    /// Dynamic-oracle cost: gold arcs (positions in `gold`, `gold[0]` unused) that become
+    /// unreachable by taking `action` here. Requires a projective gold tree.
+    pub fn cost(&self, action: Action, gold: &[u32]) -> u32 {
+        let s0 = self.s0();
+        let b0 = self.next as u32;
+        let buffer = self.next..=self.n;
+        match action {
+            Action::Shift => {
+                let mut c = 0;
+                for &k in &self.stack {
+                    if k != ROOT && self.head[k as usize] == NONE && gold[k as usize] == b0 {
+                        c += 1;
+                    }
+                }
+                if self.stack_head_reachable(gold[b0 as usize]) {
+                    c += 1;
+                }
+                c
+            }
+            Action::Reduce => buffer.filter(|&k| gold[k] == s0).count() as u32,
+            Action::LeftArc => {
+                let g = gold[s0 as usize];
+                let mut c = u32::from(g != b0 && self.in_buffer(g));
+                c += buffer.filter(|&k| gold[k] == s0).count() as u32;
+                c
+            }
+            Action::RightArc => {
+                let g = gold[b0 as usize];
+                let mut c = 0;
+                if g != s0 && (self.in_buffer(g) || self.stack_head_reachable(g)) {
+                    c += 1;
+                }
+                for &k in &self.stack {
+                    if k != ROOT && self.head[k as usize] == NONE && gold[k as usize] == b0 {
+                        c += 1;
+                    }
+                }
+                if s0 == ROOT && g != ROOT {
+                    // The single root slot is taken: the gold root word loses its arc.
+                    c += buffer
+                        .filter(|&k| k as u32 != b0 && gold[k] == ROOT)
+                        .count() as u32;
+                }
+                c
+            }
+        }
+    }
+
+    /// Heads as positions (`NONE` = unattached), index 0 is the root.
+    pub fn heads(&self) -> &[u32] {
+        &self.head
+    }
+}
+
+/// Lifts non-projective arcs (to the head's head) until the tree is projective.
+/// `heads[d]` for d in 1..=n, 0 = root; `heads[0]` is ignored.
+pub fn projectivize(heads: &mut [u32]) -> usize {
+    let n = heads.len() - 1;
+    let dominates = |heads: &[u32], h: u32, mut k: u32| -> bool {
+        let mut steps = 0;
+        while k != ROOT && steps <= n {
+            if k == h {
+                return true;
+            }
+            k = heads[k as usize];
+            steps += 1;
+        }
+        h == ROOT
+    };
+    let mut lifted = 0;
+    loop {
+        let mut worst: Option<(usize, u32)> = None;
+        for d in 1..=n {
+            let h = heads[d];
+            let (lo, hi) = if (h as usize) < d {
+                (h as usize, d)
+            } else {
+                (d, h as usize)
+            };
+            let crossing = (lo + 1..hi).any(|k| !dominates(heads, h, k as u32));
+            if crossing {
+                let span = hi - lo;
+                if worst.is_none_or(|(_, s)| span < s as usize) {
+                    worst = Some((d, span as u32));
+                }
+            }
+        }
+        match worst {
+            Some((d, _)) if heads[d] != ROOT => {
+                heads[d] = heads[heads[d] as usize];
+                lifted += 1;
+            }
+            _ => return lifted,
+        }
+    }
+}
+
+/// Hash constants for empty feature slots.
+const NULL_W: u64 = 0x6e75_6c6c;
+const NULL_P: u64 = 0x6e75_6c70;
+const ROOT_W: u64 = 0x726f_6f74;
+const ROOT_P: u64 = 0x726f_6f70;
+const NO_LABEL: u64 = 0x6e6f_6c61;
+
+fn distance_bucket(a: u32, b: u32) -> u64 {
+    let d = a.abs_diff(b);
+    match d {
+        0..=5 => u64::from(d),
+        6..=7 => 6,
+        8..=10 => 7,
+        _ => 8,
+    }
+}
+
+/// Per-word feature values (word and tag hashes) for positions 0..=n.
+#[derive(Debug, Default)]
+struct Lexical {
+    w: Vec<u64>,
+    p: Vec<u64>,
+    /// Last three characters of the lowercased word: a tag-independent clue for words the
+    /// tagger gets wrong (`-ing`, `-ed`, `-ly`).
+    suffix: Vec<u64>,
+}
+
+impl Lexical {
+    fn fill(&mut self, words: &[&str], tag_hashes: impl Iterator<Item = u64>) {
+        self.w.clear();
+        self.p.clear();
+        self.suffix.clear();
+        self.w.push(ROOT_W);
+        self.p.push(ROOT_P);
+        self.suffix.push(ROOT_W);
+        for word in words {
+            let norm = normalise(word);
+            self.w.push(hash_str(&norm));
+            let cut = norm
+                .char_indices()
+                .rev()
+                .nth(2)
+                .map_or(0, |(i, _)| i);
+            self.suffix.push(hash_str(&norm[cut..]) ^ 0x5f);
+        }
+        self.p.extend(tag_hashes);
+    }
+}
+
+struct View<'a> {
+    s: &'a State,
+    lex: &'a Lexical,
+    label_hash: &'a [u64],
+}
+
+impl View<'_> {
+    fn w(&self, i: u32) -> u64 {
+        if i == NONE {
+            NULL_W
+        } else {
+            self.lex.w[i as usize]
+        }
+    }
+    fn p(&self, i: u32) -> u64 {
+        if i == NONE {
+            NULL_P
+        } else {
+            self.lex.p[i as usize]
+        }
+    }
+    fn suf(&self, i: u32) -> u64 {
+        if i == NONE { NULL_W } else { self.lex.suffix[i as usize] }
+    }
+    fn l(&self, i: u32) -> u64 {
+        if i == NONE || self.s.head[i as usize] == NONE {
+            NO_LABEL
+        } else {
+            self.label_hash[self.s.label[i as usize] as usize]
+        }
+    }
+    fn get(&self, v: &[u32], i: u32) -> u32 {
+        if i == NONE { NONE } else { v[i as usize] }
+    }
+    fn head(&self, i: u32) -> u32 {
+        self.get(&self.s.head, i)
+    }
+    fn pos_p(&self, i: i64) -> u64 {
+        if i < 1 || i as usize > self.s.n {
+            NULL_P
+        } else {
+            self.lex.p[i as usize]
+        }
+    }
+}
+
+/// Action features (Zhang & Nivre 2011 arc-eager set plus the second stack item).
+fn action_features(v: &View<'_>, f: &mut FeatureSet) {
+    let s = v.s;
+    f.clear();
+    let s0 = s.s0();
+    let s1 = if s.stack.len() >= 2 {
+        s.stack[s.stack.len() - 2]
+    } else {
+        NONE
+    };
+    let at = |k: usize| if k <= s.n { k as u32 } else { NONE };
+    let (n0, n1, n2) = (at(s.next), at(s.next + 1), at(s.next + 2));
+    let (s0w, s0p, n0w, n0p) = (v.w(s0), v.p(s0), v.w(n0), v.p(n0));
+    let (n1w, n1p, n2w, n2p) = (v.w(n1), v.p(n1), v.w(n2), v.p(n2));
+    let s0h = v.head(s0);
+    let s0h2 = v.head(s0h);
+    let (s0l, s0l2) = (v.get(&s.lc1, s0), v.get(&s.lc2, s0));
+    let (s0r, s0r2) = (v.get(&s.rc1, s0), v.get(&s.rc2, s0));
+    let (n0l, n0l2) = (v.get(&s.lc1, n0), v.get(&s.lc2, n0));
+    let dist = if n0 != NONE && s0 != ROOT {
+        distance_bucket(s0, n0)
+    } else {
+        99
+    };
+    let val = |x: &Vec<u8>, i: u32| {
+        if i == NONE {
+            99
+        } else {
+            u64::from(x[i as usize])
+        }
+    };
+    let set = |x: &Vec<u64>, i: u32| if i == NONE { 1 << 63 } else { x[i as usize] };
+    let (s0vl, s0vr, n0vl) = (val(&s.lval, s0), val(&s.rval, s0), val(&s.lval, n0));
+    let (s0sl, s0sr, n0sl) = (set(&s.lset, s0), set(&s.rset, s0), set(&s.lset, n0));
+
+    f.add1(0, 0);
+    // Single words.
+    f.add1(1, s0w);
+    f.add1(2, s0p);
+    f.add2(3, s0w, s0p);
+    f.add1(4, n0w);
+    f.add1(5, n0p);
+    f.add2(6, n0w, n0p);
+    f.add1(7, n1w);
+    f.add1(8, n1p);
+    f.add2(9, n1w, n1p);
+    f.add1(10, n2w);
+    f.add1(11, n2p);
+    f.add2(12, n2w, n2p);
+    // Pairs.
+    f.add4(13, s0w, s0p, n0w, n0p);
+    f.add3(14, s0w, s0p, n0w);
+    f.add3(15, s0w, n0w, n0p);
+    f.add3(16, s0w, s0p, n0p);
+    f.add3(17, s0p, n0w, n0p);
+    f.add2(18, s0w, n0w);
+    f.add2(19, s0p, n0p);
+    f.add2(20, n0p, n1p);
+    // Triples.
+    f.add3(21, n0p, n1p, n2p);
+    f.add3(22, s0p, n0p, n1p);
+    f.add3(23, v.p(s0h), s0p, n0p);
+    f.add3(24, s0p, v.p(s0l), n0p);
+    f.add3(25, s0p, v.p(s0r), n0p);
+    f.add3(26, s0p, n0p, v.p(n0l));
+    // Distance.
+    f.add2(27, s0w, dist);
+    f.add2(28, s0p, dist);
+    f.add2(29, n0w, dist);
+    f.add2(30, n0p, dist);
+    f.add3(31, s0w, n0w, dist);
+    f.add3(32, s0p, n0p, dist);
+    // Valency.
+    f.add2(33, s0w, s0vr);
+    f.add2(34, s0p, s0vr);
+    f.add2(35, s0w, s0vl);
+    f.add2(36, s0p, s0vl);
+    f.add2(37, n0w, n0vl);
+    f.add2(38, n0p, n0vl);
+    // Unigrams of heads and children.
+    f.add1(39, v.w(s0h));
+    f.add1(40, v.p(s0h));
+    f.add1(41, v.l(s0));
+    f.add1(42, v.w(s0l));
+    f.add1(43, v.p(s0l));
+    f.add1(44, v.l(s0l));
+    f.add1(45, v.w(s0r));
+    f.add1(46, v.p(s0r));
+    f.add1(47, v.l(s0r));
+    f.add1(48, v.w(n0l));
+    f.add1(49, v.p(n0l));
+    f.add1(50, v.l(n0l));
+    // Third order.
+    f.add1(51, v.w(s0h2));
+    f.add1(52, v.p(s0h2));
+    f.add1(53, v.l(s0h));
+    f.add1(54, v.w(s0l2));
+    f.add1(55, v.p(s0l2));
+    f.add1(56, v.l(s0l2));
+    f.add1(57, v.w(s0r2));
+    f.add1(58, v.p(s0r2));
+    f.add1(59, v.l(s0r2));
+    f.add1(60, v.w(n0l2));
+    f.add1(61, v.p(n0l2));
+    f.add1(62, v.l(n0l2));
+    f.add3(63, s0p, v.p(s0l), v.p(s0l2));
+    f.add3(64, s0p, v.p(s0r), v.p(s0r2));
+    f.add3(65, s0p, v.p(s0h), v.p(s0h2));
+    f.add3(66, n0p, v.p(n0l), v.p(n0l2));
+    // Label sets.
+    f.add2(67, s0w, s0sr);
+    f.add2(68, s0p, s0sr);
+    f.add2(69, s0w, s0sl);
+    f.add2(70, s0p, s0sl);
+    f.add2(71, n0w, n0sl);
+    f.add2(72, n0p, n0sl);
+    // Second stack item and whether the stack top is already attached.
+    let s0_attached = u64::from(s0 != ROOT && s.head[s0 as usize] != NONE);
+    f.add1(73, v.w(s1));
+    f.add1(74, v.p(s1));
+    f.add3(75, v.p(s1), s0p, n0p);
+    f.add3(76, s0_attached, s0p, n0p);
+    f.add3(77, s0_attached, s0w, n0p);
+    f.add2(78, v.l(s0), n0p);
+    f.add3(79, v.pos_p(s.next as i64 - 1), n0p, s0p);
+    f.add2(80, u64::from(s.root_child == NONE), n0p);
+    f.add2(81, v.suf(s0), n0p);
+    f.add2(82, s0p, v.suf(n0));
+    f.add1(83, v.suf(n1));
+    f.add2(84, v.suf(s0), v.suf(n0));
+}
+
+/// Label features for an arc `head → dep`, keyed by direction.
+fn label_features(v: &View<'_>, head: u32, dep: u32, f: &mut FeatureSet) {
+    let s = v.s;
+    f.clear();
+    let dir = u64::from(dep > head) + 7;
+    let (hw, hp, dw, dp) = (v.w(head), v.p(head), v.w(dep), v.p(dep));
+    let dist = if head == ROOT {
+        99
+    } else {
+        distance_bucket(head, dep)
+    };
+    let hh = v.head(head);
+    let set = |x: &Vec<u64>, i: u32| x[i as usize];
+    f.add1(100, dir);
+    f.add2(101, dir, hw);
+    f.add2(102, dir, hp);
+    f.add2(103, dir, dw);
+    f.add2(104, dir, dp);
+    f.add3(105, dir, hw, dp);
+    f.add3(106, dir, hp, dw);
+    f.add3(107, dir, hp, dp);
+    f.add3(108, dir, hw, dw);
+    f.add4(109, dir, hp, dp, dist);
+    f.add3(110, dir, dw, dist);
+    f.add3(111, dir, v.l(v.get(&s.lc1, dep)), dp);
+    f.add3(112, dir, v.l(v.get(&s.rc1, dep)), dp);
+    f.add3(113, dir, set(&s.lset, dep), dp);
+    f.add3(114, dir, set(&s.rset, dep), dp);
+    f.add3(115, dir, set(&s.lset, head), dp);
+    f.add3(116, dir, set(&s.rset, head), dp);
+    f.add4(117, dir, set(&s.lset, head), hp, dp);
+    f.add3(118, dir, v.p(hh), hp);
+    f.add3(119, dir, v.l(head), hp);
+    f.add4(120, dir, v.l(head), hp, dp);
+    f.add3(121, dir, dp, v.pos_p(i64::from(dep) - 1));
+    f.add3(122, dir, dp, v.pos_p(i64::from(dep) + 1));
+    f.add3(123, dir, hp, v.pos_p(i64::from(head) + 1));
+    f.add3(124, dir, hp, v.pos_p(i64::from(head) - 1));
+    f.add4(125, dir, hp, dp, v.p(hh));
+    f.add3(126, dir, dp, v.w(v.get(&s.lc1, dep)));
+    f.add3(127, dir, dp, v.p(v.get(&s.lc1, dep)));
+    f.add4(128, dir, hp, dp, v.l(v.get(&s.rc1, head)));
+    f.add4(129, dir, hp, dp, v.l(v.get(&s.lc1, head)));
+    f.add3(130, dir, dw, hp);
+    f.add4(131, dir, dw, dp, hp);
+    f.add4(132, dir, hw, hp, dp);
+    f.add2(133, dir, u64::from(head == ROOT));
+    f.add3(134, dir, dp, v.pos_p(s.next as i64 + 1));
+}
+
+/// A trained parser (immutable; `Send + Sync`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parser {
+    labels: Vec<String>,
+    label_hash: Vec<u64>,
+    root_label: u8,
+    actions: LinearModel,
+    labeller: LinearModel,
+}
+
+/// Reusable scratch space for parsing.
+#[derive(Debug, Default)]
+pub struct ParserWorkspace {
+    state: State,
+    lex: Lexical,
+    feats: FeatureSet,
+    scores: Vec<i32>,
+}
+
+/// The stable hash of a word's (UPOS, XPOS) pair, the parser's "tag" feature value. Using
+/// both keeps distinctions that matter for attachment and that the Penn tag lacks
+/// (`IN` as ADP vs SCONJ, `VB*` as AUX vs VERB, `DT` as DET vs PRON).
+pub fn tag_hash(upos: &str, xpos: &str) -> u64 {
+    crate::model_io::combine(hash_str(upos), hash_str(xpos))
+}
+
+impl Parser {
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    pub fn label_of(&self, id: u8) -> &str {
+        &self.labels[usize::from(id)]
+    }
+
+    /// Feature table sizes (action model, label model) for reports.
+    pub fn n_features(&self) -> (usize, usize) {
+        (self.actions.n_features(), self.labeller.n_features())
+    }
+
+    fn choose_label(&self, ws: &mut ParserWorkspace, head: u32, dep: u32) -> u8 {
+        if head == ROOT {
+            return self.root_label;
+        }
+        let view = View {
+            s: &ws.state,
+            lex: &ws.lex,
+            label_hash: &self.label_hash,
+        };
+        label_features(&view, head, dep, &mut ws.feats);
+        ws.scores.clear();
+        ws.scores.resize(self.labels.len(), 0);
+        self.labeller.score(&ws.feats.keys, &mut ws.scores);
+        let root = usize::from(self.root_label);
+        argmax_valid(&ws.scores, |l| l != root).unwrap_or(0) as u8
+    }
+
+    /// Parses one sentence given its words and (predicted) UPOS and XPOS tags. `heads` gets
+    /// 0-based head indices (`-1` = root) and `labels` label ids (see [`Parser::label_of`]).
+    pub fn parse_into(
+        &self,
+        words: &[&str],
+        upos: &[&str],
+        xpos: &[&str],
+        ws: &mut ParserWorkspace,
+        heads: &mut Vec<i32>,
+        labels: &mut Vec<u8>,
+    ) {
+        let hashes: Vec<u64> = upos.iter().zip(xpos).map(|(u, x)| tag_hash(u, x)).collect();
+        self.parse_hashed(words, &hashes, ws, heads, labels);
+    }
+
+    /// [`Parser::parse_into`] with tags given as [`tag_hash`] values (no per-call hashing).
+    pub fn parse_hashed(
+        &self,
+        words: &[&str],
+        tag_hashes: &[u64],
+        ws: &mut ParserWorkspace,
+        heads: &mut Vec<i32>,
+        labels: &mut Vec<u8>,
+    ) {
+        let n = words.len();
+        heads.clear();
+        labels.clear();
+        if n == 0 {
+            return;
+        }
+        assert_eq!(tag_hashes.len(), n, "one tag per word");
+        ws.lex.fill(words, tag_hashes.iter().copied());
+        ws.state.reset(n);
+        while !ws.state.is_terminal() {
+            let view = View {
+                s: &ws.state,
+                lex: &ws.lex,
+                label_hash: &self.label_hash,
+            };
+            action_features(&view, &mut ws.feats);
+            ws.scores.clear();
+            ws.scores.resize(4, 0);
+            self.actions.score(&ws.feats.keys, &mut ws.scores);
+            let state = &ws.state;
+            let best = argmax_valid(&ws.scores, |a| state.is_valid(ACTIONS[a]))
+                .expect("a non-terminal state has a valid transition");
+            let action = ACTIONS[best];
+            let label = match ws.state.arc_of(action) {
+                Some((h, d)) => self.choose_label(ws, h, d),
+                None => 0,
+            };
+            ws.state.apply(action, label);
+        }
+        self.attach_leftovers(words, ws);
+        for d in 1..=n {
+            heads.push(ws.state.head[d] as i32 - 1);
+            labels.push(ws.state.label[d]);
+        }
+    }
+
+    /// Words still headless at the end: the first becomes the root if there is none, the rest
+    /// attach to the root word with a label from the label model (punctuation as `punct`).
+    fn attach_leftovers(&self, words: &[&str], ws: &mut ParserWorkspace) {
+        let n = ws.state.n;
+        for d in 1..=n as u32 {
+            if ws.state.head[d as usize] != NONE {
+                continue;
+            }
+            if ws.state.root_child == NONE {
+                ws.state.add_arc(ROOT, d, self.root_label);
+                continue;
+            }
+            let h = ws.state.root_child;
+            let is_punct = words[d as usize - 1].chars().all(|c| !c.is_alphanumeric());
+            let label = self
+                .labels
+                .iter()
+                .position(|l| l == "punct")
+                .filter(|_| is_punct)
+                .map(|l| l as u8)
+                .unwrap_or_else(|| self.choose_label(ws, h, d));
+            ws.state.add_arc(h, d, label);
+        }
+    }
+
+    /// Parses sentences in place (HEAD and DEPREL), using their UPOS and XPOS columns as tags.
+    pub fn parse_sentences(&self, sentences: &mut [Sentence]) {
+        let mut ws = ParserWorkspace::default();
+        let (mut heads, mut labels) = (Vec::new(), Vec::new());
+        for s in sentences {
+            let forms: Vec<String> = s.words.iter().map(|w| w.form.clone()).collect();
+            let words: Vec<&str> = forms.iter().map(String::as_str).collect();
+            let tags: Vec<u64> = s.words.iter().map(|w| tag_hash(&w.upos, &w.xpos)).collect();
+            self.parse_hashed(&words, &tags, &mut ws, &mut heads, &mut labels);
+            for ((w, &h), &l) in s.words.iter_mut().zip(&heads).zip(&labels) {
+                w.head = Some(h);
+                w.deprel = self.label_of(l).to_string();
+            }
+        }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::new(b"DEP");
+        w.strs(&self.labels);
+        w.u8(self.root_label);
+        self.actions.write(&mut w);
+        self.labeller.write(&mut w);
+        w.bytes
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Parser, ModelError> {
+        let mut r = Reader::new(bytes, b"DEP")?;
+        let labels = r.strs()?;
+        let root_label = r.u8()?;
+        let actions = LinearModel::read(&mut r)?;
+        let labeller = LinearModel::read(&mut r)?;
+        r.finish()?;
+        if labels.is_empty()
+            || labels.len() > 64
+            || usize::from(root_label) >= labels.len()
+            || actions.n_classes() != 4
+            || labeller.n_classes() != labels.len()
+        {
+            return Err(ModelError::Corrupt("parser tables disagree".into()));
+        }
+        let label_hash = labels.iter().map(|l| hash_str(l)).collect();
+        Ok(Parser {
+            labels,
+            label_hash,
+            root_label,
+            actions,
+            labeller,
+        })
+    }
+}
+
+/// Parser training settings.
+#[derive(Debug, Clone)]
+pub struct ParserOptions {
+    pub iterations: usize,
+    pub seed: u64,
+    /// Averaged weights below this magnitude are dropped from the compiled models.
+    pub prune: f32,
+    /// From this epoch (0-based) on, follow the model's own transitions...
+    pub explore_from: usize,
+    /// ...with this probability (otherwise the best zero-cost one).
+    pub explore_p: f64,
+    pub verbose: bool,
+    /// Extra pruning thresholds to report dev scores and sizes for at the end (tuning aid).
+    pub prune_report: Vec<f32>,
+}
+
+impl Default for ParserOptions {
+    fn default() -> ParserOptions {
+        ParserOptions {
+            iterations: 15,
+            seed: 1,
+            prune: 0.05,
+            explore_from: 1,
+            explore_p: 0.9,
+            verbose: true,
+            prune_report: Vec::new(),
+        }
+    }
+}
+
+/// Unlabelled and labelled attachment scores (percent; labels compared on their universal
+/// part, as in CoNLL 2018).
+pub fn attachment_scores(gold: &[Sentence], pred: &[Sentence]) -> (f64, f64) {
+    let s = crate::ud_eval::eval_ud(gold, pred);
+    (s.uas, s.las)
+}
+
+struct Example {
+    words: Vec<String>,
+    tags: Vec<u64>,
+    gold_heads: Vec<u32>,
+    gold_labels: Vec<u8>,
+}
+
+/// Trains a parser. `train` must carry gold HEAD/DEPREL and the UPOS/XPOS tags the parser should
+/// learn from (predicted ones, for robustness); `dev` likewise (scored per epoch if given).
+pub fn train_parser_on(
+    train: &[Sentence],
+    dev: Option<&[Sentence]>,
+    opts: &ParserOptions,
+) -> Parser {
+    let mut label_counts: HashMap<&str, usize> = HashMap::new();
+    for s in train {
+        for w in &s.words {
+            *label_counts.entry(w.deprel.as_str()).or_default() += 1;
+        }
+    }
+    let mut labels: Vec<(&str, usize)> = label_counts.into_iter().collect();
+    labels.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    labels.truncate(64);
+    let mut labels: Vec<String> = labels.into_iter().map(|(l, _)| l.to_string()).collect();
+    if !labels.iter().any(|l| l == "root") {
+        labels.push("root".to_string());
+        labels.truncate(64);
+    }
+    let root_label = labels.iter().position(|l| l == "root").unwrap_or(0) as u8;
+    let label_id: HashMap<&str, u8> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.as_str(), i as u8))
+        .collect();
+    let label_hash: Vec<u64> = labels.iter().map(|l| hash_str(l)).collect();
+
+    let mut lifted = 0;
+    let examples: Vec<Example> = train
+        .iter()
+        .filter(|s| !s.words.is_empty() && s.words.iter().all(|w| w.head.is_some()))
+        .map(|s| {
+            let mut gold_heads = vec![NONE];
+            gold_heads.extend(s.words.iter().map(|w| (w.head.unwrap() + 1) as u32));
+            lifted += projectivize(&mut gold_heads);
+            let mut gold_labels = vec![0];
+            gold_labels.extend(
+                s.words
+                    .iter()
+                    .map(|w| label_id.get(w.deprel.as_str()).copied().unwrap_or(0)),
+            );
+            Example {
+                words: s.words.iter().map(|w| w.form.clone()).collect(),
+                tags: s.words.iter().map(|w| tag_hash(&w.upos, &w.xpos)).collect(),
+                gold_heads,
+                gold_labels,
+            }
+        })
+        .collect();
+    if opts.verbose {
+        eprintln!(
+            "parser: {} sentences, {} labels, {lifted} non-projective arcs lifted",
+            examples.len(),
+            labels.len()
+        );
+    }
+
+    let mut actions = PerceptronTrainer::new(4);
+    let mut labeller = PerceptronTrainer::new(labels.len());
+    let mut rng = Rng::new(opts.seed);
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut state = State::default();
+    let mut lex = Lexical::default();
+    let mut feats = FeatureSet::default();
+    let mut lfeats = FeatureSet::default();
+    let mut lscores = vec![0f32; labels.len()];
+    let compile = |actions: &PerceptronTrainer, labeller: &PerceptronTrainer| Parser {
+        labels: labels.clone(),
+        label_hash: label_hash.clone(),
+        root_label,
+        actions: actions.compile(opts.prune),
+        labeller: labeller.compile(opts.prune),
+    };
+    for epoch in 0..opts.iterations {
+        rng.shuffle(&mut order);
+        let (mut steps, mut wrong) = (0usize, 0usize);
+        for &ei in &order {
+            let ex = &examples[ei];
+            let words: Vec<&str> = ex.words.iter().map(String::as_str).collect();
+            lex.fill(&words, ex.tags.iter().copied());
+            state.reset(words.len());
+            let gold = &ex.gold_heads;
+            while !state.is_terminal() {
+                let view = View {
+                    s: &state,
+                    lex: &lex,
+                    label_hash: &label_hash,
+                };
+                action_features(&view, &mut feats);
+                let mut scores = [0f32; 4];
+                actions.score(&feats.keys, &mut scores);
+                let mut costs = [u32::MAX; 4];
+                for (i, &a) in ACTIONS.iter().enumerate() {
+                    if state.is_valid(a) {
+                        costs[i] = state.cost(a, gold);
+                    }
+                }
+                let min_cost = *costs.iter().min().unwrap();
+                let guess = argmax_valid(&scores, |i| costs[i] != u32::MAX).unwrap();
+                let best = argmax_valid(&scores, |i| costs[i] == min_cost).unwrap();
+                steps += 1;
+                if costs[guess] > min_cost {
+                    wrong += 1;
+                    actions.update(&feats.keys, best, guess);
+                }
+                actions.tick();
+                let follow = if epoch >= opts.explore_from && rng.next_f64() < opts.explore_p {
+                    guess
+                } else {
+                    best
+                };
+                let action = ACTIONS[follow];
+                let mut label = 0u8;
+                if let Some((h, d)) = state.arc_of(action) {
+                    if h == ROOT {
+                        label = root_label;
+                    } else {
+                        let view = View {
+                            s: &state,
+                            lex: &lex,
+                            label_hash: &label_hash,
+                        };
+                        label_features(&view, h, d, &mut lfeats);
+                        lscores.iter_mut().for_each(|s| *s = 0.0);
+                        labeller.score(&lfeats.keys, &mut lscores);
+                        let root = usize::from(root_label);
+                        let lguess = argmax_valid(&lscores, |l| l != root).unwrap_or(0);
+                        label = lguess as u8;
+                        if gold[d as usize] == h {
+                            let truth = ex.gold_labels[d as usize];
+                            labeller.update(&lfeats.keys, usize::from(truth), lguess);
+                            labeller.tick();
+                            label = truth;
+                        }
+                    }
+                }
+                state.apply(action, label);
+            }
+        }
+        if opts.verbose {
+            let mut line = format!(
+                "parser epoch {}: transition errors {:.2}%",
+                epoch + 1,
+                100.0 * wrong as f64 / steps.max(1) as f64
+            );
+            if let Some(dev) = dev {
+                let parser = compile(&actions, &labeller);
+                let mut pred = dev.to_vec();
+                parser.parse_sentences(&mut pred);
+                let (uas, las) = attachment_scores(dev, &pred);
+                line.push_str(&format!(" | dev UAS {uas:.2} LAS {las:.2}"));
+            }
+            eprintln!("{line}");
+        }
+    }
+    if let Some(dev) = dev.filter(|_| opts.verbose) {
+        for &prune in &opts.prune_report {
+            let parser = Parser {
+                actions: actions.compile(prune),
+                labeller: labeller.compile(prune),
+                ..compile(&PerceptronTrainer::new(4), &PerceptronTrainer::new(labels.len()))
+            };
+            let mut pred = dev.to_vec();
+            parser.parse_sentences(&mut pred);
+            let (uas, las) = attachment_scores(dev, &pred);
+            eprintln!(
+                "prune {prune}: {} bytes, {:?} features | dev UAS {uas:.2} LAS {las:.2}",
+                parser.to_bytes().len(),
+                parser.n_features()
+            );
+        }
+    }
+    compile(&actions, &labeller)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Gold heads in parser positions (index 0 unused) from 0-based CoNLL-style heads.
+    fn positions(heads: &[i32]) -> Vec<u32> {
+        let mut g = vec![NONE];
+        g.extend(heads.iter().map(|&h| (h + 1) as u32));
+        g
+    }
+
+    /// Follows the cheapest transition (ties: LeftArc, RightArc, Reduce, Shift).
+    fn oracle_parse(gold: &[u32]) -> Vec<u32> {
+        let mut s = State::default();
+        s.reset(gold.len() - 1);
+        while !s.is_terminal() {
+            let order = [
+                Action::LeftArc,
+                Action::RightArc,
+                Action::Reduce,
+                Action::Shift,
+            ];
+            let a = order
+                .into_iter()
+                .filter(|&a| s.is_valid(a))
+                .min_by_key(|&a| s.cost(a, gold))
+                .unwrap();
+            assert_eq!(s.cost(a, gold), 0, "a zero-cost transition must exist");
+            s.apply(a, 0);
+        }
+        s.heads().to_vec()
+    }
+
+    #[test]
+    fn static_oracle_reproduces_projective_trees() {
+        // "Mali 's government denied that any mercenaries had deployed ."
+        let trees: [&[i32]; 4] = [
+            &[2, 0, 3, -1, 8, 6, 8, 8, 3, 3],
+            &[-1],
+            &[1, -1, 1],
+            &[3, 3, 3, -1, 5, 3, 7, 5, 3],
+        ];
+        for heads in trees {
+            let gold = positions(heads);
+            let got = oracle_parse(&gold);
+            assert_eq!(&got[1..], &gold[1..], "tree {heads:?}");
+        }
+    }
+
+    /// Best number of gold arcs reachable from `s` by any transition sequence (brute force).
+    fn best_reachable(s: &State, gold: &[u32]) -> u32 {
+        if s.is_terminal() {
+            return (1..=s.n)
+                .filter(|&d| s.head[d] != NONE && s.head[d] == gold[d])
+                .count() as u32;
+        }
+        ACTIONS
+            .iter()
+            .filter(|&&a| s.is_valid(a))
+            .map(|&a| {
+                let mut t = s.clone();
+                t.apply(a, 0);
+                best_reachable(&t, gold)
+            })
+            .max()
+            .unwrap()
+    }
+
+    #[test]
+    fn dynamic_oracle_costs_match_brute_force_search() {
+        let trees: [&[i32]; 5] = [
+            &[1, -1, 1, 2, 1],
+            &[2, 2, -1, 4, 2, 2],
+            &[-1, 0, 1, 2, 0],
+            &[3, 3, 1, -1, 3, 4],
+            &[1, 4, 4, 4, -1, 4],
+        ];
+        let mut rng = Rng::new(7);
+        for heads in trees {
+            let gold = positions(heads);
+            for _walk in 0..30 {
+                let mut s = State::default();
+                s.reset(heads.len());
+                while !s.is_terminal() {
+                    let best_now = best_reachable(&s, &gold);
+                    let valid: Vec<Action> =
+                        ACTIONS.iter().copied().filter(|&a| s.is_valid(a)).collect();
+                    for &a in &valid {
+                        let mut t = s.clone();
+                        t.apply(a, 0);
+                        let loss = best_now - best_reachable(&t, &gold);
+                        assert_eq!(s.cost(a, &gold), loss, "{heads:?} {a:?} {s:?}");
+                    }
+                    assert!(valid.iter().any(|&a| s.cost(a, &gold) == 0));
+                    let a = valid[rng.below(valid.len())];
+                    s.apply(a, 0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn projectivize_lifts_crossing_arcs() {
+        // 1 <- 3 crosses 2 -> 4 (word 2 is root; 4 hangs from 2, 1 from 3).
+        let mut heads = vec![NONE, 3, 0, 2, 2];
+        let lifted = projectivize(&mut heads);
+        assert_eq!(lifted, 1);
+        // Now every arc is projective and the oracle can rebuild it.
+        let rebuilt = oracle_parse(&heads);
+        assert_eq!(&rebuilt[1..], &heads[1..]);
+    }
+}

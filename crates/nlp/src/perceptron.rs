@@ -1,0 +1,511 @@
+//! Averaged multiclass perceptron: the learner behind the tagger and the parser.
+//!
+//! Features are hashed to 32-bit keys ([`FeatureSet`]); a model maps a key to a row of class
+//! weights. Two representations:
+//!
+//! * [`PerceptronTrainer`] — dense `f32` rows plus `f64` accumulators for averaging with the
+//!   "w − u/c" trick (Daumé III): each update adds `c·δ` to `u`, so the average over all
+//!   `c` steps is `w − u/c` without per-weight timestamps. Rows exist only for keys that were
+//!   ever updated, which is what keeps training memory bounded.
+//! * [`LinearModel`] — the compiled, immutable runtime form: averaged weights quantised to
+//!   `i16` with one scale per model, near-zero weights pruned, rows stored sparse as
+//!   `(class, weight)` entries, looked up through an open-addressing table of keys. Sparse rows
+//!   are what make wide models (≈100 tagger classes, 50 labels) fit the size budget: after
+//!   averaging most keys carry weight for only a few classes.
+//!
+//! 32-bit keys make this a hashing-trick model: two features may share a key, and an unseen
+//! feature may hit a stored key. With a few million keys in a 2³² space that is rare noise,
+//! and training sees exactly the same collisions as prediction.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::model_io::{ModelError, Reader, Writer, combine, finalize};
+
+/// Hasher for keys that are already uniformly distributed: passes them through.
+#[derive(Default)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+type KeyMap = HashMap<u32, u32, BuildHasherDefault<KeyHasher>>;
+
+/// The hashed features of one decision.
+#[derive(Debug, Default, Clone)]
+pub struct FeatureSet {
+    pub keys: Vec<u32>,
+}
+
+#[inline]
+fn to_key(h: u64) -> u32 {
+    let k = (finalize(h) >> 32) as u32;
+    if k == 0 { 1 } else { k }
+}
+
+#[inline]
+fn seed(template: u32) -> u64 {
+    u64::from(template).wrapping_mul(0x2545_f491_4f6c_dd1d) ^ 0x51_7cc1_b727_220a
+}
+
+impl FeatureSet {
+    pub fn clear(&mut self) {
+        self.keys.clear();
+    }
+    #[inline]
+    pub fn add1(&mut self, template: u32, a: u64) {
+        self.keys.push(to_key(combine(seed(template), a)));
+    }
+    #[inline]
+    pub fn add2(&mut self, template: u32, a: u64, b: u64) {
+        self.keys
+            .push(to_key(combine(combine(seed(template), a), b)));
+    }
+    #[inline]
+    pub fn add3(&mut self, template: u32, a: u64, b: u64, c: u64) {
+        self.keys
+            .push(to_key(combine(combine(combine(seed(template), a), b), c)));
+    }
+    #[inline]
+    pub fn add4(&mut self, template: u32, a: u64, b: u64, c: u64, d: u64) {
+        self.keys.push(to_key(combine(
+            combine(combine(combine(seed(template), a), b), c),
+            d,
+        )));
+    }
+}
+
+/// Training-time averaged perceptron with dense rows.
+pub struct PerceptronTrainer {
+    n_classes: usize,
+    rows: KeyMap,
+    weights: Vec<f32>,
+    sums: Vec<f64>,
+    /// Number of examples seen so far plus one (the averaging clock).
+    clock: f64,
+}
+
+impl PerceptronTrainer {
+    pub fn new(n_classes: usize) -> PerceptronTrainer {
+        PerceptronTrainer {
+            n_classes,
+            rows: KeyMap::default(),
+            weights: Vec::new(),
+            sums: Vec::new(),
+            clock: 1.0,
+        }
+    }
+
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    /// Adds the current (not averaged) weights of `keys` to `scores`.
+    pub fn score(&self, keys: &[u32], scores: &mut [f32]) {
+        let n = self.n_classes;
+        for key in keys {
+            if let Some(&row) = self.rows.get(key) {
+                let w = &self.weights[row as usize * n..(row as usize + 1) * n];
+                for (s, w) in scores.iter_mut().zip(w) {
+                    *s += *w;
+                }
+            }
+        }
+    }
+
+    fn row_of(&mut self, key: u32) -> usize {
+        let next = self.rows.len() as u32;
+        let row = *self.rows.entry(key).or_insert(next);
+        if row == next {
+            self.weights
+                .resize(self.weights.len() + self.n_classes, 0.0);
+            self.sums.resize(self.sums.len() + self.n_classes, 0.0);
+        }
+        row as usize
+    }
+
+    /// Perceptron update: rewards `truth`, penalises `guess` (no-op when equal).
+    pub fn update(&mut self, keys: &[u32], truth: usize, guess: usize) {
+        if truth == guess {
+            return;
+        }
+        let n = self.n_classes;
+        let clock = self.clock;
+        for &key in keys {
+            let row = self.row_of(key);
+            self.weights[row * n + truth] += 1.0;
+            self.sums[row * n + truth] += clock;
+            self.weights[row * n + guess] -= 1.0;
+            self.sums[row * n + guess] -= clock;
+        }
+    }
+
+    /// Advances the averaging clock: call once per training example.
+    pub fn tick(&mut self) {
+        self.clock += 1.0;
+    }
+
+    /// Compiles the averaged weights: entries with `|w| < prune` are dropped.
+    pub fn compile(&self, prune: f32) -> LinearModel {
+        let n = self.n_classes;
+        let clock = self.clock;
+        let averaged = |row: usize, c: usize| -> f32 {
+            (f64::from(self.weights[row * n + c]) - self.sums[row * n + c] / clock) as f32
+        };
+        let mut max_abs = 0f32;
+        for row in 0..self.rows.len() {
+            for c in 0..n {
+                max_abs = max_abs.max(averaged(row, c).abs());
+            }
+        }
+        let scale = if max_abs > 0.0 {
+            max_abs / 32767.0
+        } else {
+            1.0
+        };
+        let mut keys: Vec<(u32, u32)> = self.rows.iter().map(|(&k, &r)| (k, r)).collect();
+        keys.sort_unstable();
+        let mut rows = Vec::with_capacity(keys.len());
+        let mut entries = Vec::new();
+        for (key, row) in keys {
+            let start = entries.len();
+            for c in 0..n {
+                let w = averaged(row as usize, c);
+                if w.abs() < prune {
+                    continue;
+                }
+                let q = (w / scale).round().clamp(-32767.0, 32767.0) as i16;
+                if q != 0 {
+                    entries.push(pack(c, q));
+                }
+            }
+            if entries.len() > start {
+                rows.push((key, start as u32, (entries.len() - start) as u32));
+            } else {
+                entries.truncate(start);
+            }
+        }
+        LinearModel::from_rows(n, scale, &rows, entries)
+    }
+}
+
+#[inline]
+fn pack(class: usize, weight: i16) -> u32 {
+    ((class as u32) << 16) | u32::from(weight as u16)
+}
+
+/// Compiled, immutable averaged-perceptron weights (see the module docs).
+///
+/// Lookups are memory-bound (a parser decision probes ~80 random keys in a table of
+/// megabytes), so the layout minimises cache misses: models with at most four classes keep
+/// the weights inline next to the key (one cache line per feature), wider models keep sparse
+/// rows; and [`LinearModel::score`] first issues all table loads of a batch of keys, which the
+/// CPU overlaps, before resolving them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinearModel {
+    n_classes: usize,
+    scale: f32,
+    mask: usize,
+    table: Table,
+    n_rows: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Table {
+    /// Open addressing: 0 = empty, else `key | start << 32 | (len - 1) << 56`; rows of
+    /// `class << 16 | weight as u16` in `entries`.
+    Sparse { slots: Vec<u64>, entries: Vec<u32> },
+    /// Open addressing: 0 = empty, else `key | w0 << 64 | w1 << 80 | w2 << 96 | w3 << 112`.
+    Inline { slots: Vec<u128> },
+}
+
+const MAX_START: usize = 1 << 24;
+const INLINE_CLASSES: usize = 4;
+const BATCH: usize = 16;
+
+impl LinearModel {
+    fn from_rows(
+        n_classes: usize,
+        scale: f32,
+        rows: &[(u32, u32, u32)],
+        entries: Vec<u32>,
+    ) -> LinearModel {
+        assert!(n_classes <= 256, "at most 256 classes per model");
+        assert!(entries.len() < MAX_START, "too many weights for one model");
+        let capacity = (rows.len() * 2).next_power_of_two().max(16);
+        let mask = capacity - 1;
+        let table = if n_classes <= INLINE_CLASSES {
+            let mut slots = vec![0u128; capacity];
+            for &(key, start, len) in rows {
+                let mut i = slot_of(key) & mask;
+                while slots[i] != 0 {
+                    i = (i + 1) & mask;
+                }
+                let mut v = u128::from(key);
+                for &e in &entries[start as usize..(start + len) as usize] {
+                    let class = (e >> 16) as usize;
+                    v |= u128::from(e as u16) << (64 + 16 * class);
+                }
+                slots[i] = v;
+            }
+            Table::Inline { slots }
+        } else {
+            let mut slots = vec![0u64; capacity];
+            for &(key, start, len) in rows {
+                let mut i = slot_of(key) & mask;
+                while slots[i] != 0 {
+                    i = (i + 1) & mask;
+                }
+                slots[i] =
+                    u64::from(key) | (u64::from(start) << 32) | (u64::from(len - 1) << 56);
+            }
+            Table::Sparse { slots, entries }
+        };
+        LinearModel {
+            n_classes,
+            scale,
+            mask,
+            table,
+            n_rows: rows.len(),
+        }
+    }
+
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    /// Number of stored feature keys.
+    pub fn n_features(&self) -> usize {
+        self.n_rows
+    }
+
+    /// Every stored row as `(key, [(class, weight)])`, in a deterministic order.
+    fn rows(&self) -> Vec<(u32, Vec<(usize, i16)>)> {
+        let mut rows: Vec<(u32, Vec<(usize, i16)>)> = match &self.table {
+            Table::Sparse { slots, entries } => slots
+                .iter()
+                .filter(|&&s| s != 0)
+                .map(|&s| {
+                    let start = ((s >> 32) & 0xff_ffff) as usize;
+                    let len = (s >> 56) as usize + 1;
+                    let row = entries[start..start + len]
+                        .iter()
+                        .map(|&e| ((e >> 16) as usize, e as u16 as i16))
+                        .collect();
+                    (s as u32, row)
+                })
+                .collect(),
+            Table::Inline { slots } => slots
+                .iter()
+                .filter(|&&s| s != 0)
+                .map(|&s| {
+                    let row = (0..self.n_classes)
+                        .map(|c| (c, (s >> (64 + 16 * c)) as u16 as i16))
+                        .filter(|&(_, w)| w != 0)
+                        .collect();
+                    (s as u32, row)
+                })
+                .collect(),
+        };
+        rows.sort_unstable_by_key(|r| r.0);
+        rows
+    }
+
+    /// Adds the weights of `keys` to `scores` (integer units; see [`LinearModel::scale`]).
+    #[inline]
+    pub fn score(&self, keys: &[u32], scores: &mut [i32]) {
+        let mask = self.mask;
+        match &self.table {
+            Table::Inline { slots } => {
+                let mut acc = [0i32; INLINE_CLASSES];
+                for batch in keys.chunks(BATCH) {
+                    let mut found = [0u128; BATCH];
+                    for (f, &k) in found.iter_mut().zip(batch) {
+                        *f = slots[slot_of(k) & mask];
+                    }
+                    for (&k, &first) in batch.iter().zip(&found) {
+                        let mut v = first;
+                        let mut i = slot_of(k) & mask;
+                        while v != 0 && v as u32 != k {
+                            i = (i + 1) & mask;
+                            v = slots[i];
+                        }
+                        if v != 0 {
+                            for (c, a) in acc.iter_mut().enumerate() {
+                                *a += i32::from((v >> (64 + 16 * c)) as u16 as i16);
+                            }
+                        }
+                    }
+                }
+                for (s, a) in scores.iter_mut().zip(acc) {
+                    *s += a;
+                }
+            }
+            Table::Sparse { slots, entries } => {
+                for batch in keys.chunks(BATCH) {
+                    let mut found = [0u64; BATCH];
+                    for (f, &k) in found.iter_mut().zip(batch) {
+                        *f = slots[slot_of(k) & mask];
+                    }
+                    for (&k, &first) in batch.iter().zip(&found) {
+                        let mut v = first;
+                        let mut i = slot_of(k) & mask;
+                        while v != 0 && v as u32 != k {
+                            i = (i + 1) & mask;
+                            v = slots[i];
+                        }
+                        if v != 0 {
+                            let start = ((v >> 32) & 0xff_ffff) as usize;
+                            let len = (v >> 56) as usize + 1;
+                            for &e in &entries[start..start + len] {
+                                scores[(e >> 16) as usize] += i32::from(e as u16 as i16);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The factor that turns integer scores back into perceptron weights.
+    pub fn scale(&self) -> f32 {
+        self.scale
+    }
+
+    /// Serialises into a model file under construction.
+    pub fn write(&self, w: &mut Writer) {
+        w.u16(self.n_classes as u16);
+        w.f32(self.scale);
+        w.u32(self.n_rows as u32);
+        for (key, row) in self.rows() {
+            w.u32(key);
+            w.u8((row.len() - 1) as u8);
+            for (class, weight) in row {
+                w.u8(class as u8);
+                w.u16(weight as u16);
+            }
+        }
+    }
+
+    /// Reads what [`LinearModel::write`] wrote.
+    pub fn read(r: &mut Reader<'_>) -> Result<LinearModel, ModelError> {
+        let n_classes = usize::from(r.u16()?);
+        let scale = r.f32()?;
+        let n_rows = r.u32()? as usize;
+        let mut rows = Vec::with_capacity(n_rows);
+        let mut entries = Vec::with_capacity(n_rows * 4);
+        for _ in 0..n_rows {
+            let key = r.u32()?;
+            let len = usize::from(r.u8()?) + 1;
+            let start = entries.len();
+            let bytes = r.take(len * 3)?;
+            for chunk in bytes.chunks_exact(3) {
+                let class = usize::from(chunk[0]);
+                if class >= n_classes {
+                    return Err(ModelError::Corrupt(format!("class {class} out of range")));
+                }
+                let weight = i16::from_le_bytes([chunk[1], chunk[2]]);
+                entries.push(pack(class, weight));
+            }
+            rows.push((key, start as u32, len as u32));
+        }
+        if entries.len() >= MAX_START || n_classes > 256 {
+            return Err(ModelError::Corrupt("model too large".into()));
+        }
+        Ok(LinearModel::from_rows(n_classes, scale, &rows, entries))
+    }
+}
+
+#[inline]
+fn slot_of(key: u32) -> usize {
+    // Keys are already uniform; the multiply only guards against patterned low bits.
+    (key.wrapping_mul(0x9e37_79b1) as usize) ^ (key as usize >> 16)
+}
+
+/// Index of the best-scoring class among those allowed by `valid` (ties → lowest index).
+pub fn argmax_valid<S: PartialOrd + Copy>(
+    scores: &[S],
+    valid: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (i, &s) in scores.iter().enumerate() {
+        if valid(i) && best.is_none_or(|b| s > scores[b]) {
+            best = Some(i);
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two classes separable by one feature each; the perceptron must learn them.
+    #[test]
+    fn learns_a_separable_problem_and_survives_serialisation() {
+        let mut t = PerceptronTrainer::new(3);
+        let examples: Vec<(Vec<u32>, usize)> = vec![
+            (vec![10, 99], 0),
+            (vec![20, 99], 1),
+            (vec![30, 99], 2),
+            (vec![10, 20], 0),
+        ];
+        for _ in 0..10 {
+            for (keys, truth) in &examples {
+                let mut scores = vec![0.0; 3];
+                t.score(keys, &mut scores);
+                let guess = argmax_valid(&scores, |_| true).unwrap();
+                t.update(keys, *truth, guess);
+                t.tick();
+            }
+        }
+        let model = t.compile(0.0);
+        let predict = |m: &LinearModel, keys: &[u32]| {
+            let mut s = vec![0i32; 3];
+            m.score(keys, &mut s);
+            argmax_valid(&s, |_| true).unwrap()
+        };
+        assert_eq!(predict(&model, &[10, 99]), 0);
+        assert_eq!(predict(&model, &[20, 99]), 1);
+        assert_eq!(predict(&model, &[30, 99]), 2);
+        let mut w = Writer::new(b"TST");
+        model.write(&mut w);
+        let mut r = Reader::new(&w.bytes, b"TST").unwrap();
+        let loaded = LinearModel::read(&mut r).unwrap();
+        r.finish().unwrap();
+        for keys in [[10u32, 99], [20, 99], [30, 99], [5, 6]] {
+            let mut a = vec![0i32; 3];
+            let mut b = vec![0i32; 3];
+            model.score(&keys, &mut a);
+            loaded.score(&keys, &mut b);
+            assert_eq!(a, b);
+        }
+        // Pruning with a huge threshold empties the model.
+        assert_eq!(t.compile(1e9).n_features(), 0);
+    }
+
+    #[test]
+    fn feature_keys_depend_on_template_and_values() {
+        let mut f = FeatureSet::default();
+        f.add1(1, 5);
+        f.add1(2, 5);
+        f.add2(1, 5, 6);
+        f.add2(1, 6, 5);
+        let mut sorted = f.keys.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 4);
+        assert!(f.keys.iter().all(|&k| k != 0));
+    }
+}

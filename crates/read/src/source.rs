@@ -1,0 +1,827 @@
+//! Readers: files, directories, JSON Lines and stdin, streamed as [`RawDoc`]s.
+//!
+//! [`read_inputs`] turns command-line paths into an iterator of documents and problems. It is
+//! lazy: a directory is walked entry by entry, a JSON Lines file is read line by line, and
+//! nothing is read before the caller asks for the next document, so a corpus of any size
+//! runs in constant memory. Bad input never stops the iteration: it becomes a [`Problem`]
+//! naming the file (and line) and the reason, and reading goes on with the next input.
+//!
+//! How an input is read:
+//! - **Kind.** A `.jsonl`, `.ndjson` or `.json` file, or any input whose first non-blank byte
+//!   is `{`, is JSON: normally JSON Lines (one document per line), but a file that opens with
+//!   `[` or with a lone `{` line is one JSON document (an object or an array of objects). A
+//!   `.html`/`.htm` file or an input starting with `<!doctype html`/`<html` is HTML, kept
+//!   whole in [`RawDoc::html`] for an HTML extractor. Anything else is plain text: the whole
+//!   file is one document.
+//! - **Size.** One document may be at most [`ReadOptions::max_bytes`]. A text file's size is
+//!   taken from its metadata before it is read, so an oversized file is refused without being
+//!   loaded; a JSON Lines line is read in bounded chunks and an oversized line is skipped
+//!   without being held in memory.
+//! - **Bytes.** The first 8 KB are checked for binary data before anything else; text is
+//!   decoded by [`crate::decode()`] (BOMs, UTF-8, Windows-1252 fallback).
+//! - **Directories** are walked recursively in file-name order, skipping hidden entries
+//!   (names starting with `.`), following symbolic links.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use encoding_rs::WINDOWS_1252;
+use serde_json::{Map, Value};
+
+use crate::decode::{TextEncoding, check_binary, decode, normalise_line_ends};
+
+/// How much of an input is read to decide what it is.
+const SNIFF_BYTES: usize = 8 * 1024;
+
+/// One document as read, before cleaning.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawDoc {
+    /// Where it came from: the path; `path:LINE` for a JSON Lines line; `path[INDEX]` for an
+    /// element of a JSON array (0-based); `-` or `-:LINE` for stdin.
+    pub source: String,
+    /// The input's own id (JSON "id"), when it has one.
+    pub id_hint: Option<String>,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub site: Option<String>,
+    pub author: Option<String>,
+    pub language: Option<String>,
+    /// Publication date from the metadata (a datetime is cut to its date as written).
+    pub published: Option<NaiveDate>,
+    /// The article text, for the cleaner. LF line ends.
+    pub text: Option<String>,
+    /// HTML, kept for an HTML main-text extractor when there is no text.
+    pub html: Option<String>,
+    /// The encoding the bytes were decoded from (see [`TextEncoding::name`]).
+    pub encoding: &'static str,
+    /// Things worth telling the user that did not stop the document (an unreadable date).
+    pub warnings: Vec<String>,
+}
+
+/// An input, or part of one, that could not be read as a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file (`-` for stdin).
+    pub source: String,
+    /// 1-based line, for JSON inputs.
+    pub line: Option<usize>,
+    pub reason: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.source, line, self.reason),
+            None => write!(f, "{}: {}", self.source, self.reason),
+        }
+    }
+}
+
+impl std::error::Error for Problem {}
+
+/// Reader settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The largest document, in bytes: a text file, a JSON Lines line or a JSON file.
+    pub max_bytes: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> ReadOptions {
+        ReadOptions {
+            max_bytes: 10_000_000,
+        }
+    }
+}
+
+/// Reads every input: files, directories (recursively) and `-` for stdin, in the order given.
+///
+/// ```
+/// use sitrep_read::{read_inputs, ReadOptions};
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::write(dir.path().join("a.txt"), "Troops arrived in the capital on Friday.").unwrap();
+/// std::fs::write(dir.path().join("b.jsonl"), "{\"text\": \"Talks resumed.\"}\nnot json\n").unwrap();
+/// let items: Vec<_> = read_inputs(&[dir.path().to_path_buf()], &ReadOptions::default()).collect();
+/// assert_eq!(items.len(), 3);
+/// assert!(items[0].is_ok() && items[1].is_ok());
+/// assert_eq!(items[2].as_ref().unwrap_err().line, Some(2));
+/// ```
+pub fn read_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Inputs {
+    Inputs {
+        max_bytes: opts.max_bytes,
+        pending: paths.iter().cloned().collect(),
+        walker: None,
+        current: None,
+    }
+}
+
+/// The iterator returned by [`read_inputs`].
+pub struct Inputs {
+    max_bytes: usize,
+    pending: VecDeque<PathBuf>,
+    walker: Option<Walker>,
+    current: Option<Stream>,
+}
+
+impl Inputs {
+    /// Reads one stream as an input named `name`, the way stdin is read: its kind comes from
+    /// the name's extension or its content. For callers that already hold a reader (tests, an
+    /// HTTP upload).
+    pub fn from_reader(
+        name: impl Into<String>,
+        reader: impl Read + Send + 'static,
+        opts: &ReadOptions,
+    ) -> Inputs {
+        let name = name.into();
+        let ext = extension(Path::new(&name));
+        let stream = open_stream(
+            Origin {
+                name,
+                size: None,
+                ext,
+                is_file: false,
+            },
+            Box::new(reader),
+            opts.max_bytes,
+        );
+        Inputs {
+            max_bytes: opts.max_bytes,
+            pending: VecDeque::new(),
+            walker: None,
+            current: Some(stream),
+        }
+    }
+}
+
+impl fmt::Debug for Inputs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Inputs")
+            .field("max_bytes", &self.max_bytes)
+            .field("pending", &self.pending)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Iterator for Inputs {
+    type Item = Result<RawDoc, Problem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(stream) = &mut self.current {
+                match stream.next() {
+                    Some(item) => return Some(item),
+                    None => self.current = None,
+                }
+                continue;
+            }
+            if let Some(walker) = &mut self.walker {
+                match walker.next() {
+                    Some(Ok(entry)) => {
+                        if entry.file_type().is_file() {
+                            self.current = Some(open_file(entry.path(), self.max_bytes));
+                        }
+                    }
+                    Some(Err(err)) => {
+                        let source = err
+                            .path()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default();
+                        return Some(Err(Problem {
+                            source,
+                            line: None,
+                            reason: format!("cannot read: {err}"),
+                        }));
+                    }
+                    None => self.walker = None,
+                }
+                continue;
+            }
+            let path = self.pending.pop_front()?;
+            if path.as_os_str() == "-" {
+                let origin = Origin {
+                    name: "-".to_string(),
+                    size: None,
+                    ext: None,
+                    is_file: false,
+                };
+                self.current = Some(open_stream(origin, Box::new(io::stdin()), self.max_bytes));
+                continue;
+            }
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_dir() => self.walker = Some(walk(&path)),
+                Ok(_) => self.current = Some(open_file(&path, self.max_bytes)),
+                Err(err) => {
+                    return Some(Err(Problem {
+                        source: path.display().to_string(),
+                        line: None,
+                        reason: format!("cannot read: {err}"),
+                    }));
+                }
+            }
+        }
+    }
+}
+
+/// A directory walk that skips hidden entries.
+type Walker = walkdir::FilterEntry<walkdir::IntoIter, fn(&walkdir::DirEntry) -> bool>;
+
+fn walk(root: &Path) -> Walker {
+    walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(is_visible)
+}
+
+/// The root is always visible (it may be "." or a hidden folder named on purpose).
+fn is_visible(entry: &walkdir::DirEntry) -> bool {
+    entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+}
+
+fn extension(path: &Path) -> Option<String> {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+}
+
+/// The documents of one input, produced on demand.
+enum Stream {
+    /// A JSON Lines input, one line per call.
+    Lines(JsonLines),
+    /// Results already at hand (a text file, a JSON document, a problem).
+    Ready(std::vec::IntoIter<Result<RawDoc, Problem>>),
+}
+
+impl Stream {
+    fn one(item: Result<RawDoc, Problem>) -> Stream {
+        Stream::Ready(vec![item].into_iter())
+    }
+}
+
+impl Iterator for Stream {
+    type Item = Result<RawDoc, Problem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Stream::Lines(lines) => lines.next(),
+            Stream::Ready(items) => items.next(),
+        }
+    }
+}
+
+/// What is known about an input before reading it.
+struct Origin {
+    /// The name used in sources and problems.
+    name: String,
+    /// Size from the file's metadata; `None` for stdin.
+    size: Option<u64>,
+    /// Lowercased file extension.
+    ext: Option<String>,
+    /// A file (messages say "file"), or a stream ("input").
+    is_file: bool,
+}
+
+impl Origin {
+    fn problem(&self, reason: impl Into<String>) -> Problem {
+        Problem {
+            source: self.name.clone(),
+            line: None,
+            reason: reason.into(),
+        }
+    }
+
+    fn what(&self) -> &'static str {
+        if self.is_file { "file" } else { "input" }
+    }
+
+    fn ext_is(&self, candidates: &[&str]) -> bool {
+        self.ext.as_deref().is_some_and(|e| candidates.contains(&e))
+    }
+}
+
+fn open_file(path: &Path, max_bytes: usize) -> Stream {
+    let name = path.display().to_string();
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(err) => {
+            return Stream::one(Err(Problem {
+                source: name,
+                line: None,
+                reason: format!("cannot open: {err}"),
+            }));
+        }
+    };
+    let size = file.metadata().ok().map(|m| m.len());
+    let origin = Origin {
+        name,
+        size,
+        ext: extension(path),
+        is_file: true,
+    };
+    open_stream(origin, Box::new(file), max_bytes)
+}
+
+/// What the first bytes say an input is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Html,
+    JsonLines,
+    /// One JSON value spread over the whole input (pretty-printed object, or an array).
+    JsonDocument,
+}
+
+fn first_non_blank(bytes: &[u8]) -> Option<u8> {
+    bytes.iter().copied().find(|b| !b.is_ascii_whitespace())
+}
+
+fn sniff_kind(head: &[u8], origin: &Origin) -> Kind {
+    let first = first_non_blank(head);
+    let json = origin.ext_is(&["jsonl", "ndjson", "json"]) || first == Some(b'{');
+    if json {
+        let first_line = head
+            .split(|&b| b == b'\n')
+            .map(|l| l.trim_ascii())
+            .find(|l| !l.is_empty());
+        if first == Some(b'[') || first_line == Some(b"{") {
+            return Kind::JsonDocument;
+        }
+        return Kind::JsonLines;
+    }
+    let start = head.trim_ascii_start();
+    let lower = String::from_utf8_lossy(&start[..start.len().min(32)]).to_ascii_lowercase();
+    if origin.ext_is(&["html", "htm", "xhtml"])
+        || lower.starts_with("<!doctype html")
+        || lower.starts_with("<html")
+    {
+        return Kind::Html;
+    }
+    Kind::Text
+}
+
+fn open_stream(origin: Origin, mut reader: Box<dyn Read + Send>, max_bytes: usize) -> Stream {
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    if let Err(err) = (&mut reader)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+    {
+        return Stream::one(Err(origin.problem(format!("cannot read: {err}"))));
+    }
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    if utf16 {
+        // UTF-16 cannot be split into lines byte-wise: decode the whole input first.
+        let bytes = match read_whole(&origin, head, reader, max_bytes) {
+            Ok(bytes) => bytes,
+            Err(problem) => return Stream::one(Err(problem)),
+        };
+        return match decode(&bytes) {
+            Ok(decoded) => {
+                let kind = sniff_kind(decoded.text.as_bytes(), &origin);
+                from_decoded(&origin, kind, decoded.text, decoded.encoding, max_bytes)
+            }
+            Err(err) => Stream::one(Err(origin.problem(err.to_string()))),
+        };
+    }
+    let unmarked = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&head);
+    if let Err(err) = check_binary(unmarked) {
+        return Stream::one(Err(origin.problem(err.to_string())));
+    }
+    let kind = sniff_kind(unmarked, &origin);
+    if kind == Kind::JsonLines {
+        let reader = BufReader::new(Cursor::new(head).chain(reader));
+        return Stream::Lines(JsonLines::new(&origin, Box::new(reader), max_bytes));
+    }
+    let bytes = match read_whole(&origin, head, reader, max_bytes) {
+        Ok(bytes) => bytes,
+        Err(problem) => return Stream::one(Err(problem)),
+    };
+    match decode(&bytes) {
+        Ok(decoded) => from_decoded(&origin, kind, decoded.text, decoded.encoding, max_bytes),
+        Err(err) => Stream::one(Err(origin.problem(err.to_string()))),
+    }
+}
+
+/// Reads a whole input of at most `max_bytes`, refusing a larger one by its metadata size
+/// before reading, or (for a stream) as soon as the cap is passed.
+fn read_whole(
+    origin: &Origin,
+    head: Vec<u8>,
+    reader: Box<dyn Read + Send>,
+    max_bytes: usize,
+) -> Result<Vec<u8>, Problem> {
+    let cap = human_size(max_bytes as u64);
+    let over_cap = |size: Option<u64>| {
+        let what = origin.what();
+        origin.problem(match size {
+            Some(size) => format!(
+                "{what} is {}, over the {cap} per-document cap (--max-doc-size)",
+                human_size(size)
+            ),
+            None => format!("{what} is over the {cap} per-document cap (--max-doc-size)"),
+        })
+    };
+    if let Some(size) = origin.size
+        && size > max_bytes as u64
+    {
+        return Err(over_cap(Some(size)));
+    }
+    let mut bytes = head;
+    let limit = (max_bytes as u64 + 1).saturating_sub(bytes.len() as u64);
+    reader
+        .take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(|err| origin.problem(format!("cannot read: {err}")))?;
+    if bytes.len() > max_bytes {
+        return Err(over_cap(None));
+    }
+    Ok(bytes)
+}
+
+fn from_decoded(
+    origin: &Origin,
+    kind: Kind,
+    text: String,
+    encoding: TextEncoding,
+    max_bytes: usize,
+) -> Stream {
+    if text.trim().is_empty() {
+        return Stream::one(Err(origin.problem(format!("empty {}", origin.what()))));
+    }
+    match kind {
+        Kind::Text | Kind::Html => {
+            let mut doc = RawDoc {
+                source: origin.name.clone(),
+                encoding: encoding.name(),
+                ..RawDoc::default()
+            };
+            if kind == Kind::Html {
+                doc.html = Some(text);
+            } else {
+                doc.text = Some(text);
+            }
+            Stream::one(Ok(doc))
+        }
+        Kind::JsonDocument => Stream::Ready(json_document(origin, &text, encoding).into_iter()),
+        Kind::JsonLines => {
+            // Only UTF-16 input gets here: already decoded, so re-encode as UTF-8 lines.
+            let reader = BufReader::new(Cursor::new(text.into_bytes()));
+            let mut lines = JsonLines::new(origin, Box::new(reader), max_bytes);
+            lines.encoding = encoding;
+            Stream::Lines(lines)
+        }
+    }
+}
+
+/// The documents of a whole-input JSON value: an object, or an array of objects.
+fn json_document(
+    origin: &Origin,
+    text: &str,
+    encoding: TextEncoding,
+) -> Vec<Result<RawDoc, Problem>> {
+    let value: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(err) => {
+            return vec![Err(Problem {
+                source: origin.name.clone(),
+                line: Some(err.line()),
+                reason: format!("malformed JSON: {err}"),
+            })];
+        }
+    };
+    match value {
+        Value::Array(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let source = format!("{}[{i}]", origin.name);
+                record_to_doc(item, source.clone(), encoding).map_err(|reason| Problem {
+                    source,
+                    line: None,
+                    reason,
+                })
+            })
+            .collect(),
+        other => vec![
+            record_to_doc(other, origin.name.clone(), encoding)
+                .map_err(|reason| origin.problem(reason)),
+        ],
+    }
+}
+
+/// A JSON Lines input being read line by line.
+struct JsonLines {
+    name: String,
+    /// "file" or "input", for messages.
+    what: &'static str,
+    reader: Box<dyn BufRead + Send>,
+    max_bytes: usize,
+    /// Lines read so far (the number of the last line read).
+    line: usize,
+    buf: Vec<u8>,
+    /// Whether any non-blank line was seen, to report an empty input.
+    seen_content: bool,
+    finished: bool,
+    /// The encoding of the input as a whole (lines may still fall back to Windows-1252).
+    encoding: TextEncoding,
+}
+
+impl JsonLines {
+    fn new(origin: &Origin, reader: Box<dyn BufRead + Send>, max_bytes: usize) -> JsonLines {
+        JsonLines {
+            name: origin.name.clone(),
+            what: origin.what(),
+            reader,
+            max_bytes,
+            line: 0,
+            buf: Vec::new(),
+            seen_content: false,
+            finished: false,
+            encoding: TextEncoding::Utf8,
+        }
+    }
+
+    fn problem(&self, line: Option<usize>, reason: impl Into<String>) -> Problem {
+        Problem {
+            source: self.name.clone(),
+            line,
+            reason: reason.into(),
+        }
+    }
+
+    /// Parses the line in `self.buf`.
+    fn parse_line(&mut self) -> Result<RawDoc, Problem> {
+        let line = self.line;
+        let mut bytes = self.buf.as_slice();
+        if line == 1 {
+            bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+        }
+        let mut warnings = Vec::new();
+        let (text, encoding) = match std::str::from_utf8(bytes) {
+            Ok(text) => (std::borrow::Cow::Borrowed(text), self.encoding),
+            Err(_) => {
+                warnings.push("line is not valid UTF-8; decoded as windows-1252".to_string());
+                let (text, _) = WINDOWS_1252.decode_without_bom_handling(bytes);
+                (text, TextEncoding::Windows1252)
+            }
+        };
+        let value: Value = serde_json::from_str(&text)
+            .map_err(|err| self.problem(Some(line), format!("malformed JSON: {err}")))?;
+        let source = format!("{}:{line}", self.name);
+        let mut doc =
+            record_to_doc(value, source, encoding).map_err(|r| self.problem(Some(line), r))?;
+        warnings.append(&mut doc.warnings);
+        doc.warnings = warnings;
+        Ok(doc)
+    }
+}
+
+impl Iterator for JsonLines {
+    type Item = Result<RawDoc, Problem>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.finished {
+            let read = read_capped_line(self.reader.as_mut(), self.max_bytes, &mut self.buf);
+            let line = match read {
+                Err(err) => {
+                    self.finished = true;
+                    return Some(Err(
+                        self.problem(Some(self.line + 1), format!("cannot read: {err}"))
+                    ));
+                }
+                Ok(None) => {
+                    self.finished = true;
+                    if !self.seen_content {
+                        let reason = format!("empty {}", self.what);
+                        return Some(Err(self.problem(None, reason)));
+                    }
+                    return None;
+                }
+                Ok(Some(line)) => line,
+            };
+            self.line += 1;
+            if line.over_cap {
+                self.seen_content = true;
+                return Some(Err(self.problem(
+                    Some(self.line),
+                    format!(
+                        "line is {}, over the {} per-document cap (--max-doc-size)",
+                        human_size(line.len as u64),
+                        human_size(self.max_bytes as u64)
+                    ),
+                )));
+            }
+            if self.buf.last() == Some(&b'\r') {
+                self.buf.pop();
+            }
+            if self.buf.trim_ascii().is_empty() {
+                continue;
+            }
+            self.seen_content = true;
+            return Some(self.parse_line());
+        }
+        None
+    }
+}
+
+/// One line read by [`read_capped_line`].
+struct LineRead {
+    /// Length in bytes without the newline.
+    len: usize,
+    /// The line was longer than the cap; its bytes were discarded.
+    over_cap: bool,
+}
+
+/// Reads one line into `buf` (without the newline), keeping at most `cap` bytes: a longer
+/// line is consumed to its end but not kept, so a 1 GB line costs no memory. `None` at EOF.
+fn read_capped_line(
+    reader: &mut (dyn BufRead + Send),
+    cap: usize,
+    buf: &mut Vec<u8>,
+) -> io::Result<Option<LineRead>> {
+    buf.clear();
+    let mut len = 0;
+    let mut over_cap = false;
+    let mut any = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        if available.is_empty() {
+            return Ok(any.then_some(LineRead { len, over_cap }));
+        }
+        any = true;
+        let newline = available.iter().position(|&b| b == b'\n');
+        let chunk = &available[..newline.unwrap_or(available.len())];
+        len += chunk.len();
+        if !over_cap {
+            if buf.len() + chunk.len() > cap {
+                over_cap = true;
+                buf.clear();
+                buf.shrink_to(0);
+            } else {
+                buf.extend_from_slice(chunk);
+            }
+        }
+        let used = chunk.len() + usize::from(newline.is_some());
+        reader.consume(used);
+        if newline.is_some() {
+            return Ok(Some(LineRead { len, over_cap }));
+        }
+    }
+}
+
+/// A JSON object to a document. Unknown fields are ignored; a field of the wrong type is
+/// ignored with a warning; a record with neither text nor HTML is refused.
+fn record_to_doc(value: Value, source: String, encoding: TextEncoding) -> Result<RawDoc, String> {
+    let Value::Object(mut record) = value else {
+        return Err(format!(
+            "expected a JSON object, found {}",
+            json_kind_name(&value)
+        ));
+    };
+    let mut warnings = Vec::new();
+    let mut field = |name: &str| string_field(&mut record, name, &mut warnings);
+    let text = field("text").filter(|t| !t.trim().is_empty());
+    let html = field("html").filter(|t| !t.trim().is_empty());
+    let id_hint = field("id");
+    let url = field("url");
+    let title = field("title");
+    let site = field("site");
+    let author = field("author");
+    let language = field("language");
+    if text.is_none() && html.is_none() {
+        return Err("no non-empty \"text\" or \"html\" field".to_string());
+    }
+    let published = match record.remove("published") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.trim().is_empty() => None,
+        Some(Value::String(s)) => {
+            let date = parse_published(&s);
+            if date.is_none() {
+                warnings.push(format!(
+                    "\"published\" {s:?} is not a date or datetime; ignored"
+                ));
+            }
+            date
+        }
+        Some(other) => {
+            warnings.push(format!(
+                "\"published\" is {}, not a date string; ignored",
+                json_kind_name(&other)
+            ));
+            None
+        }
+    };
+    Ok(RawDoc {
+        source,
+        id_hint,
+        url,
+        title: title.map(|t| t.trim().to_string()),
+        site,
+        author,
+        language,
+        published,
+        text: text.map(normalise_line_ends),
+        html,
+        encoding: encoding.name(),
+        warnings,
+    })
+}
+
+/// A string field; numbers are accepted as their text (ids often are numbers); empty strings
+/// are unknown values, like null.
+fn string_field(
+    record: &mut Map<String, Value>,
+    name: &str,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
+    match record.remove(name)? {
+        Value::String(s) if s.trim().is_empty() => None,
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Null => None,
+        other => {
+            warnings.push(format!(
+                "\"{name}\" is {}, not a string; ignored",
+                json_kind_name(&other)
+            ));
+            None
+        }
+    }
+}
+
+fn json_kind_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The publication date of a metadata string: a date (`2022-01-07`), an RFC 3339 / ISO 8601
+/// datetime (its date as written, whatever the offset), or an RFC 2822 feed date.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use sitrep_read::parse_published;
+/// let jan7 = NaiveDate::from_ymd_opt(2022, 1, 7);
+/// assert_eq!(parse_published("2022-01-07"), jan7);
+/// assert_eq!(parse_published("2022-01-07T23:30:00-05:00"), jan7);
+/// assert_eq!(parse_published("Fri, 07 Jan 2022 10:00:00 +0000"), jan7);
+/// assert_eq!(parse_published("last Friday"), None);
+/// ```
+pub fn parse_published(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Some(date);
+    }
+    if let Ok(datetime) = DateTime::parse_from_rfc3339(s) {
+        return Some(datetime.date_naive());
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(datetime) = NaiveDateTime::parse_from_str(s, format) {
+            return Some(datetime.date());
+        }
+    }
+    if let Ok(datetime) = DateTime::parse_from_rfc2822(s) {
+        return Some(datetime.date_naive());
+    }
+    // Other ISO-like datetimes ("2022-01-07T10:00:00+0100", "2022-01-07 10:00 UTC"): the date
+    // part is what we need.
+    let (date, rest) = (s.get(..10)?, &s[10..]);
+    if rest.starts_with(['T', ' ']) {
+        return NaiveDate::parse_from_str(date, "%Y-%m-%d").ok();
+    }
+    None
+}
+
+/// "52.4 MB", "10 MB", "1.5 kB", "100 bytes": sizes in decimal units, as file managers show.
+fn human_size(bytes: u64) -> String {
+    let scaled = |value: f64, unit: &str| {
+        let text = format!("{value:.1}");
+        let text = text.strip_suffix(".0").unwrap_or(&text);
+        format!("{text} {unit}")
+    };
+    match bytes {
+        0..1_000 => format!("{bytes} bytes"),
+        1_000..1_000_000 => scaled(bytes as f64 / 1e3, "kB"),
+        1_000_000..1_000_000_000 => scaled(bytes as f64 / 1e6, "MB"),
+        _ => scaled(bytes as f64 / 1e9, "GB"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

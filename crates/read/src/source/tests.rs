@@ -1,0 +1,397 @@
+use super::*;
+use std::fs;
+
+fn opts(max_bytes: usize) -> ReadOptions {
+    ReadOptions { max_bytes }
+}
+
+fn read_all(paths: &[PathBuf], max_bytes: usize) -> Vec<Result<RawDoc, Problem>> {
+    read_inputs(paths, &opts(max_bytes)).collect()
+}
+
+fn read_bytes(name: &str, bytes: &[u8], max_bytes: usize) -> Vec<Result<RawDoc, Problem>> {
+    Inputs::from_reader(name, Cursor::new(bytes.to_vec()), &opts(max_bytes)).collect()
+}
+
+fn problem(item: &Result<RawDoc, Problem>) -> &Problem {
+    item.as_ref().expect_err("expected a problem")
+}
+
+fn doc(item: &Result<RawDoc, Problem>) -> &RawDoc {
+    item.as_ref().expect("expected a document")
+}
+
+#[test]
+fn a_text_file_is_one_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("story.txt");
+    fs::write(&path, "Title\r\n\r\nTroops arrived on Friday.\r\n").unwrap();
+    let items = read_all(std::slice::from_ref(&path), 1_000);
+    assert_eq!(items.len(), 1);
+    let raw = doc(&items[0]);
+    assert_eq!(raw.source, path.display().to_string());
+    assert_eq!(
+        raw.text.as_deref(),
+        Some("Title\n\nTroops arrived on Friday.\n")
+    );
+    assert_eq!(raw.encoding, "UTF-8");
+    assert_eq!(raw.title, None);
+    assert!(raw.warnings.is_empty());
+}
+
+#[test]
+fn directories_are_walked_in_name_order_skipping_hidden_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("b/deeper")).unwrap();
+    fs::create_dir_all(root.join(".git")).unwrap();
+    fs::write(root.join("z.txt"), "Last story text.").unwrap();
+    fs::write(root.join("a.txt"), "First story text.").unwrap();
+    fs::write(root.join("b/deeper/c.txt"), "Nested story text.").unwrap();
+    fs::write(
+        root.join("b/d.jsonl"),
+        "{\"text\": \"Line one.\"}\n{\"text\": \"Line two.\"}\n",
+    )
+    .unwrap();
+    fs::write(root.join(".hidden.txt"), "Never read.").unwrap();
+    fs::write(root.join(".git/config.txt"), "Never read either.").unwrap();
+
+    let sources: Vec<String> = read_all(&[root.to_path_buf()], 1_000)
+        .into_iter()
+        .map(|item| item.unwrap().source)
+        .collect();
+    let rel = |p: &str| root.join(p).display().to_string();
+    assert_eq!(
+        sources,
+        vec![
+            rel("a.txt"),
+            rel("b/d.jsonl") + ":1",
+            rel("b/d.jsonl") + ":2",
+            rel("b/deeper/c.txt"),
+            rel("z.txt"),
+        ]
+    );
+}
+
+#[test]
+fn inputs_are_read_in_the_order_given_and_missing_paths_are_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    let b = dir.path().join("b.txt");
+    fs::write(&a, "Story A.").unwrap();
+    fs::write(&b, "Story B.").unwrap();
+    let missing = dir.path().join("missing.txt");
+    let items = read_all(&[b.clone(), missing.clone(), a.clone()], 1_000);
+    assert_eq!(doc(&items[0]).text.as_deref(), Some("Story B."));
+    assert_eq!(problem(&items[1]).source, missing.display().to_string());
+    assert!(problem(&items[1]).reason.starts_with("cannot read"));
+    assert_eq!(doc(&items[2]).text.as_deref(), Some("Story A."));
+}
+
+#[test]
+fn json_lines_good_bad_empty_and_huge_lines() {
+    let huge = format!("{{\"text\": \"{}\"}}", "x".repeat(5_000));
+    let input = format!(
+        "{{\"id\": 17, \"title\": \" Talks resume \", \"text\": \"Talks resumed.\", \"extra\": [1, 2]}}\n\
+         \n\
+         {{\"text\": \"unterminated\n\
+         {{\"title\": \"No body\", \"text\": \"  \"}}\n\
+         {huge}\n\
+         {{\"html\": \"<p>Only markup</p>\", \"url\": \"https://example.org/a\"}}\n\
+         [1, 2]\n\
+         {{\"text\": \"Last one.\", \"published\": \"2022-01-07T23:30:00-05:00\"}}"
+    );
+    let items = read_bytes("feed.jsonl", input.as_bytes(), 1_000);
+    assert_eq!(items.len(), 7);
+
+    let first = doc(&items[0]);
+    assert_eq!(first.source, "feed.jsonl:1");
+    assert_eq!(first.id_hint.as_deref(), Some("17"));
+    assert_eq!(first.title.as_deref(), Some("Talks resume"));
+    assert_eq!(first.text.as_deref(), Some("Talks resumed."));
+
+    let malformed = problem(&items[1]);
+    assert_eq!(malformed.line, Some(3));
+    assert!(
+        malformed
+            .reason
+            .starts_with("malformed JSON: EOF while parsing")
+    );
+    assert_eq!(
+        malformed.to_string(),
+        format!("feed.jsonl:3: {}", malformed.reason)
+    );
+
+    let empty = problem(&items[2]);
+    assert_eq!(empty.line, Some(4));
+    assert_eq!(empty.reason, "no non-empty \"text\" or \"html\" field");
+
+    let big = problem(&items[3]);
+    assert_eq!(big.line, Some(5));
+    assert_eq!(
+        big.reason,
+        "line is 5 kB, over the 1 kB per-document cap (--max-doc-size)"
+    );
+
+    let html = doc(&items[4]);
+    assert_eq!(html.source, "feed.jsonl:6");
+    assert_eq!(html.text, None);
+    assert_eq!(html.html.as_deref(), Some("<p>Only markup</p>"));
+    assert_eq!(html.url.as_deref(), Some("https://example.org/a"));
+
+    assert_eq!(
+        problem(&items[5]).reason,
+        "expected a JSON object, found an array"
+    );
+
+    let last = doc(&items[6]);
+    assert_eq!(last.source, "feed.jsonl:8");
+    assert_eq!(last.published, NaiveDate::from_ymd_opt(2022, 1, 7));
+}
+
+#[test]
+fn unreadable_dates_and_wrong_types_are_warnings_not_problems() {
+    let input = b"{\"text\": \"A.\", \"published\": \"sometime last week\", \"author\": [\"x\"]}\n\
+                  {\"text\": \"B.\", \"published\": 1641513600}\n\
+                  {\"text\": \"C.\", \"published\": \"2022-01-07 10:00 UTC\", \"title\": \"\"}\n";
+    let items = read_bytes("f.jsonl", input, 1_000);
+    let a = doc(&items[0]);
+    assert_eq!(a.published, None);
+    assert_eq!(a.author, None);
+    assert_eq!(a.warnings.len(), 2);
+    assert!(a.warnings.iter().any(|w| w.contains("sometime last week")));
+    assert!(
+        a.warnings
+            .iter()
+            .any(|w| w.contains("\"author\" is an array"))
+    );
+    let b = doc(&items[1]);
+    assert_eq!(b.published, None);
+    assert_eq!(
+        b.warnings,
+        vec!["\"published\" is a number, not a date string; ignored"]
+    );
+    let c = doc(&items[2]);
+    assert_eq!(c.published, NaiveDate::from_ymd_opt(2022, 1, 7));
+    assert_eq!(c.title, None, "empty strings are unknown values");
+    assert!(c.warnings.is_empty());
+}
+
+#[test]
+fn published_formats() {
+    let jan7 = NaiveDate::from_ymd_opt(2022, 1, 7);
+    for s in [
+        "2022-01-07",
+        " 2022-01-07 ",
+        "2022-01-07T10:00:00Z",
+        "2022-01-07T10:00:00.123+01:00",
+        "2022-01-07T10:00:00",
+        "2022-01-07 10:00:00",
+        "2022-01-07T10:00",
+        "2022-01-07T10:00:00+0100",
+        "Fri, 07 Jan 2022 10:00:00 GMT",
+    ] {
+        assert_eq!(parse_published(s), jan7, "{s}");
+    }
+    for s in ["", "07/01/2022", "2022-13-45", "yesterday", "2022-01-07x"] {
+        assert_eq!(parse_published(s), None, "{s}");
+    }
+}
+
+#[test]
+fn invalid_utf8_in_a_line_falls_back_to_windows_1252() {
+    let input = b"{\"text\": \"Caf\xe9 owner\x92s view.\"}\n";
+    let items = read_bytes("f.jsonl", input, 1_000);
+    let raw = doc(&items[0]);
+    assert_eq!(raw.text.as_deref(), Some("Café owner’s view."));
+    assert_eq!(raw.encoding, "windows-1252");
+    assert_eq!(raw.warnings.len(), 1);
+}
+
+#[test]
+fn json_lines_are_detected_by_content_and_stdin_sources_carry_line_numbers() {
+    let items = read_bytes("-", b"\n  {\"text\": \"From a pipe.\"}\n", 1_000);
+    assert_eq!(doc(&items[0]).source, "-:2");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("feed.txt");
+    fs::write(&path, "{\"text\": \"Hidden JSONL.\"}\n").unwrap();
+    let items = read_all(std::slice::from_ref(&path), 1_000);
+    assert_eq!(doc(&items[0]).source, format!("{}:1", path.display()));
+}
+
+#[test]
+fn a_bom_before_the_first_json_line_is_ignored() {
+    let items = read_bytes("f.jsonl", b"\xEF\xBB\xBF{\"text\": \"Marked.\"}\n", 1_000);
+    assert_eq!(doc(&items[0]).text.as_deref(), Some("Marked."));
+}
+
+#[test]
+fn whole_json_documents_objects_and_arrays() {
+    let pretty = b"{\n  \"title\": \"Pretty\",\n  \"text\": \"Printed over lines.\"\n}\n";
+    let items = read_bytes("one.json", pretty, 1_000);
+    assert_eq!(items.len(), 1);
+    let raw = doc(&items[0]);
+    assert_eq!(raw.source, "one.json");
+    assert_eq!(raw.title.as_deref(), Some("Pretty"));
+
+    let array = b"[{\"text\": \"First.\"}, {\"title\": \"none\"}, {\"text\": \"Third.\"}]";
+    let items = read_bytes("many.json", array, 1_000);
+    assert_eq!(items.len(), 3);
+    assert_eq!(doc(&items[0]).source, "many.json[0]");
+    assert_eq!(problem(&items[1]).source, "many.json[1]");
+    assert_eq!(doc(&items[2]).text.as_deref(), Some("Third."));
+
+    let broken = b"{\n  \"text\": \"no end\"\n";
+    let items = read_bytes("broken.json", broken, 1_000);
+    assert_eq!(problem(&items[0]).line, Some(3));
+}
+
+#[test]
+fn utf16_files_are_decoded() {
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in "Kyiv — “shelling”\r\nresumed.".encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    let items = read_bytes("story.txt", &bytes, 1_000);
+    let raw = doc(&items[0]);
+    assert_eq!(raw.text.as_deref(), Some("Kyiv — “shelling”\nresumed."));
+    assert_eq!(raw.encoding, "UTF-16LE");
+
+    // UTF-16 JSON Lines work too.
+    let mut bytes = vec![0xFE, 0xFF];
+    for unit in "{\"text\": \"One.\"}\n{\"text\": \"Two.\"}\n".encode_utf16() {
+        bytes.extend_from_slice(&unit.to_be_bytes());
+    }
+    let items = read_bytes("feed.jsonl", &bytes, 1_000);
+    assert_eq!(items.len(), 2);
+    assert_eq!(doc(&items[1]).source, "feed.jsonl:2");
+    assert_eq!(doc(&items[1]).encoding, "UTF-16BE");
+}
+
+#[test]
+fn latin1_files_are_decoded() {
+    let items = read_bytes("old.txt", b"Caf\xe9 owner\x92s view.", 1_000);
+    let raw = doc(&items[0]);
+    assert_eq!(raw.text.as_deref(), Some("Café owner’s view."));
+    assert_eq!(raw.encoding, "windows-1252");
+}
+
+#[test]
+fn binary_files_are_problems() {
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00";
+    let items = read_bytes("photo.txt", png, 1_000);
+    assert_eq!(
+        problem(&items[0]).reason,
+        "binary file (PNG image), not text"
+    );
+    // Random bytes with NULs, even named .jsonl: one problem, not one per line.
+    let noise: Vec<u8> = (0u32..3_000).map(|i| (i * 7919 % 251) as u8).collect();
+    let items = read_bytes("noise.jsonl", &noise, 10_000);
+    assert_eq!(items.len(), 1);
+    assert!(problem(&items[0]).reason.contains("NUL byte"));
+}
+
+#[test]
+fn empty_files_are_problems() {
+    for (name, bytes) in [
+        ("a.txt", &b""[..]),
+        ("b.txt", b" \n\t\n"),
+        ("c.jsonl", b"\n\n"),
+    ] {
+        let items = read_bytes(name, bytes, 1_000);
+        assert_eq!(items.len(), 1, "{name}");
+        assert_eq!(problem(&items[0]).reason, "empty input", "{name}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.txt");
+    fs::write(&path, "").unwrap();
+    let items = read_all(&[path], 1_000);
+    assert_eq!(problem(&items[0]).reason, "empty file");
+}
+
+#[test]
+fn oversized_text_files_are_refused_by_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.txt");
+    fs::write(&path, "word ".repeat(300)).unwrap();
+    let items = read_all(std::slice::from_ref(&path), 1_000);
+    assert_eq!(
+        problem(&items[0]).to_string(),
+        format!(
+            "{}: file is 1.5 kB, over the 1 kB per-document cap (--max-doc-size)",
+            path.display()
+        )
+    );
+    // A stream has no size up front: it is refused once the cap is passed.
+    let items = read_bytes("-", "word ".repeat(300).as_bytes(), 1_000);
+    assert_eq!(
+        problem(&items[0]).reason,
+        "input is over the 1 kB per-document cap (--max-doc-size)"
+    );
+    // Exactly at the cap is fine.
+    let items = read_bytes("-", &[b'a'; 1_000], 1_000);
+    assert!(items[0].is_ok());
+}
+
+#[test]
+fn html_is_kept_for_the_html_extractor() {
+    let items = read_bytes("page.txt", b"<!DOCTYPE html><html><p>Hi</p></html>", 1_000);
+    let raw = doc(&items[0]);
+    assert_eq!(raw.text, None);
+    assert!(raw.html.as_deref().unwrap().contains("<p>Hi</p>"));
+    let items = read_bytes("page.htm", b"<p>Fragment</p>", 1_000);
+    assert_eq!(doc(&items[0]).html.as_deref(), Some("<p>Fragment</p>"));
+}
+
+#[test]
+fn capped_line_reader_handles_chunk_boundaries() {
+    let input = b"short\r\nthis line is far too long\nok\nend-without-newline";
+    // A 4-byte buffer makes every line cross several chunks.
+    let mut reader = BufReader::with_capacity(4, &input[..]);
+    let mut buf = Vec::new();
+    let mut lines = Vec::new();
+    while let Some(line) = read_capped_line(&mut reader, 10, &mut buf).unwrap() {
+        lines.push((
+            String::from_utf8(buf.clone()).unwrap(),
+            line.len,
+            line.over_cap,
+        ));
+    }
+    assert_eq!(
+        lines,
+        vec![
+            ("short\r".to_string(), 6, false),
+            (String::new(), 25, true),
+            ("ok".to_string(), 2, false),
+            (String::new(), 19, true),
+        ]
+    );
+}
+
+#[test]
+fn sizes_read_like_a_file_manager() {
+    assert_eq!(human_size(999), "999 bytes");
+    assert_eq!(human_size(1_000), "1 kB");
+    assert_eq!(human_size(1_500), "1.5 kB");
+    assert_eq!(human_size(10_000_000), "10 MB");
+    assert_eq!(human_size(52_400_000), "52.4 MB");
+    assert_eq!(human_size(3_000_000_000), "3 GB");
+}
+
+#[test]
+fn problems_display_file_and_line() {
+    let p = Problem {
+        source: "feed.jsonl".into(),
+        line: Some(12),
+        reason: "malformed JSON".into(),
+    };
+    assert_eq!(p.to_string(), "feed.jsonl:12: malformed JSON");
+    let p = Problem { line: None, ..p };
+    assert_eq!(p.to_string(), "feed.jsonl: malformed JSON");
+}
+
+#[test]
+fn inputs_can_move_to_a_reader_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<Inputs>();
+}

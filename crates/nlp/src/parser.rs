@@ -30,6 +30,8 @@ use crate::tagger::normalise;
 
 const NONE: u32 = u32::MAX;
 const ROOT: u32 = 0;
+/// Whether the root may take only one dependent during parsing (see the module docs).
+const SINGLE_ROOT: bool = true;
 
 /// The four arc-eager transitions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,7 +116,9 @@ impl State {
             Action::Shift => buffer,
             Action::Reduce => s0 != ROOT && self.head[s0 as usize] != NONE,
             Action::LeftArc => buffer && s0 != ROOT && self.head[s0 as usize] == NONE,
-            Action::RightArc => buffer && (s0 != ROOT || self.root_child == NONE),
+            Action::RightArc => {
+                buffer && (s0 != ROOT || !SINGLE_ROOT || self.root_child == NONE)
+            }
         }
     }
 
@@ -152,7 +156,7 @@ impl State {
             self.rval[hu] = self.rval[hu].saturating_add(1);
             self.rset[hu] |= bit;
         }
-        if h == ROOT {
+        if h == ROOT && self.root_child == NONE {
             self.root_child = d;
         }
     }
@@ -187,7 +191,9 @@ impl State {
 
     /// Can `k`, currently on the stack, still become the head of a buffer word?
     fn stack_head_reachable(&self, k: u32) -> bool {
-        k != NONE && self.on_stack[k as usize] && (k != ROOT || self.root_child == NONE)
+        k != NONE
+            && self.on_stack[k as usize]
+            && (k != ROOT || !SINGLE_ROOT || self.root_child == NONE)
     }
 
     fn in_buffer(&self, k: u32) -> bool {
@@ -231,7 +237,7 @@ impl State {
                         c += 1;
                     }
                 }
-                if s0 == ROOT && g != ROOT {
+                if SINGLE_ROOT && s0 == ROOT && g != ROOT {
                     // The single root slot is taken: the gold root word loses its arc.
                     c += buffer
                         .filter(|&k| k as u32 != b0 && gold[k] == ROOT)
@@ -316,18 +322,76 @@ struct Lexical {
     /// Last three characters of the lowercased word: a tag-independent clue for words the
     /// tagger gets wrong (`-ing`, `-ed`, `-ly`).
     suffix: Vec<u64>,
+    /// Ambiguity class: the set of tags the word had in the training data (or "unknown").
+    /// Lets the parser see past a single wrong predicted tag.
+    amb: Vec<u64>,
+}
+
+/// Word → ambiguity class (hash of the set of its frequent UPOS+XPOS tags in training).
+/// During training each sentence uses a lexicon built without its own fold, so unknown
+/// words are as common as in new text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AmbiguityLexicon {
+    words: HashMap<String, u64>,
+}
+
+const UNKNOWN_AMB: u64 = 0x756e_6b61_6d62;
+const LEXICON_FOLDS: usize = 10;
+
+impl AmbiguityLexicon {
+    fn build<'a>(sentences: impl Iterator<Item = &'a Sentence>) -> AmbiguityLexicon {
+        let mut counts: HashMap<String, HashMap<u64, usize>> = HashMap::new();
+        for s in sentences {
+            for w in &s.words {
+                *counts
+                    .entry(normalise(&w.form))
+                    .or_default()
+                    .entry(tag_hash(&w.upos, &w.xpos))
+                    .or_default() += 1;
+            }
+        }
+        let words = counts
+            .into_iter()
+            .map(|(word, tags)| {
+                let total: usize = tags.values().sum();
+                let mut members: Vec<u64> = tags
+                    .into_iter()
+                    .filter(|(_, n)| n * 10 >= total)
+                    .map(|(t, _)| t)
+                    .collect();
+                members.sort_unstable();
+                let amb = members
+                    .into_iter()
+                    .fold(0x616d_62, crate::model_io::combine);
+                (word, amb)
+            })
+            .collect();
+        AmbiguityLexicon { words }
+    }
+
+    fn lookup(&self, norm: &str) -> u64 {
+        self.words.get(norm).copied().unwrap_or(UNKNOWN_AMB)
+    }
 }
 
 impl Lexical {
-    fn fill(&mut self, words: &[&str], tag_hashes: impl Iterator<Item = u64>) {
+    fn fill(
+        &mut self,
+        words: &[&str],
+        tag_hashes: impl Iterator<Item = u64>,
+        lexicon: &AmbiguityLexicon,
+    ) {
         self.w.clear();
         self.p.clear();
         self.suffix.clear();
+        self.amb.clear();
         self.w.push(ROOT_W);
         self.p.push(ROOT_P);
         self.suffix.push(ROOT_W);
+        self.amb.push(ROOT_W);
         for word in words {
             let norm = normalise(word);
+            self.amb.push(lexicon.lookup(&norm));
             self.w.push(hash_str(&norm));
             let cut = norm
                 .char_indices()
@@ -360,6 +424,9 @@ impl View<'_> {
         } else {
             self.lex.p[i as usize]
         }
+    }
+    fn amb(&self, i: u32) -> u64 {
+        if i == NONE { NULL_W } else { self.lex.amb[i as usize] }
     }
     fn suf(&self, i: u32) -> u64 {
         if i == NONE { NULL_W } else { self.lex.suffix[i as usize] }
@@ -516,6 +583,14 @@ fn action_features(v: &View<'_>, f: &mut FeatureSet) {
     f.add2(82, s0p, v.suf(n0));
     f.add1(83, v.suf(n1));
     f.add2(84, v.suf(s0), v.suf(n0));
+    let (s0a, n0a, n1a) = (v.amb(s0), v.amb(n0), v.amb(n1));
+    f.add1(85, s0a);
+    f.add1(86, n0a);
+    f.add1(87, n1a);
+    f.add2(88, s0a, n0a);
+    f.add2(89, s0a, n0p);
+    f.add2(90, s0p, n0a);
+    f.add2(91, n0a, n1a);
 }
 
 /// Label features for an arc `head → dep`, keyed by direction.
@@ -574,6 +649,7 @@ pub struct Parser {
     labels: Vec<String>,
     label_hash: Vec<u64>,
     root_label: u8,
+    lexicon: AmbiguityLexicon,
     actions: LinearModel,
     labeller: LinearModel,
 }
@@ -656,7 +732,7 @@ impl Parser {
             return;
         }
         assert_eq!(tag_hashes.len(), n, "one tag per word");
-        ws.lex.fill(words, tag_hashes.iter().copied());
+        ws.lex.fill(words, tag_hashes.iter().copied(), &self.lexicon);
         ws.state.reset(n);
         while !ws.state.is_terminal() {
             let view = View {
@@ -690,7 +766,8 @@ impl Parser {
     fn attach_leftovers(&self, words: &[&str], ws: &mut ParserWorkspace) {
         let n = ws.state.n;
         for d in 1..=n as u32 {
-            if ws.state.head[d as usize] != NONE {
+            let extra_root = ws.state.head[d as usize] == ROOT && ws.state.root_child != d;
+            if ws.state.head[d as usize] != NONE && !extra_root {
                 continue;
             }
             if ws.state.root_child == NONE {
@@ -730,6 +807,14 @@ impl Parser {
         let mut w = Writer::new(b"DEP");
         w.strs(&self.labels);
         w.u8(self.root_label);
+        let mut lexicon: Vec<(&String, &u64)> = self.lexicon.words.iter().collect();
+        lexicon.sort();
+        w.u32(lexicon.len() as u32);
+        for (word, &amb) in lexicon {
+            w.str(word);
+            w.u32(amb as u32);
+            w.u32((amb >> 32) as u32);
+        }
         self.actions.write(&mut w);
         self.labeller.write(&mut w);
         w.bytes
@@ -739,6 +824,14 @@ impl Parser {
         let mut r = Reader::new(bytes, b"DEP")?;
         let labels = r.strs()?;
         let root_label = r.u8()?;
+        let n = r.u32()? as usize;
+        let mut words = HashMap::with_capacity(n);
+        for _ in 0..n {
+            let word = r.str()?;
+            let amb = u64::from(r.u32()?) | (u64::from(r.u32()?) << 32);
+            words.insert(word, amb);
+        }
+        let lexicon = AmbiguityLexicon { words };
         let actions = LinearModel::read(&mut r)?;
         let labeller = LinearModel::read(&mut r)?;
         r.finish()?;
@@ -755,6 +848,7 @@ impl Parser {
             labels,
             label_hash,
             root_label,
+            lexicon,
             actions,
             labeller,
         })
@@ -780,11 +874,11 @@ pub struct ParserOptions {
 impl Default for ParserOptions {
     fn default() -> ParserOptions {
         ParserOptions {
-            iterations: 15,
+            iterations: 12,
             seed: 1,
             prune: 0.05,
             explore_from: 1,
-            explore_p: 0.9,
+            explore_p: 1.0,
             verbose: true,
             prune_report: Vec::new(),
         }
@@ -799,6 +893,7 @@ pub fn attachment_scores(gold: &[Sentence], pred: &[Sentence]) -> (f64, f64) {
 }
 
 struct Example {
+    fold: usize,
     words: Vec<String>,
     tags: Vec<u64>,
     gold_heads: Vec<u32>,
@@ -834,11 +929,24 @@ pub fn train_parser_on(
         .collect();
     let label_hash: Vec<u64> = labels.iter().map(|l| hash_str(l)).collect();
 
+    let lexicon = AmbiguityLexicon::build(train.iter());
+    let fold_lexicons: Vec<AmbiguityLexicon> = (0..LEXICON_FOLDS)
+        .map(|fold| {
+            AmbiguityLexicon::build(
+                train
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % LEXICON_FOLDS != fold)
+                    .map(|(_, s)| s),
+            )
+        })
+        .collect();
     let mut lifted = 0;
     let examples: Vec<Example> = train
         .iter()
-        .filter(|s| !s.words.is_empty() && s.words.iter().all(|w| w.head.is_some()))
-        .map(|s| {
+        .enumerate()
+        .filter(|(_, s)| !s.words.is_empty() && s.words.iter().all(|w| w.head.is_some()))
+        .map(|(index, s)| {
             let mut gold_heads = vec![NONE];
             gold_heads.extend(s.words.iter().map(|w| (w.head.unwrap() + 1) as u32));
             lifted += projectivize(&mut gold_heads);
@@ -849,6 +957,7 @@ pub fn train_parser_on(
                     .map(|w| label_id.get(w.deprel.as_str()).copied().unwrap_or(0)),
             );
             Example {
+                fold: index % LEXICON_FOLDS,
                 words: s.words.iter().map(|w| w.form.clone()).collect(),
                 tags: s.words.iter().map(|w| tag_hash(&w.upos, &w.xpos)).collect(),
                 gold_heads,
@@ -877,6 +986,7 @@ pub fn train_parser_on(
         labels: labels.clone(),
         label_hash: label_hash.clone(),
         root_label,
+        lexicon: lexicon.clone(),
         actions: actions.compile(opts.prune),
         labeller: labeller.compile(opts.prune),
     };
@@ -886,7 +996,7 @@ pub fn train_parser_on(
         for &ei in &order {
             let ex = &examples[ei];
             let words: Vec<&str> = ex.words.iter().map(String::as_str).collect();
-            lex.fill(&words, ex.tags.iter().copied());
+            lex.fill(&words, ex.tags.iter().copied(), &fold_lexicons[ex.fold]);
             state.reset(words.len());
             let gold = &ex.gold_heads;
             while !state.is_terminal() {

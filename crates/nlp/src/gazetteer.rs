@@ -1,0 +1,744 @@
+//! Gazetteers: the name lists in `data/gazetteer/` (actors with CAMEO codes, countries and
+//! nationality words, GeoNames places, given names and surnames, keyword lists) and a
+//! compiled multi-word phrase index over them.
+//!
+//! Design:
+//! * [`Gazetteer`] keeps the tables with their strings: it answers look-ups by name
+//!   ([`Gazetteer::actor_code`], [`Gazetteer::country_code`], [`Gazetteer::places`]) for
+//!   actor coding and place resolution.
+//! * [`PhraseIndex`] is what the entity recogniser uses: every name is cut into words with
+//!   the project tokenizer (so that "Côte d'Ivoire" is split exactly like running text),
+//!   each word is folded to lower case, and the hash of every word sequence is stored with a
+//!   bit set of the lists ([`Category`]) it came from. Every proper prefix of a name is
+//!   stored too (flagged [`PhraseIndex::PREFIX`]), so matching at a word stops as soon as no
+//!   name can continue: a sentence costs a few hash probes per word. The index holds only
+//!   64-bit hashes, which keeps it small enough to embed in the NER model file: the model
+//!   and the exact lists it was trained with travel together.
+//! * Matching ignores case on purpose: web and news text writes names in lower case or
+//!   capitals; the recogniser combines the match with the word's own capitalisation, and
+//!   learns how far to trust each list.
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::path::{Path, PathBuf};
+
+use crate::model_io::{ModelError, Reader, Writer, combine, hash_str};
+use crate::perceptron::KeyHasher;
+use crate::tokenize::tokenize;
+
+/// The lists a phrase can belong to (bits of a `u32` mask).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Category {
+    /// Country names (GeoNames, Phoenix country records, common aliases).
+    Country = 0,
+    /// Nationality adjectives and people nouns ("Malian", "Russians").
+    Demonym = 1,
+    /// Religious, political, ethnic and regional group words ("Sunni", "Democrats").
+    NorpGroup = 2,
+    /// GeoNames populated places.
+    City = 3,
+    /// US states and continents.
+    Region = 4,
+    /// Other names that Phoenix codes as a country: provinces, cities, spellings.
+    CountryAlias = 5,
+    /// Phoenix person entries (leaders and officials).
+    Person = 6,
+    /// Phoenix organisations: government bodies, IGOs, NGOs, media.
+    Org = 7,
+    /// Phoenix multinational corporations.
+    Company = 8,
+    /// Phoenix militant non-state groups.
+    ArmedGroup = 9,
+    /// Given names.
+    GivenName = 10,
+    /// Family names.
+    Surname = 11,
+    /// Words that end organisation names ("Inc", "Ministry", "Party", "Army").
+    OrgKeyword = 12,
+    /// Words that end place names ("River", "County", "Street").
+    LocKeyword = 13,
+    /// Titles and roles before names ("Mr", "President", "Gen.").
+    PersonTitle = 14,
+}
+
+impl Category {
+    pub const ALL: [Category; 15] = [
+        Category::Country,
+        Category::Demonym,
+        Category::NorpGroup,
+        Category::City,
+        Category::Region,
+        Category::CountryAlias,
+        Category::Person,
+        Category::Org,
+        Category::Company,
+        Category::ArmedGroup,
+        Category::GivenName,
+        Category::Surname,
+        Category::OrgKeyword,
+        Category::LocKeyword,
+        Category::PersonTitle,
+    ];
+
+    #[inline]
+    pub fn bit(self) -> u32 {
+        1 << (self as u8)
+    }
+}
+
+/// Normalises one word for phrase matching: lower case, curly apostrophes straightened.
+pub fn fold_word(word: &str, out: &mut String) {
+    out.clear();
+    for c in word.chars() {
+        match c {
+            '\u{2019}' | '\u{2018}' => out.push('\''),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// Hash of one folded word, the unit the phrase index chains.
+#[inline]
+pub fn word_key(folded: &str) -> u64 {
+    hash_str(folded)
+}
+
+const PHRASE_SEED: u64 = 0x6761_7a65_7474_6572;
+
+/// Chains one more word onto a phrase hash.
+#[inline]
+fn extend(h: u64, word: u64) -> u64 {
+    combine(h, word)
+}
+
+/// A gazetteer match: words `start..end` form a listed name of the `categories` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhraseMatch {
+    pub start: usize,
+    pub end: usize,
+    pub categories: u32,
+}
+
+type HashKeyMap = HashMap<u64, u32, BuildHasherDefault<KeyHasher64>>;
+
+/// Pass-through hasher for keys that are already well-mixed 64-bit hashes.
+#[derive(Default)]
+pub struct KeyHasher64(u64);
+
+impl std::hash::Hasher for KeyHasher64 {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Hashed multi-word phrase index (see the module docs).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PhraseIndex {
+    /// Phrase hash → category bits, plus [`PhraseIndex::PREFIX`] when a longer phrase
+    /// continues it.
+    entries: HashKeyMap,
+    max_words: usize,
+}
+
+impl PhraseIndex {
+    /// Flag bit: some longer listed phrase starts with this one.
+    pub const PREFIX: u32 = 1 << 31;
+    /// Names longer than this many words are not indexed.
+    pub const MAX_WORDS: usize = 6;
+
+    pub fn new() -> PhraseIndex {
+        PhraseIndex::default()
+    }
+
+    /// Number of stored hashes (phrases and prefixes).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Adds a name (tokenised like running text) to the lists in `categories`.
+    pub fn insert(&mut self, name: &str, categories: u32) {
+        let name = name.trim();
+        if name.is_empty() {
+            return;
+        }
+        let tokens = tokenize(name, 0..name.len());
+        if tokens.is_empty() || tokens.len() > Self::MAX_WORDS {
+            return;
+        }
+        let mut folded = String::new();
+        let mut h = PHRASE_SEED;
+        for (i, t) in tokens.iter().enumerate() {
+            fold_word(&name[t.clone()], &mut folded);
+            h = extend(h, word_key(&folded));
+            let flags = if i + 1 == tokens.len() {
+                categories
+            } else {
+                Self::PREFIX
+            };
+            *self.entries.entry(h).or_insert(0) |= flags;
+        }
+        self.max_words = self.max_words.max(tokens.len());
+    }
+
+    /// Categories of exactly this word sequence (given as [`word_key`]s), if listed.
+    pub fn lookup(&self, keys: &[u64]) -> u32 {
+        let mut h = PHRASE_SEED;
+        for &k in keys {
+            h = extend(h, k);
+        }
+        self.entries.get(&h).map_or(0, |v| v & !Self::PREFIX)
+    }
+
+    /// Every listed phrase in a sentence whose words are given as [`word_key`]s, in order of
+    /// start then length.
+    pub fn find_all(&self, keys: &[u64], out: &mut Vec<PhraseMatch>) {
+        out.clear();
+        for start in 0..keys.len() {
+            let mut h = PHRASE_SEED;
+            let stop = (start + self.max_words).min(keys.len());
+            for end in start + 1..=stop {
+                h = extend(h, keys[end - 1]);
+                let Some(&v) = self.entries.get(&h) else {
+                    break;
+                };
+                let categories = v & !Self::PREFIX;
+                if categories != 0 {
+                    out.push(PhraseMatch {
+                        start,
+                        end,
+                        categories,
+                    });
+                }
+                if v & Self::PREFIX == 0 {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Serialises into a model file under construction.
+    pub fn write(&self, w: &mut Writer) {
+        let mut entries: Vec<(u64, u32)> = self.entries.iter().map(|(&k, &v)| (k, v)).collect();
+        entries.sort_unstable();
+        w.u32(self.max_words as u32);
+        w.u32(entries.len() as u32);
+        for (k, v) in entries {
+            w.u32(k as u32);
+            w.u32((k >> 32) as u32);
+            w.u32(v);
+        }
+    }
+
+    /// Reads what [`PhraseIndex::write`] wrote.
+    pub fn read(r: &mut Reader<'_>) -> Result<PhraseIndex, ModelError> {
+        let max_words = r.u32()? as usize;
+        if max_words > Self::MAX_WORDS {
+            return Err(ModelError::Corrupt("phrase length".into()));
+        }
+        let n = r.u32()? as usize;
+        let bytes = r.take(n.checked_mul(12).ok_or_else(|| {
+            ModelError::Corrupt("phrase index size".into())
+        })?)?;
+        let mut entries = HashKeyMap::with_capacity_and_hasher(n, Default::default());
+        for c in bytes.chunks_exact(12) {
+            let lo = u64::from(u32::from_le_bytes(c[0..4].try_into().unwrap()));
+            let hi = u64::from(u32::from_le_bytes(c[4..8].try_into().unwrap()));
+            let v = u32::from_le_bytes(c[8..12].try_into().unwrap());
+            entries.insert(lo | (hi << 32), v);
+        }
+        Ok(PhraseIndex { entries, max_words })
+    }
+}
+
+/// One Phoenix actor entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The name as the dictionary spells it (upper case, words separated by spaces).
+    pub name: String,
+    /// CAMEO code in force now (see `scripts/gazetteer/build.py`).
+    pub code: String,
+    /// `country`, `country_alias`, `person`, `org`, `company`, `igo`, `ngo`,
+    /// `armed_group` or `actor`.
+    pub kind: String,
+    /// Dated codes, `CODE:from-to;...` (empty when the code never changed).
+    pub history: String,
+}
+
+/// One GeoNames place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub name: String,
+    /// ISO 3166 alpha-3 country code (empty for continents).
+    pub country: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub geonameid: u64,
+    pub population: u64,
+    /// `city`, `country`, `admin1` or `continent`.
+    pub kind: String,
+}
+
+/// The raw text of the gazetteer files (what [`Gazetteer::load`] reads; tests build it by
+/// hand). Missing optional lists are empty strings.
+#[derive(Debug, Clone, Default)]
+pub struct GazetteerSources {
+    pub actors: String,
+    pub countries: String,
+    pub places: String,
+    pub norp_groups: String,
+    pub given_names: String,
+    pub surnames: String,
+    pub org_keywords: String,
+    pub loc_keywords: String,
+    pub person_titles: String,
+}
+
+/// Errors while loading the gazetteer.
+#[derive(Debug, thiserror::Error)]
+pub enum GazetteerError {
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{file} line {line}: {message}")]
+    Format {
+        file: &'static str,
+        line: usize,
+        message: String,
+    },
+    #[error("no gazetteer directory found: {0}")]
+    NotFound(String),
+}
+
+/// Environment variable naming the gazetteer directory (overrides the search).
+pub const GAZETTEER_ENV: &str = "SITREP_GAZETTEER";
+
+/// The loaded gazetteer tables (immutable; `Send + Sync`).
+#[derive(Debug, Clone, Default)]
+pub struct Gazetteer {
+    actors: Vec<Actor>,
+    actor_index: HashMap<String, u32>,
+    countries: HashMap<String, (String, String)>,
+    places: Vec<Place>,
+    place_index: HashMap<String, Vec<u32>>,
+    /// (name, category) pairs for [`Gazetteer::phrase_index`].
+    phrases: Vec<(String, Category)>,
+}
+
+fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+}
+
+/// Upper-cases a name and collapses separators, the key for actor look-ups ("the U.N." and
+/// "U.N." find the same entry).
+pub fn actor_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for word in name.split(|c: char| c.is_whitespace() || c == '_') {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_uppercase).map(|c| match c {
+            '\u{2019}' | '\u{2018}' => '\'',
+            c => c,
+        }));
+    }
+    match out.strip_prefix("THE ") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => out,
+    }
+}
+
+fn lower_key(name: &str) -> String {
+    let mut out = String::new();
+    for word in name.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word.to_lowercase());
+    }
+    out
+}
+
+impl Gazetteer {
+    /// Reads the gazetteer files from `dir` (`actors.tsv`, `countries.tsv` and `places.tsv`
+    /// are required; the word lists are optional).
+    pub fn load(dir: &Path) -> Result<Gazetteer, GazetteerError> {
+        let read = |name: &str, required: bool| -> Result<String, GazetteerError> {
+            let path = dir.join(name);
+            match std::fs::read_to_string(&path) {
+                Ok(s) => Ok(s),
+                Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+                    Ok(String::new())
+                }
+                Err(source) => Err(GazetteerError::Io {
+                    path: path.display().to_string(),
+                    source,
+                }),
+            }
+        };
+        Gazetteer::parse(&GazetteerSources {
+            actors: read("actors.tsv", true)?,
+            countries: read("countries.tsv", true)?,
+            places: read("places.tsv", true)?,
+            norp_groups: read("norp_groups.tsv", false)?,
+            given_names: read("given_names.txt", false)?,
+            surnames: read("surnames.txt", false)?,
+            org_keywords: read("org_keywords.txt", false)?,
+            loc_keywords: read("loc_keywords.txt", false)?,
+            person_titles: read("person_titles.txt", false)?,
+        })
+    }
+
+    /// Loads from [`Gazetteer::default_dir`].
+    pub fn load_default() -> Result<Gazetteer, GazetteerError> {
+        let dir = Gazetteer::default_dir().ok_or_else(|| {
+            GazetteerError::NotFound(format!(
+                "set {GAZETTEER_ENV} or run from a checkout containing data/gazetteer/actors.tsv"
+            ))
+        })?;
+        Gazetteer::load(&dir)
+    }
+
+    /// `$SITREP_GAZETTEER` if set, else the first `data/gazetteer` holding `actors.tsv`
+    /// walking up from the working directory, the executable, then this crate's checkout.
+    pub fn default_dir() -> Option<PathBuf> {
+        if let Some(dir) = std::env::var_os(GAZETTEER_ENV) {
+            return Some(PathBuf::from(dir));
+        }
+        let mut starts: Vec<PathBuf> = Vec::new();
+        if let Ok(cwd) = std::env::current_dir() {
+            starts.push(cwd);
+        }
+        if let Some(exe_dir) = std::env::current_exe()
+            .ok()
+            .and_then(|e| e.parent().map(Path::to_path_buf))
+        {
+            starts.push(exe_dir);
+        }
+        starts.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+        starts.into_iter().find_map(|start| {
+            start
+                .ancestors()
+                .map(|d| d.join("data").join("gazetteer"))
+                .find(|c| c.join("actors.tsv").is_file())
+        })
+    }
+
+    /// Builds the tables from file contents.
+    pub fn parse(src: &GazetteerSources) -> Result<Gazetteer, GazetteerError> {
+        let mut g = Gazetteer::default();
+        for (line, l) in data_lines(&src.actors) {
+            let f: Vec<&str> = l.split('\t').collect();
+            if f.len() < 3 || f[0].trim().is_empty() || f[1].trim().is_empty() {
+                return Err(GazetteerError::Format {
+                    file: "actors.tsv",
+                    line,
+                    message: "expected name, code, kind".into(),
+                });
+            }
+            let actor = Actor {
+                name: f[0].trim().to_string(),
+                code: f[1].trim().to_string(),
+                kind: f[2].trim().to_string(),
+                history: f.get(4).map_or(String::new(), |h| h.trim().to_string()),
+            };
+            let category = match actor.kind.as_str() {
+                "country" => Category::Country,
+                "country_alias" => Category::CountryAlias,
+                "person" => Category::Person,
+                "company" => Category::Company,
+                "armed_group" => Category::ArmedGroup,
+                _ => Category::Org,
+            };
+            g.phrases.push((actor.name.clone(), category));
+            if let Some(rest) = actor.name.strip_prefix("THE ") {
+                g.phrases.push((rest.to_string(), category));
+            }
+            let index = g.actors.len() as u32;
+            g.actor_index.entry(actor_key(&actor.name)).or_insert(index);
+            g.actors.push(actor);
+        }
+        for (line, l) in data_lines(&src.countries) {
+            let f: Vec<&str> = l.split('\t').collect();
+            if f.len() < 3 {
+                return Err(GazetteerError::Format {
+                    file: "countries.tsv",
+                    line,
+                    message: "expected name, code, kind".into(),
+                });
+            }
+            let category = if f[2] == "demonym" {
+                Category::Demonym
+            } else {
+                Category::Country
+            };
+            g.phrases.push((f[0].to_string(), category));
+            g.countries
+                .entry(lower_key(f[0]))
+                .or_insert_with(|| (f[1].to_string(), f[2].to_string()));
+        }
+        for (line, l) in data_lines(&src.places) {
+            let f: Vec<&str> = l.split('\t').collect();
+            if f.len() < 8 {
+                return Err(GazetteerError::Format {
+                    file: "places.tsv",
+                    line,
+                    message: "expected 8 or more columns".into(),
+                });
+            }
+            let num = |s: &str| s.trim().parse::<f64>().ok();
+            let place = Place {
+                name: f[0].to_string(),
+                country: f[2].to_string(),
+                lat: num(f[3]),
+                lon: num(f[4]),
+                geonameid: f[5].trim().parse().unwrap_or(0),
+                population: f[6].trim().parse().unwrap_or(0),
+                kind: f[7].to_string(),
+            };
+            let category = match place.kind.as_str() {
+                "city" => Category::City,
+                "country" => Category::Country,
+                _ => Category::Region,
+            };
+            let index = g.places.len() as u32;
+            let mut names = vec![place.name.as_str()];
+            names.extend(f[1].split('|').filter(|a| !a.is_empty()));
+            for name in names {
+                g.place_index.entry(lower_key(name)).or_default().push(index);
+            }
+            // Only the main name feeds the recogniser: GeoNames alternates include many
+            // transliterations that collide with ordinary English words.
+            g.phrases.push((place.name.clone(), category));
+            g.places.push(place);
+        }
+        for (_, l) in data_lines(&src.norp_groups) {
+            if let Some(forms) = l.split('\t').nth(2) {
+                for form in forms.split('|') {
+                    g.phrases.push((form.to_string(), Category::NorpGroup));
+                }
+            }
+        }
+        let words = [
+            (&src.given_names, Category::GivenName),
+            (&src.surnames, Category::Surname),
+            (&src.org_keywords, Category::OrgKeyword),
+            (&src.loc_keywords, Category::LocKeyword),
+            (&src.person_titles, Category::PersonTitle),
+        ];
+        for (text, category) in words {
+            for (_, l) in data_lines(text) {
+                g.phrases.push((l.trim().to_string(), category));
+            }
+        }
+        // Most populous first, so that `places` lists the likeliest reading first.
+        for ids in g.place_index.values_mut() {
+            ids.sort_by_key(|&i| std::cmp::Reverse(g.places[i as usize].population));
+            ids.dedup();
+        }
+        Ok(g)
+    }
+
+    /// The CAMEO code of a Phoenix actor name ("Ban Ki-moon", "the U.N."), if listed.
+    pub fn actor_code(&self, name: &str) -> Option<&str> {
+        self.actor(name).map(|a| a.code.as_str())
+    }
+
+    /// The Phoenix entry of an actor name, if listed.
+    pub fn actor(&self, name: &str) -> Option<&Actor> {
+        self.actor_index
+            .get(&actor_key(name))
+            .map(|&i| &self.actors[i as usize])
+    }
+
+    /// The country code of a country name or nationality word ("Mali", "Malian").
+    pub fn country_code(&self, name: &str) -> Option<&str> {
+        self.countries.get(&lower_key(name)).map(|(c, _)| c.as_str())
+    }
+
+    /// Places called `name` (main or alternate name, any case), most populous first.
+    pub fn places(&self, name: &str) -> Vec<&Place> {
+        self.place_index
+            .get(&lower_key(name))
+            .map(|ids| ids.iter().map(|&i| &self.places[i as usize]).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn n_actors(&self) -> usize {
+        self.actors.len()
+    }
+
+    pub fn n_places(&self) -> usize {
+        self.places.len()
+    }
+
+    /// Compiles every list into a [`PhraseIndex`].
+    pub fn phrase_index(&self) -> PhraseIndex {
+        let mut index = PhraseIndex::new();
+        for (name, category) in &self.phrases {
+            index.insert(name, category.bit());
+        }
+        index
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Gazetteer {
+        Gazetteer::parse(&GazetteerSources {
+            actors: "# name\tcode\tkind\tsource\thistory\n\
+                     VARNIA\tVRN\tcountry\tcountries\t\n\
+                     KARSVIK\tVRN\tcountry_alias\tcountries\t\n\
+                     ANA PETROVA\tVRNGOV\tperson\tcountries\tVRNELI:19900101-20100101;VRNGOV:20100101-\n\
+                     THE UNITED NATIONS\tIGOUNO\tigo\tinternational\t\n\
+                     NORTHERN SHIELD BRIGADES\tVRNREB\tarmed_group\tmilnonstate\t\n"
+                .into(),
+            countries: "Varnia\tVRN\tcountry\nVarnian\tVRN\tdemonym\nVarnians\tVRN\tdemonym\n"
+                .into(),
+            places: "# header\n\
+                     Karsvik\tKarsvík|Karswick\tVRN\t10.5\t20.25\t42\t150000\tcity\t01\n\
+                     Karsvik\t\tOTH\t1.0\t2.0\t43\t20000\tcity\t02\n\
+                     New Port Amber\t\tVRN\t\t\t44\t30000\tcity\t01\n"
+                .into(),
+            norp_groups: "religion\tMUS\tSunni|Sunnis\n".into(),
+            given_names: "# given\nAna\nMaria\n".into(),
+            surnames: "Petrova\n".into(),
+            org_keywords: "Ministry\nInc.\n".into(),
+            loc_keywords: "River\n".into(),
+            person_titles: "Mr.\nPresident\n".into(),
+        })
+        .unwrap()
+    }
+
+    fn keys(words: &[&str]) -> Vec<u64> {
+        let mut s = String::new();
+        words
+            .iter()
+            .map(|w| {
+                fold_word(w, &mut s);
+                word_key(&s)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn actor_codes_ignore_case_separators_and_the() {
+        let g = sample();
+        assert_eq!(g.actor_code("Ana Petrova"), Some("VRNGOV"));
+        assert_eq!(g.actor_code("ANA_PETROVA"), Some("VRNGOV"));
+        assert_eq!(g.actor_code("United Nations"), Some("IGOUNO"));
+        assert_eq!(g.actor_code("the  United  Nations"), Some("IGOUNO"));
+        assert_eq!(g.actor_code("Ana"), None);
+        let a = g.actor("ana petrova").unwrap();
+        assert_eq!(a.kind, "person");
+        assert!(a.history.starts_with("VRNELI:"));
+        assert_eq!(g.country_code("varnian"), Some("VRN"));
+        assert_eq!(g.country_code("Atlantis"), None);
+    }
+
+    #[test]
+    fn places_list_the_most_populous_first_and_find_alternates() {
+        let g = sample();
+        let found = g.places("KARSVIK");
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].geonameid, 42);
+        assert_eq!(found[0].lat, Some(10.5));
+        assert_eq!(found[1].country, "OTH");
+        assert_eq!(g.places("Karswick")[0].geonameid, 42);
+        assert_eq!(g.places("new port amber")[0].lat, None);
+    }
+
+    #[test]
+    fn phrase_index_finds_multiword_names_and_their_lists() {
+        let g = sample();
+        let index = g.phrase_index();
+        let words = [
+            "The",
+            "Northern",
+            "Shield",
+            "Brigades",
+            "met",
+            "Ana",
+            "Petrova",
+            "in",
+            "new",
+            "port",
+            "amber",
+            "and",
+            "Northern",
+            "Shield",
+            ".",
+        ];
+        let mut found = Vec::new();
+        index.find_all(&keys(&words), &mut found);
+        let spans: Vec<(usize, usize)> = found.iter().map(|m| (m.start, m.end)).collect();
+        assert!(spans.contains(&(1, 4)), "{spans:?}");
+        assert!(spans.contains(&(5, 7)));
+        assert!(spans.contains(&(5, 6))); // "Ana" alone is a given name
+        assert!(spans.contains(&(8, 11)));
+        // A prefix of a listed name is not a match.
+        assert!(!spans.contains(&(12, 14)));
+        let cat = |s: usize, e: usize| found.iter().find(|m| (m.start, m.end) == (s, e)).unwrap();
+        assert_eq!(cat(1, 4).categories, Category::ArmedGroup.bit());
+        assert_eq!(cat(5, 7).categories, Category::Person.bit());
+        assert_eq!(cat(5, 6).categories, Category::GivenName.bit());
+        assert_eq!(cat(8, 11).categories, Category::City.bit());
+        // A name listed in two files carries both bits.
+        assert_eq!(
+            index.lookup(&keys(&["Karsvik"])),
+            Category::CountryAlias.bit() | Category::City.bit()
+        );
+        assert_eq!(
+            index.lookup(&keys(&["Varnia"])),
+            Category::Country.bit()
+        );
+        assert_eq!(index.lookup(&keys(&["Sunnis"])), Category::NorpGroup.bit());
+        assert_eq!(index.lookup(&keys(&["inc."])), Category::OrgKeyword.bit());
+        assert_eq!(index.lookup(&keys(&["Petrova"])), Category::Surname.bit());
+        assert_eq!(index.lookup(&keys(&["Northern", "Shield"])), 0);
+    }
+
+    #[test]
+    fn phrase_index_survives_serialisation() {
+        let index = sample().phrase_index();
+        let mut w = Writer::new(b"TST");
+        index.write(&mut w);
+        let mut r = Reader::new(&w.bytes, b"TST").unwrap();
+        let back = PhraseIndex::read(&mut r).unwrap();
+        r.finish().unwrap();
+        assert_eq!(back, index);
+    }
+
+    #[test]
+    fn malformed_lines_are_reported_with_their_line_number() {
+        let err = Gazetteer::parse(&GazetteerSources {
+            actors: "# header\nGOOD\tABC\torg\nBROKEN LINE\n".into(),
+            ..GazetteerSources::default()
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("line 3"), "{err}");
+    }
+}

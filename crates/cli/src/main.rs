@@ -135,6 +135,9 @@ struct DocsArgs {
     /// Only documents from this site.
     #[arg(long)]
     site: Option<String>,
+    /// Leave out near-duplicate copies: each story once, under its first copy.
+    #[arg(long)]
+    originals: bool,
     /// At most this many documents.
     #[arg(long, default_value_t = 50)]
     limit: usize,

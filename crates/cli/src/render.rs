@@ -23,6 +23,9 @@ pub fn document(out: &mut impl Write, doc: &Document) -> io::Result<()> {
     if let Some(author) = &doc.author {
         writeln!(out, "author     {author}")?;
     }
+    if let Some(original) = &doc.duplicate_of {
+        writeln!(out, "copy of    {original} (near-duplicate)")?;
+    }
     writeln!(
         out,
         "body       {} characters, {} sentences",
@@ -93,6 +96,9 @@ pub fn listing(out: &mut impl Write, docs: &[DocSummary]) -> io::Result<()> {
             or_dash(d.site.as_deref()),
             or_dash(d.title.as_deref())
         )?;
+        if let Some(original) = &d.duplicate_of {
+            writeln!(out, "    near-duplicate of {original}")?;
+        }
         if let Some(snippet) = &d.snippet {
             writeln!(out, "    {}", snippet.replace('\n', " "))?;
         }

@@ -6,6 +6,8 @@
 //! again stores exactly what is missing.
 
 use rayon::prelude::*;
+use sitrep_link::Signature;
+use sitrep_model::Document;
 use sitrep_read::{Problem, RawDoc};
 use sitrep_store::{Store, StoreError};
 
@@ -19,6 +21,8 @@ pub struct Progress {
     pub ingested: u64,
     pub unchanged: u64,
     pub skipped: u64,
+    /// Newly stored documents that are near-duplicates of stored ones.
+    pub duplicates: u64,
     /// Bytes of document text processed.
     pub bytes: u64,
 }
@@ -58,25 +62,32 @@ pub fn ingest(
                 Err(problem) => new_problems.push(problem),
             }
         }
-        let processed: Vec<Result<sitrep_model::Document, Problem>> = batch
+        let processed: Vec<Result<(Document, Option<Signature>), Problem>> = batch
             .drain(..)
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|raw| pipeline.process(raw))
+            .map(|raw| {
+                let doc = pipeline.process(raw)?;
+                let signature = Signature::of_text(&doc.text);
+                Ok((doc, signature))
+            })
             .collect();
         let mut docs = Vec::with_capacity(processed.len());
+        let mut signatures = Vec::with_capacity(processed.len());
         for result in processed {
             match result {
-                Ok(doc) => {
+                Ok((doc, signature)) => {
                     report.progress.bytes += doc.text.len() as u64;
                     docs.push(doc);
+                    signatures.push(signature);
                 }
                 Err(problem) => new_problems.push(problem),
             }
         }
         if !docs.is_empty() {
-            let outcome = store.insert_batch(&docs)?;
+            let outcome = store.insert_batch(&mut docs, &signatures)?;
             report.progress.ingested += outcome.inserted.len() as u64;
+            report.progress.duplicates += outcome.duplicates.len() as u64;
             report.progress.unchanged += outcome.unchanged.len() as u64;
         }
         report.progress.skipped += new_problems.len() as u64;

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
+use sitrep_link::Signature;
 use sitrep_model::Document;
 
 /// Errors of the store, each naming the database file.
@@ -87,15 +88,31 @@ pub const MIGRATIONS: &[&str] = &[
         VALUES ('delete', old.rowid, old.title, old.text);
     END;
     "#,
+    // 2: near-duplicate detection: MinHash signatures and their LSH band keys.
+    r#"
+    CREATE TABLE signatures (
+        doc_id TEXT PRIMARY KEY REFERENCES documents(id),
+        sig    BLOB NOT NULL
+    );
+    CREATE TABLE minhash_bands (
+        band   INTEGER NOT NULL,
+        key    INTEGER NOT NULL,
+        doc_id TEXT NOT NULL REFERENCES documents(id)
+    );
+    CREATE INDEX minhash_bands_key ON minhash_bands(band, key);
+    CREATE INDEX documents_duplicate_of ON documents(duplicate_of);
+    "#,
 ];
 
 /// What storing one batch did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct BatchOutcome {
     /// Ids of documents newly stored.
     pub inserted: Vec<String>,
     /// Ids of documents that were already stored (their source is recorded as provenance).
     pub unchanged: Vec<String>,
+    /// New documents found to be near-duplicates: (id, id of the original, similarity).
+    pub duplicates: Vec<(String, String, f64)>,
 }
 
 /// Filters for [`Store::list`].
@@ -107,6 +124,10 @@ pub struct DocQuery {
     pub since: Option<NaiveDate>,
     /// Only documents from this site (exact, case-insensitive).
     pub site: Option<String>,
+    /// Leave out near-duplicate copies (each story once, under its first copy).
+    pub originals_only: bool,
+    /// Only the near-duplicate copies of this document.
+    pub copies_of: Option<String>,
     pub limit: Option<usize>,
 }
 
@@ -118,6 +139,8 @@ pub struct DocSummary {
     pub site: Option<String>,
     pub title: Option<String>,
     pub source: String,
+    /// The original this document is a near-duplicate copy of.
+    pub duplicate_of: Option<String>,
     /// Highlighted fragment of the body when the listing came from a search.
     pub snippet: Option<String>,
 }
@@ -132,6 +155,8 @@ pub struct Stats {
     pub times: u64,
     pub quantities: u64,
     pub entities: u64,
+    /// Documents that are near-duplicate copies of another.
+    pub duplicates: u64,
     pub first_published: Option<String>,
     pub last_published: Option<String>,
     /// Documents per site, most first (documents without a site are counted under `None`).
@@ -221,7 +246,16 @@ impl Store {
 
     /// Stores a batch of documents in one transaction. Documents already stored (same content
     /// id) are left as they are and reported as unchanged; their source is recorded.
-    pub fn insert_batch(&mut self, docs: &[Document]) -> Result<BatchOutcome> {
+    ///
+    /// `signatures[i]` is the MinHash signature of `docs[i]`'s body (missing or `None`: no
+    /// near-duplicate check). A new document whose body is a near-duplicate of one already
+    /// stored (or earlier in the batch) gets `duplicate_of` set to that document — to the
+    /// original when the match is itself a copy — both in `docs` and in the store.
+    pub fn insert_batch(
+        &mut self,
+        docs: &mut [Document],
+        signatures: &[Option<Signature>],
+    ) -> Result<BatchOutcome> {
         let path = self.path.clone();
         let wrap = |source| StoreError::Sqlite {
             path: path.clone(),
@@ -231,12 +265,14 @@ impl Store {
         let tx = self.conn.transaction().map_err(wrap)?;
         let mut outcome = BatchOutcome::default();
         {
+            let mut exists = tx
+                .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")
+                .map_err(wrap)?;
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO documents (id, source, url, site, author, title, published,
                         language, text, duplicate_of, json, ingested_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-                     ON CONFLICT(id) DO NOTHING",
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 )
                 .map_err(wrap)?;
             let mut source = tx
@@ -245,9 +281,63 @@ impl Store {
                      ON CONFLICT DO NOTHING",
                 )
                 .map_err(wrap)?;
-            for doc in docs {
-                let json = serde_json::to_string(doc).expect("a Document always serialises");
-                let changed = insert
+            let mut insert_sig = tx
+                .prepare_cached("INSERT INTO signatures (doc_id, sig) VALUES (?1, ?2)")
+                .map_err(wrap)?;
+            let mut insert_band = tx
+                .prepare_cached("INSERT INTO minhash_bands (band, key, doc_id) VALUES (?1, ?2, ?3)")
+                .map_err(wrap)?;
+            let mut candidates = tx
+                .prepare_cached(
+                    "SELECT s.doc_id, s.sig, d.duplicate_of FROM minhash_bands b
+                     JOIN signatures s ON s.doc_id = b.doc_id
+                     JOIN documents d ON d.id = b.doc_id
+                     WHERE b.band = ?1 AND b.key = ?2",
+                )
+                .map_err(wrap)?;
+            for (i, doc) in docs.iter_mut().enumerate() {
+                if exists.exists([&doc.id]).map_err(wrap)? {
+                    source
+                        .execute(params![doc.source, doc.id, now])
+                        .map_err(wrap)?;
+                    outcome.unchanged.push(doc.id.clone());
+                    continue;
+                }
+                let signature = signatures.get(i).and_then(Option::as_ref);
+                if let Some(sig) = signature {
+                    let mut best: Option<(String, f64)> = None;
+                    for (band, key) in sig.band_keys().into_iter().enumerate() {
+                        let rows = candidates
+                            .query_map(params![band as i64, key], |r| {
+                                Ok((
+                                    r.get::<_, String>(0)?,
+                                    r.get::<_, Vec<u8>>(1)?,
+                                    r.get::<_, Option<String>>(2)?,
+                                ))
+                            })
+                            .map_err(wrap)?;
+                        for row in rows {
+                            let (id, blob, original) = row.map_err(wrap)?;
+                            let Some(other) = Signature::from_bytes(&blob) else {
+                                continue;
+                            };
+                            let sim = sig.similarity(&other);
+                            if sim >= sitrep_link::THRESHOLD
+                                && best.as_ref().is_none_or(|(_, b)| sim > *b)
+                            {
+                                best = Some((original.unwrap_or(id), sim));
+                            }
+                        }
+                    }
+                    if let Some((original, similarity)) = best {
+                        doc.duplicate_of = Some(original.clone());
+                        outcome
+                            .duplicates
+                            .push((doc.id.clone(), original, similarity));
+                    }
+                }
+                let json = serde_json::to_string(&*doc).expect("a Document always serialises");
+                insert
                     .execute(params![
                         doc.id,
                         doc.source,
@@ -266,11 +356,17 @@ impl Store {
                 source
                     .execute(params![doc.source, doc.id, now])
                     .map_err(wrap)?;
-                if changed == 1 {
-                    outcome.inserted.push(doc.id.clone());
-                } else {
-                    outcome.unchanged.push(doc.id.clone());
+                if let Some(sig) = signature {
+                    insert_sig
+                        .execute(params![doc.id, sig.to_bytes()])
+                        .map_err(wrap)?;
+                    for (band, key) in sig.band_keys().into_iter().enumerate() {
+                        insert_band
+                            .execute(params![band as i64, key, doc.id])
+                            .map_err(wrap)?;
+                    }
                 }
+                outcome.inserted.push(doc.id.clone());
             }
         }
         tx.commit().map_err(wrap)?;
@@ -338,7 +434,8 @@ impl Store {
     }
 
     fn list_inner(&self, query: &DocQuery, search: Option<&str>) -> Result<Vec<DocSummary>> {
-        let mut sql = String::from("SELECT d.id, d.published, d.site, d.title, d.source, ");
+        let mut sql =
+            String::from("SELECT d.id, d.published, d.site, d.title, d.source, d.duplicate_of, ");
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         if let Some(q) = search {
             sql.push_str(
@@ -358,6 +455,13 @@ impl Store {
             sql.push_str(" AND lower(d.site) = lower(?)");
             args.push(site.clone().into());
         }
+        if query.originals_only {
+            sql.push_str(" AND d.duplicate_of IS NULL");
+        }
+        if let Some(of) = &query.copies_of {
+            sql.push_str(" AND d.duplicate_of = ?");
+            args.push(of.clone().into());
+        }
         if search.is_some() {
             sql.push_str(" ORDER BY rank");
         } else {
@@ -374,7 +478,8 @@ impl Store {
                 site: r.get(2)?,
                 title: r.get(3)?,
                 source: r.get(4)?,
-                snippet: r.get(5)?,
+                duplicate_of: r.get(5)?,
+                snippet: r.get(6)?,
             })
         })
         .and_then(|rows| rows.collect())
@@ -431,6 +536,14 @@ impl Store {
                 },
             )
             .map_err(e)?;
+        stats.duplicates = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(e)? as u64;
         stats.sources = self
             .conn
             .query_row("SELECT count(*) FROM sources", [], |r| r.get::<_, i64>(0))
@@ -508,11 +621,14 @@ mod tests {
         {
             let mut store = Store::open(&path).unwrap();
             store
-                .insert_batch(&[doc(
-                    "Ceasefire talks resumed in the capital.",
-                    "a",
-                    "2026-03-01",
-                )])
+                .insert_batch(
+                    &mut [doc(
+                        "Ceasefire talks resumed in the capital.",
+                        "a",
+                        "2026-03-01",
+                    )],
+                    &[],
+                )
                 .unwrap();
         }
         let store = Store::open(&path).unwrap();
@@ -525,9 +641,9 @@ mod tests {
         let first = doc("Ceasefire talks resumed in the capital.", "a", "2026-03-01");
         let mut again = first.clone();
         again.source = "elsewhere.jsonl:3".into();
-        let out = store.insert_batch(&[first.clone()]).unwrap();
+        let out = store.insert_batch(&mut [first.clone()], &[]).unwrap();
         assert_eq!(out.inserted, vec![first.id.clone()]);
-        let out = store.insert_batch(&[again]).unwrap();
+        let out = store.insert_batch(&mut [again], &[]).unwrap();
         assert_eq!(out.unchanged, vec![first.id.clone()]);
         let stats = store.stats().unwrap();
         assert_eq!((stats.documents, stats.sources), (1, 2));
@@ -541,7 +657,7 @@ mod tests {
             "b",
             "2026-03-02",
         );
-        store.insert_batch(std::slice::from_ref(&d)).unwrap();
+        store.insert_batch(&mut [d.clone()], &[]).unwrap();
         assert_eq!(store.get(&d.id[..6]).unwrap(), d);
         assert!(matches!(
             store.get("ffff0000"),
@@ -554,23 +670,26 @@ mod tests {
     fn search_since_and_site_filter() {
         let (_dir, mut store) = open();
         store
-            .insert_batch(&[
-                doc(
-                    "Mercenaries were seen near the border town.",
-                    "wire",
-                    "2026-03-01",
-                ),
-                doc(
-                    "The minister denied that mercenaries had arrived.",
-                    "daily",
-                    "2026-03-05",
-                ),
-                doc(
-                    "Aid convoys reached the northern town on Monday.",
-                    "wire",
-                    "2026-03-06",
-                ),
-            ])
+            .insert_batch(
+                &mut [
+                    doc(
+                        "Mercenaries were seen near the border town.",
+                        "wire",
+                        "2026-03-01",
+                    ),
+                    doc(
+                        "The minister denied that mercenaries had arrived.",
+                        "daily",
+                        "2026-03-05",
+                    ),
+                    doc(
+                        "Aid convoys reached the northern town on Monday.",
+                        "wire",
+                        "2026-03-06",
+                    ),
+                ],
+                &[],
+            )
             .unwrap();
         let found = store
             .list(&DocQuery {
@@ -611,11 +730,60 @@ mod tests {
     }
 
     #[test]
+    fn near_duplicates_point_at_the_first_copy_across_batches() {
+        let (_dir, mut store) = open();
+        let body = "Army engineers began building a temporary crossing on Thursday afternoon, \
+            and two helicopters lifted stranded families from rooftops in the lower town, \
+            according to the civil protection agency, which said more than 2,000 people had \
+            been moved by boat.";
+        let original = doc(body, "wire", "2026-03-01");
+        let copy_text = format!("{body} Reporting by a staff writer.");
+        let copy = doc(&copy_text, "daily", "2026-03-02");
+        let copy2 = doc(
+            &format!("{copy_text} All rights reserved."),
+            "weekly",
+            "2026-03-03",
+        );
+        let other = doc(
+            "The central bank held rates steady on Thursday.",
+            "biz",
+            "2026-03-02",
+        );
+        let sig = |d: &Document| Signature::of_text(&d.text);
+        let out = store
+            .insert_batch(&mut [original.clone()], &[sig(&original)])
+            .unwrap();
+        assert!(out.duplicates.is_empty());
+        let mut batch = [copy.clone(), other.clone(), copy2.clone()];
+        let sigs: Vec<_> = batch.iter().map(sig).collect();
+        let out = store.insert_batch(&mut batch, &sigs).unwrap();
+        assert_eq!(out.inserted.len(), 3);
+        let dups: Vec<(&str, &str)> = out
+            .duplicates
+            .iter()
+            .map(|(a, b, _)| (a.as_str(), b.as_str()))
+            .collect();
+        assert_eq!(
+            dups,
+            vec![
+                (copy.id.as_str(), original.id.as_str()),
+                (copy2.id.as_str(), original.id.as_str())
+            ]
+        );
+        assert_eq!(batch[0].duplicate_of.as_deref(), Some(original.id.as_str()));
+        assert_eq!(batch[1].duplicate_of, None);
+        let stored = store.get(&copy2.id).unwrap();
+        assert_eq!(stored.duplicate_of.as_deref(), Some(original.id.as_str()));
+    }
+
+    #[test]
     fn export_visits_every_document_in_order() {
         let (_dir, mut store) = open();
         let a = doc("First report of shelling overnight.", "a", "2026-03-01");
         let b = doc("Second report of shelling at dawn.", "a", "2026-03-02");
-        store.insert_batch(&[a.clone(), b.clone()]).unwrap();
+        store
+            .insert_batch(&mut [a.clone(), b.clone()], &[])
+            .unwrap();
         let mut seen = Vec::new();
         store
             .for_each_document(|d| {

@@ -24,6 +24,8 @@ pub fn run(args: DocsArgs) -> Result<u8> {
         search: args.search,
         since: args.since,
         site: args.site,
+        originals_only: args.originals,
+        copies_of: None,
         limit: Some(args.limit),
     })?;
     let mut out = std::io::stdout().lock();
@@ -44,7 +46,17 @@ pub fn show(args: ShowArgs) -> Result<u8> {
             serde_json::to_writer(&mut out, &doc)?;
             writeln!(out)?;
         }
-        Format::Text => render::document(&mut out, &doc)?,
+        Format::Text => {
+            render::document(&mut out, &doc)?;
+            let copies = store.list(&DocQuery {
+                copies_of: Some(doc.id.clone()),
+                ..DocQuery::default()
+            })?;
+            if !copies.is_empty() {
+                writeln!(out, "near-duplicate copies (the same story elsewhere)")?;
+                render::listing(&mut out, &copies)?;
+            }
+        }
     }
     Ok(EXIT_OK)
 }
@@ -81,6 +93,7 @@ pub fn stats(args: DbArgs) -> Result<u8> {
     writeln!(out, "times        {}", s.times)?;
     writeln!(out, "quantities   {}", s.quantities)?;
     writeln!(out, "entities     {}", s.entities)?;
+    writeln!(out, "duplicates   {} near-duplicate copies", s.duplicates)?;
     writeln!(
         out,
         "published    {} .. {}",

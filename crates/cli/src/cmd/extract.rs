@@ -4,6 +4,8 @@ use std::io::{BufWriter, Write};
 
 use anyhow::Result;
 use rayon::prelude::*;
+use sitrep_link::{DuplicateIndex, Signature};
+use sitrep_model::Document;
 use sitrep_read::read_inputs;
 
 use crate::{EXIT_OK, EXIT_PARTIAL, ExtractArgs, Format, render};
@@ -16,6 +18,7 @@ pub fn run(args: ExtractArgs) -> Result<u8> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut skipped = 0usize;
+    let mut duplicates = DuplicateIndex::new();
     let mut inputs = read_inputs(&args.input.inputs, &read).peekable();
     while inputs.peek().is_some() {
         let chunk: Vec<_> = inputs.by_ref().take(CHUNK).collect();
@@ -25,17 +28,20 @@ pub fn run(args: ExtractArgs) -> Result<u8> {
             .collect();
         for result in results {
             match result {
-                Ok(doc) => match args.format {
-                    Format::Json => {
-                        serde_json::to_writer_pretty(&mut out, &doc)?;
-                        writeln!(out)?;
+                Ok(mut doc) => {
+                    link_duplicates(&mut duplicates, &mut doc);
+                    match args.format {
+                        Format::Json => {
+                            serde_json::to_writer_pretty(&mut out, &doc)?;
+                            writeln!(out)?;
+                        }
+                        Format::Jsonl => {
+                            serde_json::to_writer(&mut out, &doc)?;
+                            writeln!(out)?;
+                        }
+                        Format::Text => render::document(&mut out, &doc)?,
                     }
-                    Format::Jsonl => {
-                        serde_json::to_writer(&mut out, &doc)?;
-                        writeln!(out)?;
-                    }
-                    Format::Text => render::document(&mut out, &doc)?,
-                },
+                }
                 Err(problem) => {
                     skipped += 1;
                     out.flush()?;
@@ -46,4 +52,12 @@ pub fn run(args: ExtractArgs) -> Result<u8> {
     }
     out.flush()?;
     Ok(if skipped == 0 { EXIT_OK } else { EXIT_PARTIAL })
+}
+
+/// Marks a document that repeats an earlier one of the same run as its near-duplicate.
+fn link_duplicates(index: &mut DuplicateIndex, doc: &mut Document) {
+    if let Some(sig) = Signature::of_text(&doc.text) {
+        doc.duplicate_of = index.find(&sig).map(|(id, _)| id.to_string());
+        index.insert(&doc.id, sig, doc.duplicate_of.as_deref());
+    }
 }

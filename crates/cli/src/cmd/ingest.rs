@@ -45,11 +45,12 @@ pub fn run(args: IngestArgs) -> Result<u8> {
     bar.finish_and_clear();
     let p = &report.progress;
     eprintln!(
-        "ingested {}, unchanged {}, skipped {} (database {})",
+        "ingested {}, unchanged {}, skipped {} (database {}); {} of the new documents are near-duplicates of stored ones",
         p.ingested,
         p.unchanged,
         p.skipped,
-        args.db.db.display()
+        args.db.db.display(),
+        p.duplicates
     );
     if !report.problems.is_empty() {
         eprintln!("skipped:");

@@ -24,7 +24,8 @@ pub const EXIT_PARTIAL: u8 = 3;
     name = "sitrep",
     version,
     about = "News articles in, an attributed situation picture out.",
-    long_about = "sitrep reads news articles (plain text, JSON Lines, folders, stdin), cleans \
+    long_about = "sitrep reads news articles (plain text, JSON Lines, HTML, WARC archives, feeds, \
+        web pages by URL, folders, stdin), cleans \
         them (title, body, boilerplate, related headlines), finds sentences, dates resolved \
         against the publication date and quantities with what they count, and stores them in \
         an embedded SQLite database you can search and export.\n\n\
@@ -58,14 +59,36 @@ enum Command {
     Bench(BenchArgs),
     /// Write a generated corpus of wire-style articles as JSON Lines (for tests and benchmarks).
     Generate(GenerateArgs),
+    /// Train the NLP core's models from a treebank (deterministic for a seed).
+    Train(TrainArgs),
+    /// Tag, lemmatise and parse: CoNLL-U words in (gold tokens), or raw text (own sentences
+    /// and tokens); CoNLL-U out.
+    Parse(ParseArgs),
+    /// Tag entities in an IOB2 file's tokens (UNER layout in and out).
+    Ner(NerArgs),
+    /// Poll feeds and ingest their new items, remembering what was fetched (Ctrl-C stops
+    /// between feeds).
+    Watch(WatchArgs),
 }
 
 /// Inputs and reading options shared by `extract` and `ingest`.
 #[derive(Args, Clone)]
 struct InputArgs {
-    /// Files or folders (read recursively); `-` reads standard input.
-    #[arg(required = true, value_name = "PATH")]
+    /// Files or folders (read recursively), http(s) URLs (fetched); `-` reads standard input.
+    /// Text, JSON Lines, HTML, WARC (.warc, .warc.gz) and feeds are told apart by name and
+    /// content.
+    #[arg(required_unless_present = "feeds", value_name = "PATH|URL")]
     inputs: Vec<PathBuf>,
+    /// A feed (RSS, Atom, JSON Feed) to read, by URL or file: its items are the documents,
+    /// and items that are only links are fetched. Repeatable.
+    #[arg(long = "feed", value_name = "URL|FILE")]
+    feeds: Vec<String>,
+    /// Read every input as this kind instead of detecting it.
+    #[arg(long, value_enum, value_name = "KIND")]
+    input: Option<InputKindArg>,
+    /// Pause between two requests to the same web host ("1s", "500ms").
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = humantime::parse_duration)]
+    host_delay: std::time::Duration,
     /// Publication date for documents whose input has none; relative dates ("Friday", "last
     /// week") are resolved against it. Without one they stay unresolved.
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -73,9 +96,65 @@ struct InputArgs {
     /// Skip any document larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 10_000_000)]
     max_doc_size: usize,
-    /// Add the tokens layer to each document.
+    /// Add the tokens layer to each document (with tags, lemmas and the dependency tree).
     #[arg(long)]
     tokens: bool,
+    /// NLP model directory for --tokens (default: SITREP_MODELS, else data/models above the
+    /// working directory or the executable).
+    #[arg(long, value_name = "DIR")]
+    models: Option<std::path::PathBuf>,
+}
+
+/// `--input`: what every input is, when detection should not decide.
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum InputKindArg {
+    /// One plain-text article per input.
+    Text,
+    /// JSON Lines (or one JSON document).
+    Jsonl,
+    /// One HTML page per input.
+    Html,
+    /// A WARC archive, compressed or not.
+    Warc,
+    /// An RSS, Atom or JSON Feed feed.
+    Feed,
+}
+
+impl From<InputKindArg> for sitrep_read::InputKind {
+    fn from(kind: InputKindArg) -> sitrep_read::InputKind {
+        match kind {
+            InputKindArg::Text => sitrep_read::InputKind::Text,
+            InputKindArg::Jsonl => sitrep_read::InputKind::JsonLines,
+            InputKindArg::Html => sitrep_read::InputKind::Html,
+            InputKindArg::Warc => sitrep_read::InputKind::Warc,
+            InputKindArg::Feed => sitrep_read::InputKind::Feed,
+        }
+    }
+}
+
+#[derive(Args)]
+struct WatchArgs {
+    /// A file listing feeds, one URL (or file path, relative to this file) per line; `#`
+    /// starts a comment.
+    #[arg(value_name = "FEEDS.txt")]
+    feeds: PathBuf,
+    #[command(flatten)]
+    db: DbArgs,
+    /// Time between two polls of the list ("15m", "1h", "90s").
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = humantime::parse_duration)]
+    every: std::time::Duration,
+    /// Poll every feed once and exit (for cron and tests).
+    #[arg(long)]
+    once: bool,
+    /// Pause between two requests to the same web host.
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = humantime::parse_duration)]
+    host_delay: std::time::Duration,
+    /// Skip any feed or page larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 10_000_000)]
+    max_doc_size: usize,
+    /// Print only problems and the per-round summary.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -170,10 +249,165 @@ struct ExportArgs {
     output: Option<PathBuf>,
 }
 
+#[derive(Args)]
+struct TrainArgs {
+    #[command(subcommand)]
+    command: TrainCommand,
+}
+
+#[derive(Subcommand)]
+enum TrainCommand {
+    /// The UPOS+XPOS tagger and the lemmatiser (writes tagger.bin and lemma.bin).
+    Tagger(TrainModelArgs),
+    /// The dependency parser, trained on jackknifed tags (writes parser.bin).
+    Parser(TrainModelArgs),
+    /// The entity recogniser from IOB2 (UNER layout), with gazetteer features (writes ner.bin).
+    Ner(TrainNerArgs),
+}
+
+/// Inputs of the entity recogniser's training and cross-validation.
+#[derive(Args)]
+struct NerDataArgs {
+    /// Gazetteer folder (actors, places, countries, names).
+    #[arg(long, value_name = "DIR", default_value = "data/gazetteer")]
+    gazetteer: PathBuf,
+    /// A UD treebank whose text gives word statistics (the EWT train file); optional.
+    #[arg(long, value_name = "FILE")]
+    treebank: Option<PathBuf>,
+    /// Seed: the same data and seed give the same model.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[derive(Args)]
+struct TrainNerArgs {
+    /// Training data (IOB2).
+    #[arg(long, value_name = "FILE")]
+    train: PathBuf,
+    /// Model file to write.
+    #[arg(long, value_name = "FILE", default_value = "data/models/ner.bin")]
+    out: PathBuf,
+    #[command(flatten)]
+    data: NerDataArgs,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum NerFormat {
+    /// UNER layout: index, token, tag (PER, ORG, LOC, OTH).
+    Iob2,
+}
+
+#[derive(Args)]
+struct NerArgs {
+    file: PathBuf,
+    #[arg(long, value_enum, default_value_t = NerFormat::Iob2)]
+    input: NerFormat,
+    #[arg(long, value_enum, default_value_t = NerFormat::Iob2)]
+    format: NerFormat,
+    /// Model file (default: ner.bin in the model directory).
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct EvalNerArgs {
+    /// Gold entities (IOB2, UNER layout).
+    #[arg(long, value_name = "FILE")]
+    gold: PathBuf,
+    /// Instead of scoring the shipped model, cross-validate: train on K-1 folds of the gold
+    /// file (split by document) and score the held-out fold, K times.
+    #[arg(long, value_name = "K")]
+    cv: Option<usize>,
+    #[command(flatten)]
+    data: NerDataArgs,
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct TrainModelArgs {
+    /// Training treebank (CoNLL-U).
+    #[arg(long, value_name = "FILE")]
+    train: PathBuf,
+    /// Development treebank, scored after each epoch.
+    #[arg(long, value_name = "FILE")]
+    dev: Option<PathBuf>,
+    /// Model directory to write.
+    #[arg(long, value_name = "DIR", default_value = "data/models")]
+    out: PathBuf,
+    /// Seed of the shuffling: the same data and seed give the same model.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Training epochs (default: the model's own).
+    #[arg(long)]
+    epochs: Option<usize>,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum ParseInput {
+    /// CoNLL-U: the words of column 2, sentence by sentence; annotations ignored.
+    Conllu,
+    /// Raw text: sitrep's own sentences and tokens.
+    Text,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum ParseFormat {
+    Conllu,
+}
+
+#[derive(Args)]
+struct ParseArgs {
+    file: PathBuf,
+    /// What FILE is (default: CoNLL-U for `.conllu`, else text).
+    #[arg(long, value_enum)]
+    input: Option<ParseInput>,
+    #[arg(long, value_enum, default_value_t = ParseFormat::Conllu)]
+    format: ParseFormat,
+    /// Model directory (default: SITREP_MODELS, else data/models above the working
+    /// directory or the executable).
+    #[arg(long, value_name = "DIR")]
+    models: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct EvalUdArgs {
+    /// Gold treebank (CoNLL-U).
+    #[arg(long, value_name = "FILE")]
+    gold: PathBuf,
+    #[arg(long, value_name = "DIR")]
+    models: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum EvalCommand {
     /// The seed article against its hand annotation (shared/seed/README.md's rules).
     Seed(EvalSeedArgs),
+    /// Tagging, lemmas and dependency parsing against a UD treebank: with gold tokens (UPOS,
+    /// XPOS, lemma, UAS, LAS; fails below the floors) and end to end from raw text.
+    Ud(EvalUdArgs),
+    /// Entity recognition against IOB2 gold (entity-level precision, recall, F1; fails below
+    /// the floor).
+    Ner(EvalNerArgs),
+    /// HTML main-text extraction on ScrapingHub-style pages: shingle precision, recall and F1
+    /// of the cleaned body against each page's gold articleBody, and pages per second.
+    Html(EvalHtmlArgs),
+}
+
+#[derive(Args)]
+struct EvalHtmlArgs {
+    /// Folder of pages named ID.html.gz or ID.html.
+    #[arg(long, value_name = "DIR")]
+    pages: PathBuf,
+    /// The gold file: a JSON object from page ID to {"articleBody": ..., "url": ...}.
+    #[arg(long, value_name = "FILE")]
+    truth: PathBuf,
+    /// Exit with status 3 when F1 is below this.
+    #[arg(long, default_value_t = 0.95)]
+    floor: f64,
+    /// Print each page's precision and recall, worst first.
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 #[derive(Args)]
@@ -184,6 +418,10 @@ struct EvalSeedArgs {
     /// Print every miss, not just the scores.
     #[arg(long, short)]
     verbose: bool,
+    /// Wrap the article in a generated news page (data template) and read it as HTML: title,
+    /// body and related headlines must equal the text path's, and the page's date is checked.
+    #[arg(long)]
+    html: bool,
 }
 
 #[derive(Args)]
@@ -224,6 +462,13 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Seed(a)) => cmd::eval::seed(a),
         Command::Bench(a) => cmd::bench::run(a),
         Command::Generate(a) => cmd::bench::generate(a),
+        Command::Watch(a) => cmd::watch::run(a),
+        Command::Train(a) => cmd::nlp::train(a),
+        Command::Parse(a) => cmd::nlp::parse(a),
+        Command::Eval(EvalCommand::Ud(a)) => cmd::nlp::eval_ud_cmd(a),
+        Command::Eval(EvalCommand::Ner(a)) => cmd::nlp::eval_ner_cmd(a),
+        Command::Ner(a) => cmd::nlp::ner(a),
+        Command::Eval(EvalCommand::Html(a)) => cmd::eval::html(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

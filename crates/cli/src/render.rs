@@ -5,8 +5,25 @@ use std::io::{self, Write};
 use sitrep_model::Document;
 use sitrep_store::DocSummary;
 
+use crate::Format;
+
 fn or_dash(s: Option<&str>) -> &str {
     s.unwrap_or("-")
+}
+
+/// A document in the chosen output format.
+pub fn write(out: &mut impl Write, doc: &Document, format: Format) -> io::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, doc)?;
+            writeln!(out)
+        }
+        Format::Jsonl => {
+            serde_json::to_writer(&mut *out, doc)?;
+            writeln!(out)
+        }
+        Format::Text => document(out, doc),
+    }
 }
 
 /// A document: metadata, body, boilerplate, then each layer one item a line with its span.

@@ -3,8 +3,12 @@
 //!
 //! - [`seed`]: the seed article's hand annotation and its matching rules
 //!   (`shared/seed/README.md`).
+//! - [`ud`]: end-to-end dependency parsing from raw text against a UD treebank.
+//! - [`html`]: the ScrapingHub article-extraction metric (shingle precision and recall).
 
+pub mod html;
 pub mod seed;
+pub mod ud;
 
 /// The result of one category of an evaluation.
 #[derive(Debug, Clone, PartialEq)]

@@ -68,6 +68,40 @@ impl Sentence {
     }
 }
 
+/// Sentences per pseudo-document when a treebank has no `# newdoc` marks (about the mean
+/// document length of UD English-EWT).
+const PSEUDO_DOCUMENT: usize = 20;
+
+/// Assigns each sentence to one of `folds` cross-validation folds by *document*: documents
+/// start at `# newdoc` comments (or, when there are none, every 20 sentences — fewer for a
+/// small treebank, so that every fold gets some) and go to folds in turn. Folding by document rather than by sentence matters for jackknifing and
+/// held-out lexicons: sentences of one document share names and topic words, so a model
+/// trained on the other folds sees as many unknown words as it will in new text.
+pub fn document_folds<'a>(sentences: impl IntoIterator<Item = &'a Sentence>, folds: usize) -> Vec<usize> {
+    let folds = folds.max(1);
+    let sentences: Vec<&Sentence> = sentences.into_iter().collect();
+    let marked = sentences
+        .iter()
+        .any(|s| s.comments.iter().any(|c| c.starts_with("newdoc")));
+    let pseudo = (sentences.len() / (folds * 4)).clamp(1, PSEUDO_DOCUMENT);
+    let mut doc = 0usize;
+    sentences
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let starts = if marked {
+                s.comments.iter().any(|c| c.starts_with("newdoc"))
+            } else {
+                i % pseudo == 0
+            };
+            if starts && i > 0 {
+                doc += 1;
+            }
+            doc % folds
+        })
+        .collect()
+}
+
 /// A malformed CoNLL-U line.
 #[derive(Debug, thiserror::Error)]
 pub enum ConlluError {
@@ -310,5 +344,30 @@ mod tests {
             parse_conllu("2\tx\tx\tX\tX\t_\t0\troot\t_\t_\n"),
             Err(ConlluError::Sequence { .. })
         ));
+    }
+
+    fn sentence(comments: &[&str]) -> Sentence {
+        Sentence {
+            comments: comments.iter().map(|c| c.to_string()).collect(),
+            ..Sentence::default()
+        }
+    }
+
+    #[test]
+    fn folds_follow_documents() {
+        // Three documents of 2, 1 and 3 sentences.
+        let doc = |id: &str| sentence(&[&format!("newdoc id = {id}"), "sent_id = x"]);
+        let plain = || sentence(&["sent_id = y"]);
+        let sentences = vec![doc("a"), plain(), doc("b"), doc("c"), plain(), plain()];
+        assert_eq!(document_folds(&sentences, 2), vec![0, 0, 1, 0, 0, 0]);
+        assert_eq!(document_folds(&sentences, 3), vec![0, 0, 1, 2, 2, 2]);
+        // Without `newdoc` marks a small treebank falls back to one sentence per document.
+        let unmarked: Vec<Sentence> = (0..6).map(|_| plain()).collect();
+        assert_eq!(document_folds(&unmarked, 3), vec![0, 1, 2, 0, 1, 2]);
+        // A large unmarked one is cut into blocks of consecutive sentences.
+        let many: Vec<Sentence> = (0..200).map(|_| plain()).collect();
+        let folds = document_folds(&many, 2);
+        assert_eq!(folds[..20], [0; 20]);
+        assert_eq!(folds[20..40], [1; 20]);
     }
 }

@@ -23,7 +23,6 @@ use std::hash::BuildHasherDefault;
 use std::path::{Path, PathBuf};
 
 use crate::model_io::{ModelError, Reader, Writer, combine, hash_str};
-use crate::perceptron::KeyHasher;
 use crate::tokenize::tokenize;
 
 /// The lists a phrase can belong to (bits of a `u32` mask).
@@ -175,14 +174,18 @@ impl PhraseIndex {
         if name.is_empty() {
             return;
         }
-        let tokens = tokenize(name, 0..name.len());
+        // A lower-case word after the name keeps a final abbreviation period on its word
+        // ("Acme Inc." inside a sentence is "Acme" "Inc."), as in running text.
+        let padded = format!("{name} x");
+        let mut tokens = tokenize(&padded, 0..padded.len());
+        tokens.pop();
         if tokens.is_empty() || tokens.len() > Self::MAX_WORDS {
             return;
         }
         let mut folded = String::new();
         let mut h = PHRASE_SEED;
         for (i, t) in tokens.iter().enumerate() {
-            fold_word(&name[t.clone()], &mut folded);
+            fold_word(&padded[t.clone()], &mut folded);
             h = extend(h, word_key(&folded));
             let flags = if i + 1 == tokens.len() {
                 categories
@@ -250,9 +253,10 @@ impl PhraseIndex {
             return Err(ModelError::Corrupt("phrase length".into()));
         }
         let n = r.u32()? as usize;
-        let bytes = r.take(n.checked_mul(12).ok_or_else(|| {
-            ModelError::Corrupt("phrase index size".into())
-        })?)?;
+        let bytes = r.take(
+            n.checked_mul(12)
+                .ok_or_else(|| ModelError::Corrupt("phrase index size".into()))?,
+        )?;
         let mut entries = HashKeyMap::with_capacity_and_hasher(n, Default::default());
         for c in bytes.chunks_exact(12) {
             let lo = u64::from(u32::from_le_bytes(c[0..4].try_into().unwrap()));
@@ -526,11 +530,21 @@ impl Gazetteer {
             let mut names = vec![place.name.as_str()];
             names.extend(f[1].split('|').filter(|a| !a.is_empty()));
             for name in names {
-                g.place_index.entry(lower_key(name)).or_default().push(index);
+                g.place_index
+                    .entry(lower_key(name))
+                    .or_default()
+                    .push(index);
             }
             // Only the main name feeds the recogniser: GeoNames alternates include many
-            // transliterations that collide with ordinary English words.
+            // transliterations that collide with ordinary English words. Countries and US
+            // states are the exception: their alternates are curated aliases and postal
+            // codes ("U.S.", "KS").
             g.phrases.push((place.name.clone(), category));
+            if place.kind == "admin1" || place.kind == "country" {
+                for alt in f[1].split('|').filter(|a| !a.is_empty()) {
+                    g.phrases.push((alt.to_string(), category));
+                }
+            }
             g.places.push(place);
         }
         for (_, l) in data_lines(&src.norp_groups) {
@@ -574,7 +588,9 @@ impl Gazetteer {
 
     /// The country code of a country name or nationality word ("Mali", "Malian").
     pub fn country_code(&self, name: &str) -> Option<&str> {
-        self.countries.get(&lower_key(name)).map(|(c, _)| c.as_str())
+        self.countries
+            .get(&lower_key(name))
+            .map(|(c, _)| c.as_str())
     }
 
     /// Places called `name` (main or alternate name, any case), most populous first.
@@ -591,6 +607,14 @@ impl Gazetteer {
 
     pub fn n_places(&self) -> usize {
         self.places.len()
+    }
+
+    /// Every name listed under `category`, in file order.
+    pub fn names(&self, category: Category) -> impl Iterator<Item = &str> {
+        self.phrases
+            .iter()
+            .filter(move |(_, c)| *c == category)
+            .map(|(n, _)| n.as_str())
     }
 
     /// Compiles every list into a [`PhraseIndex`].
@@ -676,21 +700,8 @@ mod tests {
         let g = sample();
         let index = g.phrase_index();
         let words = [
-            "The",
-            "Northern",
-            "Shield",
-            "Brigades",
-            "met",
-            "Ana",
-            "Petrova",
-            "in",
-            "new",
-            "port",
-            "amber",
-            "and",
-            "Northern",
-            "Shield",
-            ".",
+            "The", "Northern", "Shield", "Brigades", "met", "Ana", "Petrova", "in", "new", "port",
+            "amber", "and", "Northern", "Shield", ".",
         ];
         let mut found = Vec::new();
         index.find_all(&keys(&words), &mut found);
@@ -711,12 +722,10 @@ mod tests {
             index.lookup(&keys(&["Karsvik"])),
             Category::CountryAlias.bit() | Category::City.bit()
         );
-        assert_eq!(
-            index.lookup(&keys(&["Varnia"])),
-            Category::Country.bit()
-        );
+        assert_eq!(index.lookup(&keys(&["Varnia"])), Category::Country.bit());
         assert_eq!(index.lookup(&keys(&["Sunnis"])), Category::NorpGroup.bit());
         assert_eq!(index.lookup(&keys(&["inc."])), Category::OrgKeyword.bit());
+        assert_eq!(index.lookup(&keys(&["Mr."])), Category::PersonTitle.bit());
         assert_eq!(index.lookup(&keys(&["Petrova"])), Category::Surname.bit());
         assert_eq!(index.lookup(&keys(&["Northern", "Shield"])), 0);
     }
@@ -730,6 +739,28 @@ mod tests {
         let back = PhraseIndex::read(&mut r).unwrap();
         r.finish().unwrap();
         assert_eq!(back, index);
+    }
+
+    /// The shipped tables (data/gazetteer) load and answer real look-ups.
+    #[test]
+    fn shipped_gazetteer_resolves_actors_countries_and_places() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/gazetteer");
+        let g = Gazetteer::load(&dir).expect("shipped gazetteer loads");
+        assert!(g.n_actors() > 30_000 && g.n_places() > 30_000);
+        assert_eq!(g.actor_code("Hamid Karzai"), Some("AFGGOV"));
+        assert_eq!(g.actor_code("the United Nations"), Some("IGOUNO"));
+        assert_eq!(g.actor_code("Boko Haram"), Some("NGAREB"));
+        assert_eq!(g.actor("Boko Haram").unwrap().kind, "armed_group");
+        assert_eq!(g.country_code("Malian"), Some("MLI"));
+        assert_eq!(g.country_code("mali"), Some("MLI"));
+        assert_eq!(g.country_code("U.S."), Some("USA"));
+        let timbuktu = g.places("Timbuktu");
+        assert_eq!(timbuktu[0].country, "MLI");
+        assert!((timbuktu[0].lat.unwrap() - 16.77).abs() < 0.1);
+        let index = g.phrase_index();
+        let cats = index.lookup(&keys(&["World", "Health", "Organization"]));
+        assert_ne!(cats & Category::Org.bit(), 0);
+        assert_ne!(index.lookup(&keys(&["KS"])) & Category::Region.bit(), 0);
     }
 
     #[test]

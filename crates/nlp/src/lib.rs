@@ -20,3 +20,11 @@ pub use analyzer::{Nlp, WordAnalysis, Workspace};
 pub use conllu::{Sentence, Word};
 pub use train::{ParserTrainOptions, TrainedTagger, train_parser, train_tagger};
 pub use ud_eval::{UdScores, eval_ud};
+pub mod gazetteer;
+pub mod ner;
+
+pub use gazetteer::Gazetteer;
+pub use ner::{
+    EntityLabel, EntitySpan, IobSentence, Ner, NerOptions, NerScores, cross_validate, eval_ner,
+    train_ner,
+};

@@ -4,8 +4,10 @@
 //! Design:
 //! * **Transition system.** Arc-eager (Nivre 2003) with the artificial root at the bottom of
 //!   the stack and the UD constraint of exactly one root word: `RIGHT-ARC` from the root is
-//!   allowed only while the root has no dependent. Parsing stops when the buffer is empty; any
-//!   word still headless then is attached to the root word (see [`Parser::parse_into`]).
+//!   allowed only while the root has no dependent (`SINGLE_ROOT`; relaxing it and repairing
+//!   extra roots afterwards scored no better on EWT dev). Parsing stops when the buffer is
+//!   empty; any word still headless then is attached to the root word (see
+//!   [`Parser::parse_into`]).
 //! * **Two classifiers.** One perceptron chooses among the four transitions, a second one picks
 //!   the dependency label once an arc is made. Splitting keeps rows narrow (4 weights per
 //!   action feature instead of ~100), which is what keeps the model small and the parser fast;
@@ -13,7 +15,10 @@
 //!   (e.g. an `aux:pass` sibling decides `nsubj` vs `nsubj:pass`).
 //! * **Features.** The Zhang & Nivre (2011) arc-eager set: stack top, buffer words 0–2, heads,
 //!   grandheads, leftmost/rightmost children and second ones, distance, valencies and label
-//!   sets, plus the second stack item.
+//!   sets, plus the second stack item. A word's "tag" is its predicted UPOS+XPOS pair. Two
+//!   tag-independent clues make the parser less brittle when the tagger is wrong: 3-letter
+//!   suffixes and the word's *ambiguity class* (the set of tags it had in training, from a
+//!   lexicon stored in the model).
 //! * **Training.** Dynamic oracle (Goldberg & Nivre 2012): each transition's *cost* is the
 //!   number of gold arcs it makes unreachable; the perceptron is updated whenever its choice
 //!   costs more than the cheapest transition, and after the first epochs the parser follows
@@ -23,7 +28,7 @@
 
 use std::collections::HashMap;
 
-use crate::conllu::Sentence;
+use crate::conllu::{Sentence, document_folds};
 use crate::model_io::{ModelError, Reader, Rng, Writer, hash_str};
 use crate::perceptron::{FeatureSet, LinearModel, PerceptronTrainer, argmax_valid};
 use crate::tagger::normalise;
@@ -116,9 +121,7 @@ impl State {
             Action::Shift => buffer,
             Action::Reduce => s0 != ROOT && self.head[s0 as usize] != NONE,
             Action::LeftArc => buffer && s0 != ROOT && self.head[s0 as usize] == NONE,
-            Action::RightArc => {
-                buffer && (s0 != ROOT || !SINGLE_ROOT || self.root_child == NONE)
-            }
+            Action::RightArc => buffer && (s0 != ROOT || !SINGLE_ROOT || self.root_child == NONE),
         }
     }
 
@@ -325,6 +328,8 @@ struct Lexical {
     /// Ambiguity class: the set of tags the word had in the training data (or "unknown").
     /// Lets the parser see past a single wrong predicted tag.
     amb: Vec<u64>,
+    /// Coarse tags (see [`AmbiguityLexicon`]).
+    c: Vec<u64>,
 }
 
 /// Word → ambiguity class (hash of the set of its frequent UPOS+XPOS tags in training).
@@ -333,6 +338,15 @@ struct Lexical {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AmbiguityLexicon {
     words: HashMap<String, u64>,
+    /// Tag hash → coarse class (the UPOS, with PROPN merged into NOUN): the parser's
+    /// back-off for the fine tag, which the tagger gets wrong more often.
+    coarse: HashMap<u64, u64>,
+}
+
+/// The coarse class of a UPOS (see [`AmbiguityLexicon`]).
+fn coarse_hash(upos: &str) -> u64 {
+    let upos = if upos == "PROPN" { "NOUN" } else { upos };
+    hash_str(upos) ^ 0xc0a5
 }
 
 const UNKNOWN_AMB: u64 = 0x756e_6b61_6d62;
@@ -341,8 +355,12 @@ const LEXICON_FOLDS: usize = 10;
 impl AmbiguityLexicon {
     fn build<'a>(sentences: impl Iterator<Item = &'a Sentence>) -> AmbiguityLexicon {
         let mut counts: HashMap<String, HashMap<u64, usize>> = HashMap::new();
+        let mut coarse = HashMap::new();
         for s in sentences {
             for w in &s.words {
+                coarse
+                    .entry(tag_hash(&w.upos, &w.xpos))
+                    .or_insert_with(|| coarse_hash(&w.upos));
                 *counts
                     .entry(normalise(&w.form))
                     .or_default()
@@ -362,15 +380,19 @@ impl AmbiguityLexicon {
                 members.sort_unstable();
                 let amb = members
                     .into_iter()
-                    .fold(0x616d_62, crate::model_io::combine);
+                    .fold(0x0061_6d62, crate::model_io::combine);
                 (word, amb)
             })
             .collect();
-        AmbiguityLexicon { words }
+        AmbiguityLexicon { words, coarse }
     }
 
     fn lookup(&self, norm: &str) -> u64 {
         self.words.get(norm).copied().unwrap_or(UNKNOWN_AMB)
+    }
+
+    fn coarse_of(&self, tag: u64) -> u64 {
+        self.coarse.get(&tag).copied().unwrap_or(tag)
     }
 }
 
@@ -393,14 +415,12 @@ impl Lexical {
             let norm = normalise(word);
             self.amb.push(lexicon.lookup(&norm));
             self.w.push(hash_str(&norm));
-            let cut = norm
-                .char_indices()
-                .rev()
-                .nth(2)
-                .map_or(0, |(i, _)| i);
+            let cut = norm.char_indices().rev().nth(2).map_or(0, |(i, _)| i);
             self.suffix.push(hash_str(&norm[cut..]) ^ 0x5f);
         }
         self.p.extend(tag_hashes);
+        self.c.clear();
+        self.c.extend(self.p.iter().map(|&t| lexicon.coarse_of(t)));
     }
 }
 
@@ -426,10 +446,25 @@ impl View<'_> {
         }
     }
     fn amb(&self, i: u32) -> u64 {
-        if i == NONE { NULL_W } else { self.lex.amb[i as usize] }
+        if i == NONE {
+            NULL_W
+        } else {
+            self.lex.amb[i as usize]
+        }
+    }
+    fn c(&self, i: u32) -> u64 {
+        if i == NONE {
+            NULL_P
+        } else {
+            self.lex.c[i as usize]
+        }
     }
     fn suf(&self, i: u32) -> u64 {
-        if i == NONE { NULL_W } else { self.lex.suffix[i as usize] }
+        if i == NONE {
+            NULL_W
+        } else {
+            self.lex.suffix[i as usize]
+        }
     }
     fn l(&self, i: u32) -> u64 {
         if i == NONE || self.s.head[i as usize] == NONE {
@@ -591,6 +626,19 @@ fn action_features(v: &View<'_>, f: &mut FeatureSet) {
     f.add2(89, s0a, n0p);
     f.add2(90, s0p, n0a);
     f.add2(91, n0a, n1a);
+    // Coarse tags: a back-off that survives the tagger's fine-grained confusions.
+    let (s0c, n0c, n1c, n2c) = (v.c(s0), v.c(n0), v.c(n1), v.c(n2));
+    f.add1(140, s0c);
+    f.add1(141, n0c);
+    f.add2(142, s0c, n0c);
+    f.add3(143, s0c, n0c, n1c);
+    f.add2(144, s0w, n0c);
+    f.add2(145, s0c, n0w);
+    f.add3(146, n0c, n1c, n2c);
+    f.add3(147, v.c(s0h), s0c, n0c);
+    f.add3(148, s0c, v.c(s0l), n0c);
+    f.add3(149, s0c, n0c, v.c(n0l));
+    f.add3(150, v.c(s1), s0c, n0c);
 }
 
 /// Label features for an arc `head → dep`, keyed by direction.
@@ -641,6 +689,13 @@ fn label_features(v: &View<'_>, head: u32, dep: u32, f: &mut FeatureSet) {
     f.add4(132, dir, hw, hp, dp);
     f.add2(133, dir, u64::from(head == ROOT));
     f.add3(134, dir, dp, v.pos_p(s.next as i64 + 1));
+    // Coarse tags (see the action features).
+    let (hc, dc) = (v.c(head), v.c(dep));
+    f.add3(151, dir, hc, dc);
+    f.add3(152, dir, hw, dc);
+    f.add3(153, dir, hc, dw);
+    f.add4(154, dir, hc, dc, dist);
+    f.add3(155, dir, dc, v.l(v.get(&s.lc1, dep)));
 }
 
 /// A trained parser (immutable; `Send + Sync`).
@@ -732,7 +787,8 @@ impl Parser {
             return;
         }
         assert_eq!(tag_hashes.len(), n, "one tag per word");
-        ws.lex.fill(words, tag_hashes.iter().copied(), &self.lexicon);
+        ws.lex
+            .fill(words, tag_hashes.iter().copied(), &self.lexicon);
         ws.state.reset(n);
         while !ws.state.is_terminal() {
             let view = View {
@@ -815,6 +871,15 @@ impl Parser {
             w.u32(amb as u32);
             w.u32((amb >> 32) as u32);
         }
+        let mut coarse: Vec<(&u64, &u64)> = self.lexicon.coarse.iter().collect();
+        coarse.sort();
+        w.u32(coarse.len() as u32);
+        for (&tag, &class) in coarse {
+            for v in [tag, class] {
+                w.u32(v as u32);
+                w.u32((v >> 32) as u32);
+            }
+        }
         self.actions.write(&mut w);
         self.labeller.write(&mut w);
         w.bytes
@@ -831,7 +896,14 @@ impl Parser {
             let amb = u64::from(r.u32()?) | (u64::from(r.u32()?) << 32);
             words.insert(word, amb);
         }
-        let lexicon = AmbiguityLexicon { words };
+        let n = r.u32()? as usize;
+        let mut coarse = HashMap::with_capacity(n);
+        for _ in 0..n {
+            let tag = u64::from(r.u32()?) | (u64::from(r.u32()?) << 32);
+            let class = u64::from(r.u32()?) | (u64::from(r.u32()?) << 32);
+            coarse.insert(tag, class);
+        }
+        let lexicon = AmbiguityLexicon { words, coarse };
         let actions = LinearModel::read(&mut r)?;
         let labeller = LinearModel::read(&mut r)?;
         r.finish()?;
@@ -869,6 +941,9 @@ pub struct ParserOptions {
     pub verbose: bool,
     /// Extra pruning thresholds to report dev scores and sizes for at the end (tuning aid).
     pub prune_report: Vec<f32>,
+    /// Number of models trained on differently shuffled data and averaged into one (no cost
+    /// at parse time beyond a somewhat larger feature table).
+    pub ensemble: usize,
 }
 
 impl Default for ParserOptions {
@@ -881,6 +956,7 @@ impl Default for ParserOptions {
             explore_p: 1.0,
             verbose: true,
             prune_report: Vec::new(),
+            ensemble: 1,
         }
     }
 }
@@ -930,14 +1006,15 @@ pub fn train_parser_on(
     let label_hash: Vec<u64> = labels.iter().map(|l| hash_str(l)).collect();
 
     let lexicon = AmbiguityLexicon::build(train.iter());
+    let fold_of = document_folds(train, LEXICON_FOLDS);
     let fold_lexicons: Vec<AmbiguityLexicon> = (0..LEXICON_FOLDS)
         .map(|fold| {
             AmbiguityLexicon::build(
                 train
                     .iter()
-                    .enumerate()
-                    .filter(|(i, _)| i % LEXICON_FOLDS != fold)
-                    .map(|(_, s)| s),
+                    .zip(&fold_of)
+                    .filter(|(_, f)| **f != fold)
+                    .map(|(s, _)| s),
             )
         })
         .collect();
@@ -957,7 +1034,7 @@ pub fn train_parser_on(
                     .map(|w| label_id.get(w.deprel.as_str()).copied().unwrap_or(0)),
             );
             Example {
-                fold: index % LEXICON_FOLDS,
+                fold: fold_of[index],
                 words: s.words.iter().map(|w| w.form.clone()).collect(),
                 tags: s.words.iter().map(|w| tag_hash(&w.upos, &w.xpos)).collect(),
                 gold_heads,
@@ -973,23 +1050,77 @@ pub fn train_parser_on(
         );
     }
 
+    let compile = |actions: &[&PerceptronTrainer], labeller: &[&PerceptronTrainer], prune: f32| {
+        Parser {
+            labels: labels.clone(),
+            label_hash: label_hash.clone(),
+            root_label,
+            lexicon: lexicon.clone(),
+            actions: PerceptronTrainer::compile_mean(actions, prune),
+            labeller: PerceptronTrainer::compile_mean(labeller, prune),
+        }
+    };
+    let score_dev = |parser: &Parser, dev: &[Sentence]| {
+        let mut pred = dev.to_vec();
+        parser.parse_sentences(&mut pred);
+        attachment_scores(dev, &pred)
+    };
+    let mut members: Vec<(PerceptronTrainer, PerceptronTrainer)> = Vec::new();
+    for member in 0..opts.ensemble.max(1) {
+        let seed = opts.seed.wrapping_add(member as u64 * 0x9e37);
+        let (actions, labeller) = train_member(&examples, &fold_lexicons, &label_hash, root_label, seed, opts, |epoch, errors, actions, labeller| {
+            if !opts.verbose {
+                return;
+            }
+            let mut line = format!("parser {} epoch {}: transition errors {errors:.2}%", member + 1, epoch + 1);
+            if let Some(dev) = dev {
+                let (uas, las) = score_dev(&compile(&[actions], &[labeller], opts.prune), dev);
+                line.push_str(&format!(" | dev UAS {uas:.2} LAS {las:.2}"));
+            }
+            eprintln!("{line}");
+        });
+        members.push((actions, labeller));
+    }
+    let action_models: Vec<&PerceptronTrainer> = members.iter().map(|m| &m.0).collect();
+    let label_models: Vec<&PerceptronTrainer> = members.iter().map(|m| &m.1).collect();
+    if let Some(dev) = dev.filter(|_| opts.verbose) {
+        if members.len() > 1 {
+            let (uas, las) = score_dev(&compile(&action_models, &label_models, opts.prune), dev);
+            eprintln!("parser ensemble of {}: dev UAS {uas:.2} LAS {las:.2}", members.len());
+        }
+        for &prune in &opts.prune_report {
+            let parser = compile(&action_models, &label_models, prune);
+            let (uas, las) = score_dev(&parser, dev);
+            eprintln!(
+                "prune {prune}: {} bytes, {:?} features | dev UAS {uas:.2} LAS {las:.2}",
+                parser.to_bytes().len(),
+                parser.n_features()
+            );
+        }
+    }
+    compile(&action_models, &label_models, opts.prune)
+}
+
+/// Trains one transition model and one label model by online learning with the dynamic
+/// oracle; `report(epoch, transition error %, actions, labeller)` runs after each epoch.
+fn train_member(
+    examples: &[Example],
+    fold_lexicons: &[AmbiguityLexicon],
+    label_hash: &[u64],
+    root_label: u8,
+    seed: u64,
+    opts: &ParserOptions,
+    mut report: impl FnMut(usize, f64, &PerceptronTrainer, &PerceptronTrainer),
+) -> (PerceptronTrainer, PerceptronTrainer) {
     let mut actions = PerceptronTrainer::new(4);
-    let mut labeller = PerceptronTrainer::new(labels.len());
-    let mut rng = Rng::new(opts.seed);
+    let mut labeller = PerceptronTrainer::new(label_hash.len());
+    let mut rng = Rng::new(seed);
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut state = State::default();
     let mut lex = Lexical::default();
     let mut feats = FeatureSet::default();
     let mut lfeats = FeatureSet::default();
-    let mut lscores = vec![0f32; labels.len()];
-    let compile = |actions: &PerceptronTrainer, labeller: &PerceptronTrainer| Parser {
-        labels: labels.clone(),
-        label_hash: label_hash.clone(),
-        root_label,
-        lexicon: lexicon.clone(),
-        actions: actions.compile(opts.prune),
-        labeller: labeller.compile(opts.prune),
-    };
+    let mut lscores = vec![0f32; label_hash.len()];
     for epoch in 0..opts.iterations {
         rng.shuffle(&mut order);
         let (mut steps, mut wrong) = (0usize, 0usize);
@@ -1003,7 +1134,7 @@ pub fn train_parser_on(
                 let view = View {
                     s: &state,
                     lex: &lex,
-                    label_hash: &label_hash,
+                    label_hash,
                 };
                 action_features(&view, &mut feats);
                 let mut scores = [0f32; 4];
@@ -1037,7 +1168,7 @@ pub fn train_parser_on(
                         let view = View {
                             s: &state,
                             lex: &lex,
-                            label_hash: &label_hash,
+                            label_hash,
                         };
                         label_features(&view, h, d, &mut lfeats);
                         lscores.iter_mut().for_each(|s| *s = 0.0);
@@ -1056,40 +1187,14 @@ pub fn train_parser_on(
                 state.apply(action, label);
             }
         }
-        if opts.verbose {
-            let mut line = format!(
-                "parser epoch {}: transition errors {:.2}%",
-                epoch + 1,
-                100.0 * wrong as f64 / steps.max(1) as f64
-            );
-            if let Some(dev) = dev {
-                let parser = compile(&actions, &labeller);
-                let mut pred = dev.to_vec();
-                parser.parse_sentences(&mut pred);
-                let (uas, las) = attachment_scores(dev, &pred);
-                line.push_str(&format!(" | dev UAS {uas:.2} LAS {las:.2}"));
-            }
-            eprintln!("{line}");
-        }
+        report(
+            epoch,
+            100.0 * wrong as f64 / steps.max(1) as f64,
+            &actions,
+            &labeller,
+        );
     }
-    if let Some(dev) = dev.filter(|_| opts.verbose) {
-        for &prune in &opts.prune_report {
-            let parser = Parser {
-                actions: actions.compile(prune),
-                labeller: labeller.compile(prune),
-                ..compile(&PerceptronTrainer::new(4), &PerceptronTrainer::new(labels.len()))
-            };
-            let mut pred = dev.to_vec();
-            parser.parse_sentences(&mut pred);
-            let (uas, las) = attachment_scores(dev, &pred);
-            eprintln!(
-                "prune {prune}: {} bytes, {:?} features | dev UAS {uas:.2} LAS {las:.2}",
-                parser.to_bytes().len(),
-                parser.n_features()
-            );
-        }
-    }
-    compile(&actions, &labeller)
+    (actions, labeller)
 }
 
 #[cfg(test)]
@@ -1193,6 +1298,77 @@ mod tests {
         }
     }
 
+    /// A tiny hand-written treebank: `form/TAG/head/deprel` per word, heads 1-based.
+    fn toy_treebank() -> Vec<Sentence> {
+        let rows = [
+            "Officials/NNS/2/nsubj said/VBD/0/root that/IN/5/mark troops/NNS/5/nsubj left/VBD/2/ccomp ./././punct",
+            "The/DT/2/det army/NN/3/nsubj denied/VBD/0/root the/DT/5/det report/NN/3/obj ./././punct",
+            "Rebels/NNS/2/nsubj attacked/VBD/0/root the/DT/4/det town/NN/2/obj ./././punct",
+            "The/DT/2/det minister/NN/3/nsubj said/VBD/0/root that/IN/7/mark the/DT/6/det rebels/NNS/7/nsubj fled/VBD/3/ccomp ./././punct",
+            "Troops/NNS/2/nsubj denied/VBD/0/root that/IN/5/mark rebels/NNS/5/nsubj attacked/VBD/2/ccomp ./././punct",
+            "The/DT/2/det report/NN/3/nsubj said/VBD/0/root troops/NNS/5/nsubj fled/VBD/3/ccomp ./././punct",
+        ];
+        let mut text = String::new();
+        for row in rows {
+            let words: Vec<&str> = row.split(' ').collect();
+            for (i, tok) in words.iter().enumerate() {
+                let parts: Vec<&str> = tok.split('/').collect();
+                // `.` in the head column means "attach to the root word".
+                let head = if parts[2] == "." {
+                    words
+                        .iter()
+                        .position(|w| w.ends_with("/0/root"))
+                        .map_or(0, |r| r + 1)
+                } else {
+                    parts[2].parse().unwrap()
+                };
+                let deprel = if parts[3] == "." { "punct" } else { parts[3] };
+                let (form, tag) = if parts[0].is_empty() {
+                    (".", ".")
+                } else {
+                    (parts[0], parts[1])
+                };
+                text.push_str(&format!(
+                    "{}\t{form}\t_\tX\t{tag}\t_\t{head}\t{deprel}\t_\t_\n",
+                    i + 1
+                ));
+            }
+            text.push('\n');
+        }
+        crate::conllu::parse_conllu(&text).unwrap()
+    }
+
+    #[test]
+    fn learns_a_tiny_treebank_and_round_trips() {
+        let data = toy_treebank();
+        assert_eq!(data.len(), 6);
+        let opts = ParserOptions {
+            iterations: 10,
+            prune: 0.0,
+            verbose: false,
+            ..ParserOptions::default()
+        };
+        let parser = train_parser_on(&data, None, &opts);
+        let mut pred = data.clone();
+        parser.parse_sentences(&mut pred);
+        let (uas, las) = attachment_scores(&data, &pred);
+        assert_eq!((uas, las), (100.0, 100.0));
+        // Serialisation keeps every weight: identical predictions on a new sentence.
+        let loaded = Parser::from_bytes(&parser.to_bytes()).unwrap();
+        assert_eq!(loaded, parser);
+        let words = ["The", "army", "said", "rebels", "left", "."];
+        let upos = ["X"; 6];
+        let xpos = ["DT", "NN", "VBD", "NNS", "VBD", "."];
+        let mut ws = ParserWorkspace::default();
+        let (mut h1, mut l1, mut h2, mut l2) = (vec![], vec![], vec![], vec![]);
+        parser.parse_into(&words, &upos, &xpos, &mut ws, &mut h1, &mut l1);
+        loaded.parse_into(&words, &upos, &xpos, &mut ws, &mut h2, &mut l2);
+        assert_eq!((&h1, &l1), (&h2, &l2));
+        assert_eq!(h1, vec![1, 2, -1, 4, 2, 2]);
+        assert_eq!(parser.label_of(l1[1]), "nsubj");
+        assert_eq!(parser.label_of(l1[4]), "ccomp");
+    }
+
     #[test]
     fn projectivize_lifts_crossing_arcs() {
         // 1 <- 3 crosses 2 -> 4 (word 2 is root; 4 hangs from 2, 1 from 3).
@@ -1202,5 +1378,49 @@ mod tests {
         // Now every arc is projective and the oracle can rebuild it.
         let rebuilt = oracle_parse(&heads);
         assert_eq!(&rebuilt[1..], &heads[1..]);
+    }
+
+    #[test]
+    fn coarse_classes_merge_proper_and_common_nouns() {
+        let text = "1\tRebels\t_\tNOUN\tNNS\t_\t2\tnsubj\t_\t_\n\
+                    2\tattacked\t_\tVERB\tVBD\t_\t0\troot\t_\t_\n\
+                    3\tGao\t_\tPROPN\tNNP\t_\t2\tobj\t_\t_\n\n";
+        let data = crate::conllu::parse_conllu(text).unwrap();
+        let lexicon = AmbiguityLexicon::build(data.iter());
+        let noun = lexicon.coarse_of(tag_hash("NOUN", "NNS"));
+        assert_eq!(lexicon.coarse_of(tag_hash("PROPN", "NNP")), noun);
+        assert_ne!(lexicon.coarse_of(tag_hash("VERB", "VBD")), noun);
+        // A tag never seen in training backs off to itself.
+        let unseen = tag_hash("ADJ", "JJ");
+        assert_eq!(lexicon.coarse_of(unseen), unseen);
+        // The parser file keeps the mapping.
+        let parser = train_parser_on(
+            &data,
+            None,
+            &ParserOptions {
+                iterations: 2,
+                verbose: false,
+                ..ParserOptions::default()
+            },
+        );
+        let loaded = Parser::from_bytes(&parser.to_bytes()).unwrap();
+        assert_eq!(loaded.lexicon.coarse, parser.lexicon.coarse);
+        assert_eq!(loaded.lexicon.coarse.len(), 3);
+    }
+
+    #[test]
+    fn an_ensemble_parses_like_its_members_on_what_they_agree_on() {
+        let data = toy_treebank();
+        let opts = ParserOptions {
+            iterations: 10,
+            prune: 0.0,
+            verbose: false,
+            ensemble: 2,
+            ..ParserOptions::default()
+        };
+        let parser = train_parser_on(&data, None, &opts);
+        let mut pred = data.clone();
+        parser.parse_sentences(&mut pred);
+        assert_eq!(attachment_scores(&data, &pred), (100.0, 100.0));
     }
 }

@@ -62,16 +62,15 @@ pub fn ingest(
                 Err(problem) => new_problems.push(problem),
             }
         }
-        let processed: Vec<Result<(Document, Option<Signature>), Problem>> = batch
-            .drain(..)
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map(|raw| {
-                let doc = pipeline.process(raw)?;
-                let signature = Signature::of_text(&doc.text);
-                Ok((doc, signature))
-            })
-            .collect();
+        let processed: Vec<Result<(Document, Option<Signature>), Problem>> =
+            std::mem::take(&mut batch)
+                .into_par_iter()
+                .map(|raw| {
+                    let doc = pipeline.process(raw)?;
+                    let signature = Signature::of_text(&doc.text);
+                    Ok((doc, signature))
+                })
+                .collect();
         let mut docs = Vec::with_capacity(processed.len());
         let mut signatures = Vec::with_capacity(processed.len());
         for result in processed {

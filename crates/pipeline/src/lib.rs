@@ -15,8 +15,15 @@
 mod ingest;
 pub mod synth;
 
+use std::ops::Range;
+use std::sync::Arc;
+
 use chrono::NaiveDate;
-use sitrep_model::{CharIndex, Document, Sentence, Token, content_id};
+use sitrep_model::{
+    Boilerplate, BoilerplateKind, CharIndex, Document, Entity, Sentence, Token, content_id,
+};
+use sitrep_nlp::ner::{DocHistory, NerWorkspace};
+use sitrep_nlp::{Ner, Nlp, WordAnalysis, Workspace};
 use sitrep_read::{Problem, RawDoc};
 
 pub use ingest::{IngestReport, Progress, ingest};
@@ -34,51 +41,205 @@ pub struct Options {
 #[derive(Debug, Clone, Default)]
 pub struct Pipeline {
     options: Options,
+    /// The trained tagger, lemmatiser and parser, when loaded (needed for `--tokens`).
+    nlp: Option<Arc<Nlp>>,
+    /// The entity recogniser, when loaded (fills the `entities` layer).
+    ner: Option<Arc<Ner>>,
+}
+
+/// A sentence analysed by the NLP core: its byte span and its words with their byte spans.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedSentence {
+    pub span: Range<usize>,
+    pub words: Vec<(Range<usize>, WordAnalysis)>,
+}
+
+/// Splits `text` into sentences and words with sitrep's own rules, then tags, lemmatises and
+/// parses each sentence. Offsets are bytes of `text`.
+pub fn parse_text(nlp: &Nlp, text: &str) -> Vec<ParsedSentence> {
+    let mut ws = Workspace::default();
+    let mut analysis = Vec::new();
+    let mut spans = Vec::new();
+    sitrep_nlp::sentences::split_sentences(text)
+        .into_iter()
+        .map(|span| {
+            spans.clear();
+            sitrep_nlp::tokenize::tokenize_into(text, span.clone(), &mut spans);
+            let words: Vec<&str> = spans.iter().map(|r| &text[r.clone()]).collect();
+            nlp.analyze_into(&words, &mut ws, &mut analysis);
+            ParsedSentence {
+                span,
+                words: spans.iter().cloned().zip(analysis.drain(..)).collect(),
+            }
+        })
+        .collect()
+}
+
+/// The entity layer: each sentence's words through the recogniser, which remembers the
+/// document's earlier decisions ("Halvard" in the third sentence is what it was in the first).
+fn entities(ner: &Ner, text: &str, sentences: &[Range<usize>], ix: &CharIndex) -> Vec<Entity> {
+    let mut ws = NerWorkspace::default();
+    let mut history = DocHistory::new();
+    let mut spans = Vec::new();
+    let mut found = Vec::new();
+    let mut out = Vec::new();
+    for range in sentences {
+        spans.clear();
+        sitrep_nlp::tokenize::tokenize_into(text, range.clone(), &mut spans);
+        let words: Vec<&str> = spans.iter().map(|r| &text[r.clone()]).collect();
+        ner.recognise_in_document(&words, None, Some(&mut history), &mut ws, &mut found);
+        for e in &found {
+            let (Some(first), Some(last)) = (spans.get(e.start_word), spans.get(e.end_word - 1))
+            else {
+                continue;
+            };
+            let (start, end) = ix.span(first.start, last.end);
+            out.push(Entity {
+                id: format!("E{}", out.len() + 1),
+                text: text[first.start..last.end].to_string(),
+                start,
+                end,
+                kind: e.label.as_str().to_string(),
+                actor: None,
+                place: None,
+            });
+        }
+    }
+    out
 }
 
 impl Pipeline {
     pub fn new(options: Options) -> Pipeline {
-        Pipeline { options }
+        Pipeline {
+            options,
+            nlp: None,
+            ner: None,
+        }
+    }
+
+    /// A pipeline that also runs the trained NLP core.
+    pub fn with_nlp(options: Options, nlp: Arc<Nlp>) -> Pipeline {
+        Pipeline {
+            options,
+            nlp: Some(nlp),
+            ner: None,
+        }
+    }
+
+    /// The same pipeline, also recognising entities with `ner`.
+    pub fn with_ner(mut self, ner: Arc<Ner>) -> Pipeline {
+        self.ner = Some(ner);
+        self
     }
 
     pub fn options(&self) -> &Options {
         &self.options
     }
 
-    /// Runs every stage on one read document. A document that has nothing to analyse (only
-    /// HTML, which a later reader handles, or a body that cleaning left empty) is a
-    /// [`Problem`] naming its source.
+    /// Runs every stage on one read document. A document that has nothing to analyse (no
+    /// text or HTML, or a body that cleaning left empty) is a [`Problem`] naming its source.
     pub fn process(&self, raw: RawDoc) -> Result<Document, Problem> {
+        let mut doc = self.prepare(raw)?;
+        self.analyse(&mut doc);
+        Ok(doc)
+    }
+
+    /// The reading half of [`Pipeline::process`]: title, body, boilerplate, related headlines
+    /// and metadata, without the analysis layers. An HTML-only document (`raw.text` is
+    /// `None`) goes through [`sitrep_read::extract_html`] first, then the same cleaner as text.
+    ///
+    /// Metadata precedence: the input's own fields (JSON Lines) win, then what the page
+    /// declares, then `--published` for the date.
+    pub fn prepare(&self, raw: RawDoc) -> Result<Document, Problem> {
         let problem = |reason: &str| Problem {
             source: raw.source.clone(),
             line: None,
             reason: reason.to_string(),
         };
-        let Some(input) = raw.text.as_deref() else {
-            return Err(problem(
-                "has only \"html\": HTML main-text extraction is not supported yet",
-            ));
+        let page = match (&raw.text, &raw.html) {
+            (Some(_), _) => None,
+            (None, Some(html)) => Some(sitrep_read::extract_html(html, raw.url.as_deref())),
+            (None, None) => return Err(problem("has neither text nor HTML")),
         };
-        let cleaned = sitrep_read::clean(input, raw.title.as_deref());
+        let input = match (&raw.text, &page) {
+            (Some(text), _) => text.as_str(),
+            (None, Some(page)) => page.text.as_str(),
+            (None, None) => unreachable!("checked above"),
+        };
+        let given_title = raw
+            .title
+            .as_deref()
+            .or_else(|| page.as_ref().and_then(|p| p.title.as_deref()));
+        let mut cleaned = sitrep_read::clean(input, given_title);
         if cleaned.body.trim().is_empty() {
-            return Err(problem("no article body left after removing boilerplate"));
+            return Err(problem(if page.is_some() {
+                "no article text found in the HTML"
+            } else {
+                "no article body left after removing boilerplate"
+            }));
         }
-        let mut doc = Document {
+        let page = page.unwrap_or_default();
+        // Related lists the HTML extractor took out of the page join those the cleaner found.
+        for headline in page.related {
+            if !cleaned.related.contains(&headline) {
+                cleaned.boilerplate.push(Boilerplate {
+                    text: headline.clone(),
+                    kind: BoilerplateKind::Related,
+                });
+                cleaned.related.push(headline);
+            }
+        }
+        Ok(Document {
             id: content_id(&cleaned.body),
             source: raw.source,
-            url: raw.url,
-            site: raw.site,
-            author: raw.author,
+            url: raw.url.or(page.url),
+            site: raw.site.or(page.site),
+            author: raw.author.or(page.author),
             title: cleaned.title,
-            published: raw.published.or(self.options.published),
-            language: raw.language.or_else(|| Some("en".to_string())),
+            published: raw.published.or(page.published).or(self.options.published),
+            language: raw
+                .language
+                .or(page.language)
+                .or_else(|| Some("en".to_string())),
             text: cleaned.body,
             boilerplate: cleaned.boilerplate,
             related: cleaned.related,
             ..Document::default()
-        };
-        self.analyse(&mut doc);
-        Ok(doc)
+        })
+    }
+
+    /// The token layer: rule-based tokens, with tags, lemmas and the dependency tree when the
+    /// NLP core is loaded.
+    fn tokens(&self, text: &str, sentences: &[Range<usize>], ix: &CharIndex) -> Vec<Token> {
+        let mut tokens = Vec::new();
+        let mut ws = Workspace::default();
+        let mut analysis = Vec::new();
+        let mut spans = Vec::new();
+        for (i, range) in sentences.iter().enumerate() {
+            spans.clear();
+            sitrep_nlp::tokenize::tokenize_into(text, range.clone(), &mut spans);
+            analysis.clear();
+            if let Some(nlp) = &self.nlp {
+                let words: Vec<&str> = spans.iter().map(|r| &text[r.clone()]).collect();
+                nlp.analyze_into(&words, &mut ws, &mut analysis);
+            }
+            for (k, tok) in spans.iter().enumerate() {
+                let (start, end) = ix.span(tok.start, tok.end);
+                let a = analysis.get(k);
+                tokens.push(Token {
+                    sentence: i,
+                    start,
+                    end,
+                    text: text[tok.clone()].to_string(),
+                    upos: a.map(|a| a.upos.clone()),
+                    xpos: a.map(|a| a.xpos.clone()),
+                    lemma: a.map(|a| a.lemma.clone()),
+                    head: a.map(|a| a.head),
+                    deprel: a.map(|a| a.deprel.clone()),
+                });
+            }
+        }
+        tokens
     }
 
     /// Adds the sentence, token, time and quantity layers to a document whose `text` is set.
@@ -87,24 +248,10 @@ impl Pipeline {
         let ix = CharIndex::new(text);
         let sentences = sitrep_nlp::sentences::split_sentences(text);
         if self.options.tokens {
-            let mut tokens = Vec::new();
-            for (i, range) in sentences.iter().enumerate() {
-                for tok in sitrep_nlp::tokenize::tokenize(text, range.clone()) {
-                    let (start, end) = ix.span(tok.start, tok.end);
-                    tokens.push(Token {
-                        sentence: i,
-                        start,
-                        end,
-                        text: text[tok].to_string(),
-                        upos: None,
-                        xpos: None,
-                        lemma: None,
-                        head: None,
-                        deprel: None,
-                    });
-                }
-            }
-            doc.tokens = Some(tokens);
+            doc.tokens = Some(self.tokens(text, &sentences, &ix));
+        }
+        if let Some(ner) = &self.ner {
+            doc.entities = entities(ner, text, &sentences, &ix);
         }
         doc.sentences = sentences
             .into_iter()
@@ -122,6 +269,44 @@ impl Pipeline {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Words that make the annotators fire, mixed with arbitrary text.
+    fn newsy() -> impl Strategy<Value = String> {
+        let word = prop_oneof![
+            Just("about 400".to_string()),
+            Just("several hundred".to_string()),
+            Just("on Friday".to_string()),
+            Just("late December".to_string()),
+            Just("in 2012".to_string()),
+            Just("three years later".to_string()),
+            Just("“Mali’s army,” he said.".to_string()),
+            Just("\n\n".to_string()),
+            Just("Read more:".to_string()),
+            "\\PC{0,12}",
+        ];
+        proptest::collection::vec(word, 1..40).prop_map(|w| w.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn every_span_is_its_text(text in newsy()) {
+            let pipeline = Pipeline::new(Options {
+                published: NaiveDate::from_ymd_opt(2022, 1, 7),
+                tokens: true,
+            });
+            if let Ok(doc) = pipeline.process(raw(&text)) {
+                let chars = doc.text.chars().count();
+                for (layer, start, end, claimed) in doc.spans() {
+                    prop_assert!(start <= end && end <= chars, "{layer} {start}..{end}");
+                    if let Some(claimed) = claimed {
+                        prop_assert_eq!(doc.span_text(start, end), claimed, "{}", layer);
+                    }
+                }
+            }
+        }
+    }
 
     fn raw(text: &str) -> RawDoc {
         RawDoc {

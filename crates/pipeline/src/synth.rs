@@ -139,7 +139,7 @@ pub fn article(seed: u64, n: usize) -> String {
         "url": format!("https://news.example/{seed}/{n}"),
         "title": title,
         "published": published.to_string(),
-        "site": if n % 3 == 0 { "Meridian Press" } else { "Global Wire" },
+        "site": if n.is_multiple_of(3) { "Meridian Press" } else { "Global Wire" },
         "text": text,
     })
     .to_string()

@@ -138,7 +138,7 @@ enum Ending {
 
 impl Paragraph {
     fn new(text: String) -> Paragraph {
-        let words = text.split_whitespace().count();
+        let words = word_count(&text);
         let ending = ending(&text);
         Paragraph {
             text,
@@ -161,6 +161,41 @@ impl Paragraph {
     }
 }
 
+/// Words of a text: whitespace-separated runs, except that scripts written without spaces
+/// (Chinese, Japanese, Thai, ...) count one word per two characters, a typical word length
+/// there; otherwise a Japanese paragraph would be one "word" and never prose.
+pub(crate) fn word_count(text: &str) -> usize {
+    let mut words = 0;
+    let mut unspaced = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().filter(|&c| is_unspaced_script(c)).count();
+        if n == 0 {
+            words += 1;
+        } else {
+            unspaced += n;
+            // Latin letters or digits around the ideographs ("Kindle版") are one more word.
+            if word.chars().any(|c| c.is_alphanumeric() && !is_unspaced_script(c)) {
+                words += 1;
+            }
+        }
+    }
+    words + unspaced.div_ceil(2)
+}
+
+/// Characters of scripts that do not put spaces between words.
+pub(crate) fn is_unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF // Hiragana, Katakana
+        | 0x3400..=0x4DBF // CJK extension A
+        | 0x4E00..=0x9FFF // CJK unified ideographs
+        | 0xF900..=0xFAFF // CJK compatibility ideographs
+        | 0x0E00..=0x0EFF // Thai, Lao
+        | 0x1000..=0x109F // Myanmar
+        | 0x1780..=0x17FF // Khmer
+        | 0x20000..=0x2FFFF // CJK extensions B and later
+    )
+}
+
 fn ending(text: &str) -> Ending {
     let last = text
         .chars()
@@ -168,8 +203,8 @@ fn ending(text: &str) -> Ending {
         .find(|c| !matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '*'));
     match last {
         Some('.' | '…' | '。') => Ending::Statement,
-        Some('?' | '!') => Ending::Exclamation,
-        Some(':') => Ending::Colon,
+        Some('?' | '!' | '？' | '！') => Ending::Exclamation,
+        Some(':' | '：') => Ending::Colon,
         _ => Ending::Other,
     }
 }
@@ -323,8 +358,15 @@ fn related_heading(p: &Paragraph) -> Option<Option<String>> {
     let headline = rest
         .trim_start_matches(|c: char| is_heading_separator(c) || c.is_whitespace())
         .to_string();
-    let headline_words = headline.split_whitespace().count();
+    let headline_words = word_count(&headline);
     (headline_words <= MAX_INLINE_HEADLINE_WORDS).then_some(Some(headline))
+}
+
+/// The related-list heading test for one line, shared with the HTML extractor so that a
+/// "Read more:" box on a page is recognised by the same rules as in text: `Some(None)` for a
+/// pure heading, `Some(Some(headline))` for a heading with an inline headline.
+pub(crate) fn related_heading_line(line: &str) -> Option<Option<String>> {
+    related_heading(&Paragraph::new(tidy(line)))
 }
 
 /// Title comparison ignores case, punctuation and spacing.

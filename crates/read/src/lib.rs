@@ -1,6 +1,6 @@
 //! Reading and cleaning: sitrep's first stage, from files to article title and body.
 //!
-//! Three parts, each its own module:
+//! The parts, each its own module:
 //!
 //! - [`decode()`](decode()) turns bytes into text: byte-order marks, UTF-8, a Windows-1252
 //!   fallback for legacy files, and refusal of binary data with a reason.
@@ -8,6 +8,12 @@
 //!   [`RawDoc`]s and [`Problem`]s: plain text files are one document each, JSON Lines one
 //!   document per line with its metadata. Bad input is reported with its file and line and
 //!   never stops the stream; oversized input is refused without being loaded.
+//! - The web inputs, told apart by name and content inside [`read_inputs`] (or forced with
+//!   [`ReadOptions::input`]): WARC archives, gzip-compressed or not, one document per HTML
+//!   response, damaged records reported and survived ([`warc`]); RSS, Atom and JSON Feed
+//!   feeds, one document per item ([`feed`]); and `http(s)://` URLs, fetched by a bounded,
+//!   polite client ([`fetch`]) when [`ReadOptions::fetcher`] is set. Media types and charsets
+//!   of HTTP payloads are shared between them ([`payload`]).
 //! - [`clean()`](clean()) separates an article's title and body from what scrapers keep
 //!   around them: stray headlines of other stories, promos, bylines, captions, navigation,
 //!   wire datelines and "Read more:" lists. It is rule-based and driven by the pattern lists
@@ -30,9 +36,17 @@
 
 pub mod clean;
 pub mod decode;
+pub mod feed;
+pub mod fetch;
+pub mod html;
+pub mod payload;
 mod rules;
 pub mod source;
+#[cfg(test)]
+mod test_server;
+pub mod warc;
 
 pub use clean::{Cleaned, clean};
 pub use decode::{DecodeError, Decoded, TextEncoding, decode};
-pub use source::{Inputs, Problem, RawDoc, ReadOptions, parse_published, read_inputs};
+pub use html::{HtmlArticle, extract_html};
+pub use source::{InputKind, Inputs, Problem, RawDoc, ReadOptions, parse_published, read_inputs};

@@ -7,6 +7,22 @@
 //! naming the file (and line) and the reason, and reading goes on with the next input.
 //!
 //! How an input is read:
+//! - **URLs.** An input that starts with `http://` or `https://` is fetched with
+//!   [`ReadOptions::fetcher`] (without one it is a problem: reading is offline unless asked);
+//!   the response is an HTML page, a feed, or any of the kinds below, by its content type and
+//!   first bytes. A page's charset comes from the HTTP header ([`crate::payload`]).
+//! - **Compression.** A gzip input (by its magic number, whatever its name) is looked into:
+//!   a WARC inside is read as a compressed WARC, member by member; anything else is
+//!   decompressed as a stream and its kind decided on the decompressed bytes (the extension
+//!   under `.gz` counts: `x.jsonl.gz` is JSON Lines).
+//! - **WARC.** A `.warc` file or an input starting with `WARC/1.` is read record by record
+//!   ([`crate::warc`]); records that are not HTML pages are counted in
+//!   [`Inputs::passed_over`], not reported as problems.
+//! - **Feeds.** An input whose first element is `<rss`, `<rdf:RDF` or an Atom `<feed`, or a
+//!   JSON object with a JSON Feed `"version"`, is a feed: one document per item, items with
+//!   only a link fetched when there is a fetcher ([`crate::feed`]). `.rss` and `.atom` files
+//!   are feeds whatever they start with.
+//! - **Forced kind.** [`ReadOptions::input`] overrides all detection (`--input KIND`).
 //! - **Kind.** A `.jsonl`, `.ndjson` or `.json` file, or any input whose first non-blank byte
 //!   is `{`, is JSON: normally JSON Lines (one document per line), but a file that opens with
 //!   `[` or with a lone `{` line is one JSON document (an object or an array of objects). A
@@ -25,7 +41,7 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
@@ -33,6 +49,10 @@ use encoding_rs::WINDOWS_1252;
 use serde_json::{Map, Value};
 
 use crate::decode::{TextEncoding, check_binary, decode, normalise_line_ends};
+use crate::feed::{FeedItems, looks_like_feed, parse_feed};
+use crate::fetch::Fetcher;
+use crate::payload::looks_like_html;
+use crate::warc::{PassedOver, WarcRecords, WarcSource, looks_like_warc, read_warc};
 
 /// How much of an input is read to decide what it is.
 const SNIFF_BYTES: usize = 8 * 1024;
@@ -86,16 +106,38 @@ impl std::error::Error for Problem {}
 /// Reader settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadOptions {
-    /// The largest document, in bytes: a text file, a JSON Lines line or a JSON file.
+    /// The largest document, in bytes: a text file, a JSON Lines line, a JSON file, a page.
     pub max_bytes: usize,
+    /// Read every input as this kind instead of detecting it (`--input`).
+    pub input: Option<InputKind>,
+    /// The HTTP client for URL inputs and feed items that are only links; `None` keeps
+    /// reading offline (such inputs are problems).
+    pub fetcher: Option<Fetcher>,
 }
 
 impl Default for ReadOptions {
     fn default() -> ReadOptions {
         ReadOptions {
             max_bytes: 10_000_000,
+            input: None,
+            fetcher: None,
         }
     }
+}
+
+/// The kinds of input, for overriding detection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputKind {
+    /// The whole input is one plain-text article.
+    Text,
+    /// JSON Lines (or one JSON document: an object or an array of objects).
+    JsonLines,
+    /// The whole input is one HTML page.
+    Html,
+    /// A WARC archive, compressed or not.
+    Warc,
+    /// An RSS, Atom or JSON Feed feed.
+    Feed,
 }
 
 /// Reads every input: files, directories (recursively) and `-` for stdin, in the order given.
@@ -112,19 +154,21 @@ impl Default for ReadOptions {
 /// ```
 pub fn read_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Inputs {
     Inputs {
-        max_bytes: opts.max_bytes,
+        opts: opts.clone(),
         pending: paths.iter().cloned().collect(),
         walker: None,
         current: None,
+        passed_over: PassedOver::new(),
     }
 }
 
 /// The iterator returned by [`read_inputs`].
 pub struct Inputs {
-    max_bytes: usize,
+    opts: ReadOptions,
     pending: VecDeque<PathBuf>,
     walker: Option<Walker>,
     current: Option<Stream>,
+    passed_over: PassedOver,
 }
 
 impl Inputs {
@@ -146,21 +190,34 @@ impl Inputs {
                 is_file: false,
             },
             Box::new(reader),
-            opts.max_bytes,
+            opts,
         );
         Inputs {
-            max_bytes: opts.max_bytes,
+            opts: opts.clone(),
             pending: VecDeque::new(),
             walker: None,
             current: Some(stream),
+            passed_over: PassedOver::new(),
         }
+    }
+
+    /// What was read past without a problem so far (WARC records that are not HTML pages,
+    /// redirects, ...), by kind, for a summary line.
+    pub fn passed_over(&self) -> PassedOver {
+        let mut all = self.passed_over.clone();
+        if let Some(Stream::Warc(records)) = &self.current {
+            for (kind, n) in records.passed_over() {
+                *all.entry(kind).or_default() += n;
+            }
+        }
+        all
     }
 }
 
 impl fmt::Debug for Inputs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Inputs")
-            .field("max_bytes", &self.max_bytes)
+            .field("opts", &self.opts)
             .field("pending", &self.pending)
             .finish_non_exhaustive()
     }
@@ -174,7 +231,13 @@ impl Iterator for Inputs {
             if let Some(stream) = &mut self.current {
                 match stream.next() {
                     Some(item) => return Some(item),
-                    None => self.current = None,
+                    None => {
+                        if let Some(Stream::Warc(records)) = self.current.take() {
+                            for (kind, n) in records.passed_over() {
+                                *self.passed_over.entry(kind).or_default() += n;
+                            }
+                        }
+                    }
                 }
                 continue;
             }
@@ -182,7 +245,7 @@ impl Iterator for Inputs {
                 match walker.next() {
                     Some(Ok(entry)) => {
                         if entry.file_type().is_file() {
-                            self.current = Some(open_file(entry.path(), self.max_bytes));
+                            self.current = Some(open_file(entry.path(), &self.opts));
                         }
                     }
                     Some(Err(err)) => {
@@ -208,12 +271,16 @@ impl Iterator for Inputs {
                     ext: None,
                     is_file: false,
                 };
-                self.current = Some(open_stream(origin, Box::new(io::stdin()), self.max_bytes));
+                self.current = Some(open_stream(origin, Box::new(io::stdin()), &self.opts));
+                continue;
+            }
+            if let Some(url) = path.to_str().filter(|p| is_url(p)) {
+                self.current = Some(open_url(url, &self.opts));
                 continue;
             }
             match std::fs::metadata(&path) {
                 Ok(meta) if meta.is_dir() => self.walker = Some(walk(&path)),
-                Ok(_) => self.current = Some(open_file(&path, self.max_bytes)),
+                Ok(_) => self.current = Some(open_file(&path, &self.opts)),
                 Err(err) => {
                     return Some(Err(Problem {
                         source: path.display().to_string(),
@@ -253,6 +320,10 @@ enum Stream {
     Lines(JsonLines),
     /// Results already at hand (a text file, a JSON document, a problem).
     Ready(std::vec::IntoIter<Result<RawDoc, Problem>>),
+    /// A WARC archive, one record per call.
+    Warc(Box<WarcRecords>),
+    /// A feed, one item per call (link-only items are fetched when reached).
+    Feed(Box<FeedItems>),
 }
 
 impl Stream {
@@ -268,6 +339,8 @@ impl Iterator for Stream {
         match self {
             Stream::Lines(lines) => lines.next(),
             Stream::Ready(items) => items.next(),
+            Stream::Warc(records) => records.next(),
+            Stream::Feed(items) => items.next(),
         }
     }
 }
@@ -302,9 +375,9 @@ impl Origin {
     }
 }
 
-fn open_file(path: &Path, max_bytes: usize) -> Stream {
+fn open_file(path: &Path, opts: &ReadOptions) -> Stream {
     let name = path.display().to_string();
-    let file = match File::open(path) {
+    let mut file = match File::open(path) {
         Ok(file) => file,
         Err(err) => {
             return Stream::one(Err(Problem {
@@ -315,13 +388,215 @@ fn open_file(path: &Path, max_bytes: usize) -> Stream {
         }
     };
     let size = file.metadata().ok().map(|m| m.len());
-    let origin = Origin {
+    let mut origin = Origin {
         name,
         size,
         ext: extension(path),
         is_file: true,
     };
-    open_stream(origin, Box::new(file), max_bytes)
+    // Compressed files and WARC archives are read from the file itself (not a copy of its
+    // start chained to the rest), so that the WARC reader can seek past damaged members.
+    let mut magic = [0u8; 8];
+    let head = match read_prefix(&mut file, &mut magic) {
+        Ok(n) => &magic[..n],
+        Err(err) => return Stream::one(Err(origin.problem(format!("cannot read: {err}")))),
+    };
+    if file.seek(io::SeekFrom::Start(0)).is_err() {
+        // A pipe given as a path (`<(zcat x.gz)`): read it as a stream, start included.
+        origin.size = None;
+        let replay: Box<dyn Read + Send> = Box::new(Cursor::new(head.to_vec()).chain(file));
+        return open_stream(origin, replay, opts);
+    }
+    if head.starts_with(&GZIP_MAGIC) {
+        origin.ext = inner_extension(path);
+        origin.size = None;
+        return open_gzip(origin, GzInput::File(file), opts);
+    }
+    if opts.input == Some(InputKind::Warc)
+        || (opts.input.is_none() && (origin.ext_is(&["warc"]) || looks_like_warc(head)))
+    {
+        let records = read_warc(
+            &origin.name,
+            WarcSource::Seekable(Box::new(file)),
+            false,
+            opts.max_bytes,
+        );
+        return Stream::Warc(Box::new(records));
+    }
+    open_stream(origin, Box::new(file), opts)
+}
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Reads as much of `buf` as the input has.
+fn read_prefix(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(filled)
+}
+
+/// The extension under `.gz`: `jsonl` for `x.jsonl.gz`.
+fn inner_extension(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?;
+    extension(Path::new(stem))
+}
+
+/// A gzip input: a file (seekable) or a stream.
+enum GzInput {
+    File(File),
+    Stream(Box<dyn Read + Send>),
+}
+
+/// Records every byte read through it, so a stream's start can be read twice.
+struct Tee<R> {
+    inner: R,
+    copy: Vec<u8>,
+}
+
+impl<R: Read> Read for Tee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.copy.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// A gzip input: a WARC inside is read member by member (so damage is survived); anything
+/// else is decompressed as one stream and read as what it holds.
+fn open_gzip(origin: Origin, input: GzInput, opts: &ReadOptions) -> Stream {
+    let mut head = vec![0u8; SNIFF_BYTES];
+    let (head_len, input) = match input {
+        GzInput::File(mut file) => {
+            let n = read_prefix(&mut flate2::read::GzDecoder::new(&file), &mut head).unwrap_or(0);
+            if let Err(err) = file.seek(io::SeekFrom::Start(0)) {
+                return Stream::one(Err(origin.problem(format!("cannot read: {err}"))));
+            }
+            (n, GzInput::File(file))
+        }
+        GzInput::Stream(reader) => {
+            let mut tee = Tee {
+                inner: reader,
+                copy: Vec::new(),
+            };
+            let n =
+                read_prefix(&mut flate2::read::GzDecoder::new(&mut tee), &mut head).unwrap_or(0);
+            let replay: Box<dyn Read + Send> = Box::new(Cursor::new(tee.copy).chain(tee.inner));
+            (n, GzInput::Stream(replay))
+        }
+    };
+    let head = &head[..head_len];
+    let warc = opts.input == Some(InputKind::Warc)
+        || (opts.input.is_none() && (origin.ext_is(&["warc"]) || looks_like_warc(head)));
+    if warc {
+        let source = match input {
+            GzInput::File(file) => WarcSource::Seekable(Box::new(file)),
+            GzInput::Stream(reader) => WarcSource::Stream(reader),
+        };
+        return Stream::Warc(Box::new(read_warc(
+            &origin.name,
+            source,
+            true,
+            opts.max_bytes,
+        )));
+    }
+    let raw: Box<dyn Read + Send> = match input {
+        GzInput::File(file) => Box::new(file),
+        GzInput::Stream(reader) => reader,
+    };
+    let decompressed = flate2::read::MultiGzDecoder::new(raw);
+    open_stream(origin, Box::new(decompressed), opts)
+}
+
+/// Fetches a URL input and reads the response as what it is: a feed, an HTML page, plain
+/// text, or (by its first bytes) any other kind this reader knows.
+fn open_url(url: &str, opts: &ReadOptions) -> Stream {
+    let problem = |reason: String| {
+        Stream::one(Err(Problem {
+            source: url.to_string(),
+            line: None,
+            reason,
+        }))
+    };
+    let Some(fetcher) = &opts.fetcher else {
+        return problem("is a URL, and fetching is off".to_string());
+    };
+    let page = match fetcher.get(url) {
+        Ok(page) => page,
+        Err(err) => {
+            let text = err.to_string();
+            let reason = text.strip_prefix(&format!("{url}: ")).unwrap_or(&text);
+            return problem(reason.to_string());
+        }
+    };
+    let media = page.media_type();
+    let forced = opts.input;
+    let feed = forced == Some(InputKind::Feed)
+        || (forced.is_none() && !media.is_html() && looks_like_feed(&page.body));
+    if feed {
+        return match parse_feed(&page.body, Some(&page.url)) {
+            Ok(feed) => Stream::Feed(Box::new(FeedItems::new(feed, url, opts.fetcher.clone()))),
+            Err(reason) => problem(reason),
+        };
+    }
+    let html = forced == Some(InputKind::Html)
+        || (forced.is_none()
+            && (media.is_html() || (media.is_unspecific() && looks_like_html(&page.body))));
+    let plain = media.essence == "text/plain" && matches!(forced, None | Some(InputKind::Text));
+    if html || plain {
+        let mut page = page;
+        if html {
+            // Forced: read as HTML whatever the server called it.
+            page.content_type = Some(match &media.charset {
+                Some(charset) => format!("text/html; charset={charset}"),
+                None => "text/html".to_string(),
+            });
+        }
+        return Stream::one(page.to_raw_doc().map_err(|reason| {
+            Problem {
+                source: url.to_string(),
+                line: None,
+                reason: reason
+                    .strip_prefix(&format!("{}: ", page.url))
+                    .unwrap_or(&reason)
+                    .to_string(),
+            }
+        }));
+    }
+    let known = forced.is_some()
+        || media.is_unspecific()
+        || media.essence.contains("json")
+        || media.essence.contains("warc")
+        || media.essence.contains("gzip")
+        || media.essence.starts_with("text/");
+    if !known {
+        return problem(format!(
+            "not an HTML page or a feed (Content-Type {})",
+            page.content_type.as_deref().unwrap_or("missing")
+        ));
+    }
+    let path_ext = url::Url::parse(&page.url)
+        .ok()
+        .and_then(|u| extension(Path::new(u.path())));
+    let origin = Origin {
+        name: url.to_string(),
+        size: Some(page.body.len() as u64),
+        ext: path_ext,
+        is_file: false,
+    };
+    open_stream(origin, Box::new(Cursor::new(page.body)), opts)
+}
+
+/// Whether a command-line input is a web address.
+fn is_url(input: &str) -> bool {
+    let lower = input.get(..8).unwrap_or(input).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
 }
 
 /// What the first bytes say an input is.
@@ -338,37 +613,83 @@ fn first_non_blank(bytes: &[u8]) -> Option<u8> {
     bytes.iter().copied().find(|b| !b.is_ascii_whitespace())
 }
 
+/// The kind `--input` forces, if any (WARC and feeds are dispatched before this).
+fn forced_kind(forced: Option<InputKind>, head: &[u8]) -> Option<Kind> {
+    match forced? {
+        InputKind::Text => Some(Kind::Text),
+        InputKind::Html => Some(Kind::Html),
+        InputKind::JsonLines => Some(json_kind(head)),
+        InputKind::Warc | InputKind::Feed => None,
+    }
+}
+
+/// JSON Lines, or one JSON document (an array, or an object opened on a line of its own).
+fn json_kind(head: &[u8]) -> Kind {
+    let first = first_non_blank(head);
+    let first_line = head
+        .split(|&b| b == b'\n')
+        .map(|l| l.trim_ascii())
+        .find(|l| !l.is_empty());
+    if first == Some(b'[') || first_line == Some(b"{") {
+        return Kind::JsonDocument;
+    }
+    Kind::JsonLines
+}
+
 fn sniff_kind(head: &[u8], origin: &Origin) -> Kind {
     let first = first_non_blank(head);
     let json = origin.ext_is(&["jsonl", "ndjson", "json"]) || first == Some(b'{');
     if json {
-        let first_line = head
-            .split(|&b| b == b'\n')
-            .map(|l| l.trim_ascii())
-            .find(|l| !l.is_empty());
-        if first == Some(b'[') || first_line == Some(b"{") {
-            return Kind::JsonDocument;
-        }
-        return Kind::JsonLines;
+        return json_kind(head);
     }
-    let start = head.trim_ascii_start();
-    let lower = String::from_utf8_lossy(&start[..start.len().min(32)]).to_ascii_lowercase();
-    if origin.ext_is(&["html", "htm", "xhtml"])
-        || lower.starts_with("<!doctype html")
-        || lower.starts_with("<html")
-    {
+    if origin.ext_is(&["html", "htm", "xhtml"]) || looks_like_html(head) {
         return Kind::Html;
     }
     Kind::Text
 }
 
-fn open_stream(origin: Origin, mut reader: Box<dyn Read + Send>, max_bytes: usize) -> Stream {
+fn open_stream(origin: Origin, mut reader: Box<dyn Read + Send>, opts: &ReadOptions) -> Stream {
+    let max_bytes = opts.max_bytes;
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     if let Err(err) = (&mut reader)
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)
     {
         return Stream::one(Err(origin.problem(format!("cannot read: {err}"))));
+    }
+    if head.starts_with(&GZIP_MAGIC) {
+        let mut origin = origin;
+        if origin.ext_is(&["gz"]) {
+            origin.ext = inner_extension(Path::new(&origin.name));
+        }
+        origin.size = None;
+        let replay: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(reader));
+        return open_gzip(origin, GzInput::Stream(replay), opts);
+    }
+    let forced = opts.input;
+    if forced == Some(InputKind::Warc)
+        || (forced.is_none() && (origin.ext_is(&["warc"]) || looks_like_warc(&head)))
+    {
+        let replay: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(reader));
+        let records = read_warc(&origin.name, WarcSource::Stream(replay), false, max_bytes);
+        return Stream::Warc(Box::new(records));
+    }
+    if forced == Some(InputKind::Feed)
+        || (forced.is_none() && (origin.ext_is(&["rss", "atom"]) || looks_like_feed(&head)))
+    {
+        let bytes = match read_whole(&origin, head, reader, max_bytes) {
+            Ok(bytes) => bytes,
+            Err(problem) => return Stream::one(Err(problem)),
+        };
+        let base = is_url(&origin.name).then_some(origin.name.as_str());
+        return match parse_feed(&bytes, base) {
+            Ok(feed) => Stream::Feed(Box::new(FeedItems::new(
+                feed,
+                origin.name.clone(),
+                opts.fetcher.clone(),
+            ))),
+            Err(reason) => Stream::one(Err(origin.problem(reason))),
+        };
     }
     let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
     if utf16 {
@@ -379,7 +700,8 @@ fn open_stream(origin: Origin, mut reader: Box<dyn Read + Send>, max_bytes: usiz
         };
         return match decode(&bytes) {
             Ok(decoded) => {
-                let kind = sniff_kind(decoded.text.as_bytes(), &origin);
+                let head = decoded.text.as_bytes();
+                let kind = forced_kind(forced, head).unwrap_or_else(|| sniff_kind(head, &origin));
                 from_decoded(&origin, kind, decoded.text, decoded.encoding, max_bytes)
             }
             Err(err) => Stream::one(Err(origin.problem(err.to_string()))),
@@ -389,7 +711,7 @@ fn open_stream(origin: Origin, mut reader: Box<dyn Read + Send>, max_bytes: usiz
     if let Err(err) = check_binary(unmarked) {
         return Stream::one(Err(origin.problem(err.to_string())));
     }
-    let kind = sniff_kind(unmarked, &origin);
+    let kind = forced_kind(forced, unmarked).unwrap_or_else(|| sniff_kind(unmarked, &origin));
     if kind == Kind::JsonLines {
         let reader = BufReader::new(Cursor::new(head).chain(reader));
         return Stream::Lines(JsonLines::new(&origin, Box::new(reader), max_bytes));
@@ -825,3 +1147,5 @@ fn human_size(bytes: u64) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod web_tests;

@@ -20,6 +20,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sitrep_link::Signature;
 use sitrep_model::Document;
 
+mod feeds;
+pub use feeds::{FeedItemRecord, FeedState};
+
 /// Errors of the store, each naming the database file.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -101,6 +104,26 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX minhash_bands_key ON minhash_bands(band, key);
     CREATE INDEX documents_duplicate_of ON documents(duplicate_of);
+    "#,
+    // 3: feed watching: each feed's cache validators, and every item already handled.
+    r#"
+    CREATE TABLE feeds (
+        url           TEXT PRIMARY KEY,
+        title         TEXT,
+        etag          TEXT,
+        last_modified TEXT,
+        last_polled   TEXT
+    );
+    CREATE TABLE feed_items (
+        feed       TEXT NOT NULL,
+        item_key   TEXT NOT NULL,
+        link       TEXT,
+        fetched_at TEXT NOT NULL,
+        doc_id     TEXT,
+        outcome    TEXT NOT NULL,
+        PRIMARY KEY (feed, item_key)
+    );
+    CREATE INDEX feed_items_link ON feed_items(link);
     "#,
 ];
 

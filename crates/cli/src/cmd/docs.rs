@@ -37,25 +37,15 @@ pub fn show(args: ShowArgs) -> Result<u8> {
     let store = open(&args.db)?;
     let doc = store.get(&args.id)?;
     let mut out = std::io::stdout().lock();
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &doc)?;
-            writeln!(out)?;
-        }
-        Format::Jsonl => {
-            serde_json::to_writer(&mut out, &doc)?;
-            writeln!(out)?;
-        }
-        Format::Text => {
-            render::document(&mut out, &doc)?;
-            let copies = store.list(&DocQuery {
-                copies_of: Some(doc.id.clone()),
-                ..DocQuery::default()
-            })?;
-            if !copies.is_empty() {
-                writeln!(out, "near-duplicate copies (the same story elsewhere)")?;
-                render::listing(&mut out, &copies)?;
-            }
+    render::write(&mut out, &doc, args.format)?;
+    if args.format == Format::Text {
+        let copies = store.list(&DocQuery {
+            copies_of: Some(doc.id.clone()),
+            ..DocQuery::default()
+        })?;
+        if !copies.is_empty() {
+            writeln!(out, "near-duplicate copies (the same story elsewhere)")?;
+            render::listing(&mut out, &copies)?;
         }
     }
     Ok(EXIT_OK)

@@ -6,20 +6,19 @@ use anyhow::Result;
 use rayon::prelude::*;
 use sitrep_link::{DuplicateIndex, Signature};
 use sitrep_model::Document;
-use sitrep_read::read_inputs;
 
-use crate::{EXIT_OK, EXIT_PARTIAL, ExtractArgs, Format, render};
+use crate::{EXIT_OK, EXIT_PARTIAL, ExtractArgs, render};
 
 /// Documents processed in parallel at a time; output keeps input order.
 const CHUNK: usize = 64;
 
 pub fn run(args: ExtractArgs) -> Result<u8> {
-    let (pipeline, read) = super::configure(&args.input);
+    let (pipeline, read) = super::configure(&args.input)?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut skipped = 0usize;
     let mut duplicates = DuplicateIndex::new();
-    let mut inputs = read_inputs(&args.input.inputs, &read).peekable();
+    let mut inputs = super::open_inputs(&args.input, &read).peekable();
     while inputs.peek().is_some() {
         let chunk: Vec<_> = inputs.by_ref().take(CHUNK).collect();
         let results: Vec<_> = chunk
@@ -30,17 +29,7 @@ pub fn run(args: ExtractArgs) -> Result<u8> {
             match result {
                 Ok(mut doc) => {
                     link_duplicates(&mut duplicates, &mut doc);
-                    match args.format {
-                        Format::Json => {
-                            serde_json::to_writer_pretty(&mut out, &doc)?;
-                            writeln!(out)?;
-                        }
-                        Format::Jsonl => {
-                            serde_json::to_writer(&mut out, &doc)?;
-                            writeln!(out)?;
-                        }
-                        Format::Text => render::document(&mut out, &doc)?,
-                    }
+                    render::write(&mut out, &doc, args.format)?;
                 }
                 Err(problem) => {
                     skipped += 1;

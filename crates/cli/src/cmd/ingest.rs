@@ -2,13 +2,12 @@
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sitrep_read::read_inputs;
 use sitrep_store::Store;
 
 use crate::{EXIT_OK, EXIT_PARTIAL, IngestArgs};
 
 pub fn run(args: IngestArgs) -> Result<u8> {
-    let (pipeline, read) = super::configure(&args.input);
+    let (pipeline, read) = super::configure(&args.input)?;
     let mut store = Store::open(&args.db.db).context("cannot open the database")?;
     let bar = if args.quiet {
         ProgressBar::hidden()
@@ -21,10 +20,10 @@ pub fn run(args: IngestArgs) -> Result<u8> {
         )
         .expect("a valid template"),
     );
-    let inputs = read_inputs(&args.input.inputs, &read);
+    let mut inputs = super::open_inputs(&args.input, &read);
     let report = sitrep_pipeline::ingest(
         &pipeline,
-        inputs,
+        inputs.by_ref(),
         &mut store,
         args.batch_size,
         |progress, problems| {
@@ -52,6 +51,9 @@ pub fn run(args: IngestArgs) -> Result<u8> {
         args.db.db.display(),
         p.duplicates
     );
+    if let Some(passed) = super::describe_passed_over(&inputs.passed_over()) {
+        eprintln!("passed over (not articles): {passed}");
+    }
     if !report.problems.is_empty() {
         eprintln!("skipped:");
         for problem in &report.problems {

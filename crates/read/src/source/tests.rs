@@ -2,7 +2,10 @@ use super::*;
 use std::fs;
 
 fn opts(max_bytes: usize) -> ReadOptions {
-    ReadOptions { max_bytes }
+    ReadOptions {
+        max_bytes,
+        ..ReadOptions::default()
+    }
 }
 
 fn read_all(paths: &[PathBuf], max_bytes: usize) -> Vec<Result<RawDoc, Problem>> {

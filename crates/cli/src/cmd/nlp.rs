@@ -1,0 +1,295 @@
+//! The NLP core's commands: `train`, `parse`, `eval ud`.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use sitrep_eval::ud::{SystemSentence, SystemWord, gold_text, score_raw};
+use sitrep_nlp::conllu::{Sentence, Word, read_conllu_file, write_conllu};
+use sitrep_nlp::ner::{
+    NerOptions, cross_validate, eval_ner_file, load_resources, read_iob2_file, tag_iob2_file,
+    train_ner_file,
+};
+use sitrep_nlp::parser::ParserOptions;
+use sitrep_nlp::tagger::{Tagger, TaggerOptions};
+use sitrep_nlp::train::{ParserTrainOptions, save_parser, train_parser, train_tagger};
+use sitrep_nlp::{Ner, Nlp, eval_ud};
+use sitrep_pipeline::parse_text;
+
+use crate::{
+    EXIT_OK, EXIT_PARTIAL, EvalNerArgs, EvalUdArgs, NerArgs, NerDataArgs, NerFormat, ParseArgs,
+    ParseFormat, ParseInput, TrainArgs, TrainCommand,
+};
+
+/// Loads the models from `--models`, else the default search (`SITREP_MODELS`, then
+/// `data/models` above the working directory or the executable).
+pub fn load_models(dir: Option<&Path>) -> Result<Nlp> {
+    let started = Instant::now();
+    let nlp = match dir {
+        Some(dir) => Nlp::load(dir),
+        None => Nlp::load_default(),
+    }
+    .context("cannot load the NLP models (pass --models DIR or set SITREP_MODELS)")?;
+    eprintln!(
+        "models loaded in {:.0} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    Ok(nlp)
+}
+
+pub fn train(args: TrainArgs) -> Result<u8> {
+    match args.command {
+        TrainCommand::Tagger(a) => {
+            let opts = TaggerOptions {
+                iterations: a.epochs.unwrap_or(TaggerOptions::default().iterations),
+                seed: a.seed,
+                ..TaggerOptions::default()
+            };
+            let trained = train_tagger(&a.train, a.dev.as_deref(), &opts)?;
+            std::fs::create_dir_all(&a.out)?;
+            trained.save(&a.out)?;
+            eprintln!("tagger and lemmatiser written to {}", a.out.display());
+        }
+        TrainCommand::Parser(a) => {
+            let mut opts = ParserTrainOptions::default();
+            opts.parser = ParserOptions {
+                iterations: a.epochs.unwrap_or(opts.parser.iterations),
+                seed: a.seed,
+                ..opts.parser
+            };
+            opts.tagger.seed = a.seed;
+            // Dev scores are computed on tags from the shipped tagger in --out, when present.
+            let tagger = std::fs::read(a.out.join(sitrep_nlp::analyzer::TAGGER_FILE))
+                .ok()
+                .and_then(|bytes| Tagger::from_bytes(&bytes).ok());
+            let parser = train_parser(&a.train, a.dev.as_deref(), tagger.as_ref(), &opts)?;
+            std::fs::create_dir_all(&a.out)?;
+            save_parser(&parser, &a.out)?;
+            eprintln!("parser written to {}", a.out.display());
+        }
+        TrainCommand::Ner(a) => {
+            let opts = ner_options(&a.data)?;
+            if let Some(dir) = a.out.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            train_ner_file(&a.train, None, &a.out, &opts)?;
+            eprintln!("entity recogniser written to {}", a.out.display());
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+pub fn parse(args: ParseArgs) -> Result<u8> {
+    // CoNLL-U is the one output format.
+    let ParseFormat::Conllu = args.format;
+    let nlp = load_models(args.models.as_deref())?;
+    let input = match args.input {
+        Some(kind) => kind,
+        None if args.file.extension().is_some_and(|e| e == "conllu") => ParseInput::Conllu,
+        None => ParseInput::Text,
+    };
+    let out = match input {
+        ParseInput::Conllu => nlp
+            .annotate_conllu_file(&args.file)
+            .with_context(|| format!("{}: cannot parse", args.file.display()))?,
+        ParseInput::Text => {
+            let raw = std::fs::read(&args.file)
+                .with_context(|| format!("{}: cannot read", args.file.display()))?;
+            let text = sitrep_read::decode(&raw)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?
+                .text;
+            write_conllu(&text_to_conllu(&nlp, &text))
+        }
+    };
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(EXIT_OK)
+}
+
+/// Raw text through sitrep's own sentences and tokens into CoNLL-U sentences, with
+/// `SpaceAfter=No` where the text has no space after a word.
+fn text_to_conllu(nlp: &Nlp, text: &str) -> Vec<Sentence> {
+    parse_text(nlp, text)
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let n = s.words.len();
+            let words = s
+                .words
+                .iter()
+                .enumerate()
+                .map(|(k, (span, a))| {
+                    let next = s.words.get(k + 1).map_or(s.span.end, |(r, _)| r.start);
+                    Word {
+                        form: text[span.clone()].to_string(),
+                        lemma: a.lemma.clone(),
+                        upos: a.upos.clone(),
+                        xpos: a.xpos.clone(),
+                        feats: "_".into(),
+                        head: Some(a.head),
+                        deprel: a.deprel.clone(),
+                        deps: "_".into(),
+                        misc: if k + 1 < n && next == span.end {
+                            "SpaceAfter=No".into()
+                        } else {
+                            "_".into()
+                        },
+                    }
+                })
+                .collect();
+            Sentence {
+                comments: vec![
+                    format!("sent_id = {}", i + 1),
+                    format!("text = {}", text[s.span.clone()].replace('\n', " ")),
+                ],
+                words,
+                multiword_tokens: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// Floors of `sitrep eval ud` with gold tokenisation (issue 3).
+const UPOS_FLOOR: f64 = 95.0;
+const UAS_FLOOR: f64 = 86.0;
+const LAS_FLOOR: f64 = 83.0;
+
+pub fn eval_ud_cmd(args: EvalUdArgs) -> Result<u8> {
+    let nlp = Arc::new(load_models(args.models.as_deref())?);
+    let gold = read_conllu_file(&args.gold)
+        .with_context(|| format!("{}: cannot read", args.gold.display()))?;
+    let words: usize = gold.iter().map(|s| s.words.len()).sum();
+    let started = Instant::now();
+    let pred = nlp.annotate(&gold);
+    let secs = started.elapsed().as_secs_f64();
+    let s = eval_ud(&gold, &pred);
+    println!(
+        "UD evaluation: {} ({} sentences, {words} words)",
+        args.gold.display(),
+        gold.len()
+    );
+    println!("gold tokenisation (CoNLL 2018: punctuation included, LAS on universal relations):");
+    let line = |name: &str, v: f64, floor: Option<f64>| {
+        let verdict = match floor {
+            Some(f) if v < f => format!("  floor {f:.1}  BELOW FLOOR"),
+            Some(f) => format!("  floor {f:.1}  ok"),
+            None => String::new(),
+        };
+        println!("  {name:<8} {v:6.2}{verdict}");
+    };
+    line("UPOS", s.upos, Some(UPOS_FLOOR));
+    line("XPOS", s.xpos, None);
+    line("lemma", s.lemma, None);
+    line("UAS", s.uas, Some(UAS_FLOOR));
+    line("LAS", s.las, Some(LAS_FLOOR));
+    line("LAS+sub", s.las_full, None);
+    println!(
+        "  speed    {:.0} words/s (tag + lemma + parse, one thread, this run)",
+        words as f64 / secs
+    );
+
+    let g = gold_text(&gold);
+    let system: Vec<SystemSentence> = parse_text(&nlp, &g.text)
+        .into_iter()
+        .map(|p| SystemSentence {
+            span: p.span,
+            words: p
+                .words
+                .into_iter()
+                .map(|(span, a)| SystemWord {
+                    span,
+                    upos: a.upos,
+                    head: a.head,
+                    deprel: a.deprel,
+                })
+                .collect(),
+        })
+        .collect();
+    let raw = score_raw(&gold, &g, &system);
+    println!("end to end from raw text (sitrep's sentences and tokens), F1:");
+    for (name, prf) in [
+        ("sentences", raw.sentences),
+        ("words", raw.words),
+        ("UPOS", raw.upos),
+        ("UAS", raw.uas),
+        ("LAS", raw.las),
+    ] {
+        println!(
+            "  {name:<9} {:6.2}  (precision {:.2}, recall {:.2})",
+            prf.f1, prf.precision, prf.recall
+        );
+    }
+    let below = s.upos < UPOS_FLOOR || s.uas < UAS_FLOOR || s.las < LAS_FLOOR;
+    Ok(if below { EXIT_PARTIAL } else { EXIT_OK })
+}
+
+fn ner_options(data: &NerDataArgs) -> Result<NerOptions> {
+    let resources = load_resources(&data.gazetteer, data.treebank.as_deref())
+        .context("cannot load the gazetteer or the treebank")?;
+    Ok(NerOptions {
+        seed: data.seed,
+        resources,
+        ..NerOptions::default()
+    })
+}
+
+fn load_ner(model: Option<&Path>) -> Result<Ner> {
+    let ner = match model {
+        Some(path) => Ner::load(path),
+        None => Ner::load_default(),
+    }
+    .context("cannot load the entity model (pass --model FILE or set SITREP_MODELS)")?;
+    Ok(ner)
+}
+
+pub fn ner(args: NerArgs) -> Result<u8> {
+    // IOB2 is the one layout in and out.
+    let (NerFormat::Iob2, NerFormat::Iob2) = (args.input, args.format);
+    let model = load_ner(args.model.as_deref())?;
+    let out = tag_iob2_file(&model, &args.file)
+        .with_context(|| format!("{}: cannot tag", args.file.display()))?;
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(EXIT_OK)
+}
+
+/// Floor of `sitrep eval ner` (entity F1, percent).
+const NER_F1_FLOOR: f64 = 65.0;
+
+pub fn eval_ner_cmd(args: EvalNerArgs) -> Result<u8> {
+    println!("NER evaluation: {}", args.gold.display());
+    let f1 = match args.cv {
+        Some(k) => {
+            let gold = read_iob2_file(&args.gold)
+                .with_context(|| format!("{}: cannot read", args.gold.display()))?;
+            let opts = ner_options(&args.data)?;
+            let started = Instant::now();
+            let report = cross_validate(&gold, k, args.data.seed, &opts);
+            println!(
+                "{k}-fold cross-validation on this file (folds split by document, {:.0} s):",
+                started.elapsed().as_secs_f64()
+            );
+            print!("{report}");
+            report.mean.get("overall").map_or(0.0, |m| m.2 * 100.0)
+        }
+        None => {
+            let model = load_ner(args.model.as_deref())?;
+            let scores = eval_ner_file(&model, &args.gold)
+                .with_context(|| format!("{}: cannot score", args.gold.display()))?;
+            println!("shipped model:");
+            print!("{scores}");
+            scores.overall.f1 * 100.0
+        }
+    };
+    let verdict = if f1 < NER_F1_FLOOR {
+        "BELOW FLOOR"
+    } else {
+        "ok"
+    };
+    println!("entity F1 {f1:.2}  floor {NER_F1_FLOOR:.1}  {verdict}");
+    Ok(if f1 < NER_F1_FLOOR {
+        EXIT_PARTIAL
+    } else {
+        EXIT_OK
+    })
+}

@@ -5,9 +5,11 @@
 //!   (`shared/seed/README.md`).
 //! - [`ud`]: end-to-end dependency parsing from raw text against a UD treebank.
 //! - [`html`]: the ScrapingHub article-extraction metric (shingle precision and recall).
+//! - [`seed_html`]: the seed article wrapped in a generated news page, read back as HTML.
 
 pub mod html;
 pub mod seed;
+pub mod seed_html;
 pub mod ud;
 
 /// The result of one category of an evaluation.

@@ -8,6 +8,7 @@
 //! ```
 //!
 //! `train` options: `--tagger-iters N`, `--parser-iters N`, `--folds K`, `--seed S`,
+//! `--tagger-passes 1|2`, `--parser-prune W`, `--ensemble N` (parser models averaged),
 //! `--only tagger|parser` (parser-only loads the tagger from `--out` for dev scoring),
 //! `--holdout K` (model selection without the dev set: every K-th training document is held
 //! out and scored instead of `--dev`), `--jk-cache FILE` (reuse jackknifed training tags

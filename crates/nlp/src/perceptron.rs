@@ -547,12 +547,20 @@ mod tests {
         let score = |m: &LinearModel, keys: &[u32]| {
             let mut s = vec![0i32; 2];
             m.score(keys, &mut s);
-            s.iter().map(|&v| v as f32 * m.scale()).collect::<Vec<f32>>()
+            s.iter()
+                .map(|&v| v as f32 * m.scale())
+                .collect::<Vec<f32>>()
         };
-        let (sa, sb) = (score(&a.compile(0.0), &[1, 2]), score(&b.compile(0.0), &[1, 2]));
+        let (sa, sb) = (
+            score(&a.compile(0.0), &[1, 2]),
+            score(&b.compile(0.0), &[1, 2]),
+        );
         let sm = score(&mean, &[1, 2]);
         for c in 0..2 {
-            assert!((sm[c] - (sa[c] + sb[c]) / 2.0).abs() < 1e-3, "{sm:?} {sa:?} {sb:?}");
+            assert!(
+                (sm[c] - (sa[c] + sb[c]) / 2.0).abs() < 1e-3,
+                "{sm:?} {sa:?} {sb:?}"
+            );
         }
         // A single trainer compiles exactly as before.
         assert_eq!(PerceptronTrainer::compile_mean(&[&a], 0.0), a.compile(0.0));

@@ -1,4 +1,4 @@
-//! Part-of-speech tagger: greedy left-to-right averaged perceptron over joint `UPOS+XPOS`
+//! Part-of-speech tagger: two greedy averaged-perceptron passes over joint `UPOS+XPOS`
 //! classes.
 //!
 //! Design:
@@ -6,9 +6,19 @@
 //!   the UPOS is nearly a function of the Penn tag plus the word, so the pair costs little
 //!   extra and keeps UPOS and XPOS consistent with each other.
 //! * Features are the classic rich set for English (word, lowercase/normalised word, case-
-//!   sensitive form, prefixes and suffixes of 1–4 characters, word shape, hyphen/digit/capital
+//!   sensitive form, prefixes and suffixes of 1–5 characters, word shape, hyphen/digit/capital
 //!   flags, words at ±1 and ±2, suffixes of the neighbours, the two previous predicted tags and
-//!   their combinations with the current word).
+//!   their combinations with the current word), plus the words' *ambiguity classes* (the set
+//!   of tags a word had in training), which also tell known from unknown words.
+//! * **Two passes.** A left-to-right tagger cannot see the tags of the words to its right. The
+//!   first pass tags left to right; the second pass runs right to left with the same features
+//!   plus the first pass's tags of the word and of its left neighbours, so every decision sees
+//!   predicted tags on both sides. The second pass must learn from first-pass tags as wrong as
+//!   they will be on new text, so it is trained on *jackknifed* first-pass tags: the training
+//!   set is cut into folds by document, and each fold is tagged by a first pass trained
+//!   without it. The parser's jackknifed training tags reuse the same folds (see
+//!   [`train_tagger_jackknifed`]). On a held-out slice of EWT train (every 7th document) the
+//!   second pass adds about 0.1 UPOS; right to left beat left to right.
 //! * A tag dictionary assigns frequent, practically unambiguous words (e.g. `the`, `,`) their
 //!   tag without scoring; it speeds tagging up and removes easy examples from training.
 //! * Training is deterministic: sentences are shuffled per epoch with a seeded PRNG.
@@ -316,7 +326,7 @@ fn refine_features(
 
 /// Direction of the refining pass.
 const REFINE_REVERSE: bool = true;
-const END_TAG: u64 = 0x0045_4e44_5441_47;
+const END_TAG: u64 = 0x0000_454e_4454_4147;
 
 /// A trained tagger (immutable; `Send + Sync`).
 #[derive(Debug, Clone, PartialEq)]
@@ -1011,6 +1021,7 @@ mod tests {
             iterations: 8,
             prune: 0.0,
             dict_min_count: 1000,
+            two_pass: false,
             verbose: false,
             ..TaggerOptions::default()
         };

@@ -3,8 +3,11 @@
 //! * [`train_tagger`] learns the tagger and the lemmatiser from a treebank (both only need
 //!   gold words, tags and lemmas).
 //! * [`train_parser`] learns the parser on *predicted* tags: the training treebank is split
-//!   into `folds` interleaved parts and each part is tagged by a tagger trained on the others
-//!   (jackknifing), so the parser sees the kind of tag errors it will meet at run time.
+//!   into `folds` parts by document and each part is tagged by a tagger trained on the others
+//!   (jackknifing), so the parser sees the kind of tag errors it will meet at run time in new
+//!   documents (folding by sentence would leave each document's names known to the tagger).
+//! * [`train_all_sentences`] does both and shares the jackknife folds between the tagger's
+//!   second pass and the parser (what the developer tool uses).
 //!
 //! Training is deterministic for a given seed and prints per-epoch scores to stderr.
 

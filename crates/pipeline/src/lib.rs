@@ -2,7 +2,8 @@
 //! engine's per-partition task) calls them.
 //!
 //! ```text
-//! RawDoc ──clean──► title, body, boilerplate, related
+//! RawDoc ──extract─► metadata, article text, related   (HTML-only documents: extract_html)
+//!        ──clean───► title, body, boilerplate, related
 //!        ──analyse─► sentences (and tokens with --tokens)
 //!        ──annotate► times (resolved against the publication date), quantities
 //!        ──────────► Document (content id, code-point offsets)
@@ -368,15 +369,88 @@ mod tests {
         assert!(doc.tokens.is_none());
     }
 
-    #[test]
-    fn html_only_and_empty_bodies_are_problems() {
-        let html = RawDoc {
+    const PAGE: &str = "<html lang=\"en\"><head><title>Convoy reaches Dravik | Border Post</title>\
+        <meta property=\"og:site_name\" content=\"Border Post\">\
+        <meta property=\"article:published_time\" content=\"2026-03-04T08:00:00Z\"></head><body>\
+        <nav><a href=\"/\">Home</a> <a href=\"/world\">World</a></nav><article><h1>Convoy reaches Dravik</h1>\
+        <p>An aid convoy reached the border town of Dravik on Tuesday, two local officials said.</p>\
+        <div class=\"promo\">Follow us on Telegram for the latest updates.</div>\
+        <p>About 300 people collected food at the school, according to a regional aid worker.</p></article>\
+        <aside><h3>Read more:</h3><ul><li><a href=\"/a\">Talks on a second crossing stall again</a></li></ul></aside>\
+        </body></html>";
+
+    fn page(html: &str) -> RawDoc {
+        RawDoc {
             source: "f.jsonl:2".into(),
-            html: Some("<p>x</p>".into()),
+            html: Some(html.into()),
             ..RawDoc::default()
+        }
+    }
+
+    #[test]
+    fn html_documents_are_extracted_then_cleaned() {
+        let pipeline = Pipeline::new(Options {
+            published: NaiveDate::from_ymd_opt(2030, 1, 1),
+            tokens: false,
+        });
+        let doc = pipeline.process(page(PAGE)).unwrap();
+        assert_eq!(doc.title.as_deref(), Some("Convoy reaches Dravik"));
+        assert_eq!(
+            doc.text,
+            "An aid convoy reached the border town of Dravik on Tuesday, two local officials said.\n\n\
+             About 300 people collected food at the school, according to a regional aid worker."
+        );
+        // The page's date wins over --published and resolves "Tuesday".
+        assert_eq!(doc.published, NaiveDate::from_ymd_opt(2026, 3, 4));
+        let tuesday = doc
+            .times
+            .iter()
+            .find(|t| t.text.contains("Tuesday"))
+            .unwrap();
+        assert_eq!(tuesday.from, NaiveDate::from_ymd_opt(2026, 3, 3));
+        assert_eq!(doc.site.as_deref(), Some("Border Post"));
+        assert_eq!(doc.language.as_deref(), Some("en"));
+        assert_eq!(
+            doc.related,
+            vec!["Talks on a second crossing stall again".to_string()]
+        );
+        assert!(
+            doc.boilerplate
+                .iter()
+                .any(|b| b.kind == BoilerplateKind::Related)
+        );
+    }
+
+    #[test]
+    fn input_metadata_wins_over_the_page() {
+        let raw = RawDoc {
+            title: Some("Aid arrives in Dravik".into()),
+            site: Some("Wire".into()),
+            published: NaiveDate::from_ymd_opt(2026, 3, 5),
+            url: Some("https://wire.example/a".into()),
+            ..page(PAGE)
         };
-        let err = Pipeline::default().process(html).unwrap_err();
+        let doc = Pipeline::default().prepare(raw).unwrap();
+        assert_eq!(doc.title.as_deref(), Some("Aid arrives in Dravik"));
+        assert_eq!(doc.site.as_deref(), Some("Wire"));
+        assert_eq!(doc.published, NaiveDate::from_ymd_opt(2026, 3, 5));
+        assert_eq!(doc.url.as_deref(), Some("https://wire.example/a"));
+        assert!(doc.sentences.is_empty(), "prepare does not analyse");
+    }
+
+    #[test]
+    fn pages_without_text_and_empty_inputs_are_problems() {
+        let err = Pipeline::default()
+            .process(page("<nav><a href=\"/\">Home</a></nav>"))
+            .unwrap_err();
         assert_eq!(err.source, "f.jsonl:2");
-        assert!(err.reason.contains("HTML"));
+        assert!(err.reason.contains("HTML"), "{}", err.reason);
+        let err = Pipeline::default()
+            .process(RawDoc {
+                source: "g.jsonl:1".into(),
+                ..RawDoc::default()
+            })
+            .unwrap_err();
+        assert!(err.reason.contains("neither text nor HTML"));
     }
 }

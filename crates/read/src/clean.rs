@@ -174,7 +174,10 @@ pub(crate) fn word_count(text: &str) -> usize {
         } else {
             unspaced += n;
             // Latin letters or digits around the ideographs ("Kindle版") are one more word.
-            if word.chars().any(|c| c.is_alphanumeric() && !is_unspaced_script(c)) {
+            if word
+                .chars()
+                .any(|c| c.is_alphanumeric() && !is_unspaced_script(c))
+            {
                 words += 1;
             }
         }

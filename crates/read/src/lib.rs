@@ -14,6 +14,9 @@
 //!   feeds, one document per item ([`feed`]); and `http(s)://` URLs, fetched by a bounded,
 //!   polite client ([`fetch`]) when [`ReadOptions::fetcher`] is set. Media types and charsets
 //!   of HTTP payloads are shared between them ([`payload`]).
+//! - [`extract_html`] finds the article in an HTML page ([`html`]): its metadata (title, date,
+//!   author, site, canonical URL, language) and its text as paragraphs for the cleaner, plus
+//!   the headlines of related-story lists. The cleaner then runs on HTML text as on any text.
 //! - [`clean()`](clean()) separates an article's title and body from what scrapers keep
 //!   around them: stray headlines of other stories, promos, bylines, captions, navigation,
 //!   wire datelines and "Read more:" lists. It is rule-based and driven by the pattern lists

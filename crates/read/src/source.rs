@@ -27,8 +27,9 @@
 //!   is `{`, is JSON: normally JSON Lines (one document per line), but a file that opens with
 //!   `[` or with a lone `{` line is one JSON document (an object or an array of objects). A
 //!   `.html`/`.htm` file or an input starting with `<!doctype html`/`<html` is HTML, kept
-//!   whole in [`RawDoc::html`] for an HTML extractor. Anything else is plain text: the whole
-//!   file is one document.
+//!   whole in [`RawDoc::html`] for [`crate::extract_html`] and decoded as a web page is (a
+//!   `<meta charset>` is honoured, see [`crate::payload::decode_page`]). Anything else is
+//!   plain text: the whole file is one document.
 //! - **Size.** One document may be at most [`ReadOptions::max_bytes`]. A text file's size is
 //!   taken from its metadata before it is read, so an oversized file is refused without being
 //!   loaded; a JSON Lines line is read in bounded chunks and an oversized line is skipped
@@ -720,10 +721,29 @@ fn open_stream(origin: Origin, mut reader: Box<dyn Read + Send>, opts: &ReadOpti
         Ok(bytes) => bytes,
         Err(problem) => return Stream::one(Err(problem)),
     };
+    if kind == Kind::Html {
+        return html_file(&origin, &bytes);
+    }
     match decode(&bytes) {
         Ok(decoded) => from_decoded(&origin, kind, decoded.text, decoded.encoding, max_bytes),
         Err(err) => Stream::one(Err(origin.problem(err.to_string()))),
     }
+}
+
+/// An HTML file, decoded as a page: its `<meta charset>` is honoured (a Cyrillic or Japanese
+/// legacy page is not Windows-1252), as for fetched pages.
+fn html_file(origin: &Origin, bytes: &[u8]) -> Stream {
+    let page = crate::payload::decode_page(bytes, None);
+    if page.text.trim().is_empty() {
+        return Stream::one(Err(origin.problem(format!("empty {}", origin.what()))));
+    }
+    Stream::one(Ok(RawDoc {
+        source: origin.name.clone(),
+        encoding: page.encoding,
+        html: Some(page.text),
+        warnings: page.warnings,
+        ..RawDoc::default()
+    }))
 }
 
 /// Reads a whole input of at most `max_bytes`, refusing a larger one by its metadata size

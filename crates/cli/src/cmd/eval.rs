@@ -29,9 +29,14 @@ pub fn seed(args: EvalSeedArgs) -> Result<u8> {
         .next()
         .with_context(|| format!("{}: no document read", article.display()))?
         .map_err(|p| anyhow::anyhow!("{p}"))?;
+    let text = raw.text.clone().unwrap_or_default();
     let doc = pipeline.process(raw).map_err(|p| anyhow::anyhow!("{p}"))?;
     println!("seed evaluation: {}", article.display());
-    let categories = evaluate(&doc, &gold);
+    let categories = if args.html {
+        html_seed(&text, &doc, &gold, &article)?
+    } else {
+        evaluate(&doc, &gold)
+    };
     let mut failed = false;
     for cat in &categories {
         println!("  {cat}");
@@ -51,6 +56,33 @@ pub fn seed(args: EvalSeedArgs) -> Result<u8> {
         println!("seed evaluation: all scored categories meet their floors");
         Ok(EXIT_OK)
     }
+}
+
+/// `--html`: the seed text wrapped in a generated news page and read as HTML, with no
+/// `--published`: the page must give the date. Scored with the seed rules, plus a category
+/// comparing title, body and related headlines with the text path's.
+fn html_seed(
+    text: &str,
+    from_text: &sitrep_model::Document,
+    gold: &Gold,
+    article: &Path,
+) -> Result<Vec<sitrep_eval::Category>> {
+    let page = sitrep_eval::seed_html::news_page(text, gold.document.published);
+    let raw = sitrep_read::RawDoc {
+        source: format!("{} (as a generated news page)", article.display()),
+        html: Some(page),
+        ..sitrep_read::RawDoc::default()
+    };
+    let from_page = Pipeline::new(Options::default())
+        .process(raw)
+        .map_err(|p| anyhow::anyhow!("{p}"))?;
+    println!("  read as HTML from a generated news page (the date must come from the page)");
+    let mut categories = evaluate(&from_page, gold);
+    categories.insert(
+        0,
+        sitrep_eval::seed_html::compare(from_text, &from_page, gold.document.published),
+    );
+    Ok(categories)
 }
 
 /// A page of an HTML evaluation set: its id, gold body, URL and decoded HTML.

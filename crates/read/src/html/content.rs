@@ -8,25 +8,32 @@
 //!    double `<br>` too; inline elements (`<a>`, `<span>`, `<b>`) stay inside the block
 //!    around them. A block remembers its text, how much of it is link text, and its *owner*,
 //!    the innermost block-level element around it. Scripts, styles, forms' controls, hidden
-//!    elements and media are skipped. A table row whose cells are short and hold no blocks
-//!    is one block (a data table row reads as a line); other cells are blocks of their own (a
-//!    layout table).
-//! 2. **The container.** Each block gets a value: its non-link characters, minus a multiple
-//!    of its link characters, minus a fixed cost per block. Article paragraphs are long and
-//!    rarely links, so they are worth a lot; menus, link lists, share rows and one-line
-//!    furniture are worth less than nothing. An element's score is the sum of the values of
-//!    the blocks inside it, except that a block inside *furniture* nested in the element
-//!    (an element named like boilerplate in `data/html/boilerplate_hints.txt`, or a `<nav>`,
-//!    `<aside>`, `<footer>`, `<form>`, `<figure>`) counts against it whatever its value: a
-//!    long comment thread must not pull the container out to the page. The element with the
-//!    best score, weighted by what its own names say (`article-body` is a strong hint, a
-//!    `<article>` tag a lesser one), is the container. This is a maximum-sum subtree search,
-//!    in the spirit of maximum subsequence segmentation: no threshold decides alone, and
-//!    articles split into several sibling `<div>`s by ads are found whole.
-//! 3. **The text.** The container's blocks, minus those inside nested furniture and those that
-//!    are mostly link text, in document order, one paragraph each. Deciding what the
-//!    remaining short lines are (a promo, a caption, a "Read more:" heading) is left to the
-//!    text cleaner, which applies the same rules to text and HTML input.
+//!    elements, media and inline furniture (a share button or a pop-up card inside a
+//!    paragraph) are skipped. A table row whose cells are short and hold no blocks is one
+//!    block (a data table row reads as a line); other cells are blocks of their own (a layout
+//!    table). Text of scripts written without spaces counts double, so a Japanese paragraph
+//!    weighs what its English translation would.
+//! 2. **The container.** Each block gets a value: its plain characters, minus a fixed cost
+//!    per block, minus a multiple of the link characters by which links outweigh plain text.
+//!    Article paragraphs are long and links in a sentence cost nothing, so they are worth a
+//!    lot; menus, link lists, share rows and one-line furniture are worth less than nothing.
+//!    An element's score is the sum of the values of the blocks inside it, except that a
+//!    block inside *furniture* nested in the element (an element named like boilerplate in
+//!    `data/html/boilerplate_hints.txt`, or a `<nav>`, `<aside>`, `<footer>`, `<form>`,
+//!    `<figure>`) counts against it whatever its value: a long comment thread must not pull
+//!    the container out to the page. The element with the best score, weighted by what its
+//!    own names say (`article-body` is a strong hint, an `<article>` tag a lesser one, being
+//!    inside furniture a strong penalty), is the container. This is a maximum-sum subtree
+//!    search, in the spirit of maximum subsequence segmentation: no threshold decides alone,
+//!    and articles split into several sibling `<div>`s by ads are found whole. Two
+//!    corrections follow: a container holding several `<article>`s side by side narrows to
+//!    the one with the page's `<h1>`, and siblings of the container that score a good share
+//!    of its score (a standfirst in its own `<div>`) join it.
+//! 3. **The text.** The blocks of the container (and joined siblings), minus those inside
+//!    nested furniture and those that are mostly link text, in document order, one
+//!    paragraph each. Deciding what the remaining short lines are (a promo, a caption, a
+//!    "Read more:" heading) is left to the text cleaner, which applies the same rules to text
+//!    and HTML input.
 
 use super::dom::{AttrName, Dom, NONE, NodeKind, Tag, is_unreadable, push_space};
 use super::hints::{Hint, HintCache};
@@ -465,8 +472,8 @@ pub(crate) fn analyse(dom: &Dom) -> Analysis {
                 }
                 furniture[i as usize] = hint.is_boilerplate() || is_furniture_tag(tag);
                 let parent = node.parent;
-                within_furniture[i as usize] = furniture[i as usize]
-                    || (parent != NONE && within_furniture[parent as usize]);
+                within_furniture[i as usize] =
+                    furniture[i as usize] || (parent != NONE && within_furniture[parent as usize]);
                 match tag {
                     Tag::Br => seg.line_break(),
                     Tag::Hr => seg.flush(),
@@ -495,9 +502,10 @@ pub(crate) fn analyse(dom: &Dom) -> Analysis {
 
 /// The weight of a candidate container by its own names and tag.
 fn container_weight(dom: &Dom, analysis: &Analysis, id: u32) -> f64 {
-    let strong_itemprop = dom
-        .attr(id, AttrName::Itemprop)
-        .is_some_and(|v| v.split_whitespace().any(|w| w.eq_ignore_ascii_case("articleBody")));
+    let strong_itemprop = dom.attr(id, AttrName::Itemprop).is_some_and(|v| {
+        v.split_whitespace()
+            .any(|w| w.eq_ignore_ascii_case("articleBody"))
+    });
     let mut weight = match analysis.hints[id as usize] {
         _ if strong_itemprop => STRONG_HINT_WEIGHT,
         Hint::StrongContent => STRONG_HINT_WEIGHT,
@@ -526,7 +534,11 @@ fn scores(dom: &Dom, analysis: &Analysis) -> Vec<f64> {
         let mut inside_furniture = false;
         let mut at = block.owner;
         while at != NONE {
-            score[at as usize] += if inside_furniture { -value.abs() } else { value };
+            score[at as usize] += if inside_furniture {
+                -value.abs()
+            } else {
+                value
+            };
             if analysis.furniture[at as usize] {
                 inside_furniture = true;
             }
@@ -616,7 +628,12 @@ fn headline_article(dom: &Dom, container: u32, score: &[f64]) -> Option<u32> {
 }
 
 /// Whether a block inside `root` sits in furniture nested in it.
-pub(crate) fn in_nested_furniture(dom: &Dom, analysis: &Analysis, block: &Block, root: u32) -> bool {
+pub(crate) fn in_nested_furniture(
+    dom: &Dom,
+    analysis: &Analysis,
+    block: &Block,
+    root: u32,
+) -> bool {
     let mut at = block.owner;
     while at != NONE && at != root {
         if analysis.furniture[at as usize] {
@@ -643,32 +660,4 @@ pub(crate) fn article_blocks<'a>(
         })
         .filter(|b| b.link_density() <= MAX_LINK_DENSITY)
         .collect()
-}
-
-pub(crate) fn debug(dom: &Dom, analysis: &Analysis) -> String {
-    use std::fmt::Write;
-    let n = dom.nodes.len();
-    let score = scores(dom, analysis);
-    let mut cands: Vec<(f64, u32)> = (1..n as u32)
-        .filter(|&id| dom.tag(id).is_some() && score[id as usize] > 0.0)
-        .map(|id| (score[id as usize] * container_weight(dom, analysis, id), id))
-        .collect();
-    cands.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut out = String::new();
-    for (s, id) in cands.iter().take(12) {
-        let mut depth = 0;
-        let mut at = *id;
-        while at != NONE { depth += 1; at = dom.parent(at); }
-        let _ = writeln!(out, "{s:8.0} raw {:8.0} id {id} depth {depth} {:?} class {:?} id {:?} w {:.2}", score[*id as usize], dom.tag(*id), dom.attr(*id, AttrName::Class), dom.attr(*id, AttrName::Id), container_weight(dom, analysis, *id));
-    }
-    let located = find_container(dom, analysis);
-    let _ = writeln!(out, "located {located:?}");
-    let best = located.container;
-    for b in &analysis.blocks {
-        if located.roots().any(|r| dom.is_within(b.owner, r)) {
-            let nested = in_nested_furniture(dom, analysis, b, best);
-            let _ = writeln!(out, "  [{:6.0} ld {:.2} {}{:?}] {}", b.value(), b.link_density(), if nested {"F "} else {""}, b.kind, b.text.chars().take(100).collect::<String>());
-        }
-    }
-    out
 }

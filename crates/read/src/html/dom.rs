@@ -276,13 +276,7 @@ impl Tag {
     fn is_scope_boundary(self) -> bool {
         matches!(
             self,
-            Tag::Html
-                | Tag::Table
-                | Tag::Td
-                | Tag::Th
-                | Tag::Caption
-                | Tag::Template
-                | Tag::Object
+            Tag::Html | Tag::Table | Tag::Td | Tag::Th | Tag::Caption | Tag::Template | Tag::Object
         )
     }
 
@@ -352,10 +346,13 @@ impl AttrName {
     }
 }
 
+/// A stored attribute; its value is a range of [`Dom::attr_text`] (one buffer for all
+/// values instead of an allocation each).
 #[derive(Debug, Clone)]
 pub(crate) struct Attr {
     pub name: AttrName,
-    pub value: String,
+    pub start: u32,
+    pub end: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -367,7 +364,10 @@ pub(crate) enum NodeKind {
         attrs: (u32, u32),
     },
     /// Range into [`Dom::text`].
-    Text { start: u32, end: u32 },
+    Text {
+        start: u32,
+        end: u32,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -386,6 +386,8 @@ pub(crate) struct Node {
 pub(crate) struct Dom {
     pub nodes: Vec<Node>,
     pub attrs: Vec<Attr>,
+    /// The values of all stored attributes, back to back.
+    pub attr_text: String,
     /// All stored text, character references decoded; text nodes are ranges into it.
     pub text: String,
 }
@@ -420,7 +422,7 @@ impl Dom {
             NodeKind::Element { attrs, .. } => self.attrs[attrs.0 as usize..attrs.1 as usize]
                 .iter()
                 .find(|a| a.name == name)
-                .map(|a| a.value.as_str()),
+                .map(|a| &self.attr_text[a.start as usize..a.end as usize]),
             _ => None,
         }
     }
@@ -464,7 +466,7 @@ impl Dom {
                 NodeKind::Text { start, end } => {
                     push_collapsed(&mut out, &self.text[*start as usize..*end as usize]);
                 }
-                NodeKind::Element { tag, .. } if is_unreadable(*tag) => {
+                NodeKind::Element { tag, .. } if i > id && is_unreadable(*tag) => {
                     i = self.nodes[i as usize].end;
                 }
                 NodeKind::Element { tag, .. } if is_line_break(*tag) => push_space(&mut out),
@@ -625,6 +627,7 @@ impl Builder {
                     nodes
                 },
                 attrs: Vec::new(),
+                attr_text: String::new(),
                 text: String::with_capacity(input_len / 4),
             },
             stack: vec![0],
@@ -666,9 +669,11 @@ impl Builder {
                         if duplicate {
                             *attribute = None;
                         } else {
+                            let at = self.dom.attr_text.len() as u32;
                             self.dom.attrs.push(Attr {
                                 name,
-                                value: String::new(),
+                                start: at,
+                                end: at,
                             });
                         }
                     }
@@ -681,7 +686,9 @@ impl Builder {
                     && let Some(last) = self.dom.attrs.last_mut()
                 {
                     let value = &value[..value.len().min(MAX_ATTRIBUTE_BYTES)];
-                    last.value = utf8(value).into_owned();
+                    last.start = self.dom.attr_text.len() as u32;
+                    self.dom.attr_text.push_str(&utf8(value));
+                    last.end = self.dom.attr_text.len() as u32;
                 }
             }
             CallbackEvent::CloseStartTag { .. } => {
@@ -761,49 +768,38 @@ impl Builder {
         if tag.closes_paragraph() && self.in_scope(|t| t == Tag::P, Tag::is_scope_boundary) {
             self.pop_until(|t| t == Tag::P);
         }
-        match tag {
-            Tag::Li => {
-                if self.in_scope(|t| t == Tag::Li, |t| matches!(t, Tag::Ul | Tag::Ol | Tag::Menu) || t.is_scope_boundary()) {
-                    self.pop_until(|t| t == Tag::Li);
-                }
-            }
-            Tag::Dt | Tag::Dd => {
-                if self.in_scope(|t| matches!(t, Tag::Dt | Tag::Dd), |t| t == Tag::Dl || t.is_scope_boundary()) {
-                    self.pop_until(|t| matches!(t, Tag::Dt | Tag::Dd));
-                }
-            }
-            Tag::Tr => {
-                if self.in_scope(|t| t == Tag::Tr, |t| t == Tag::Table || t.is_scope_boundary() && !t.is_table_part()) {
-                    self.pop_until(|t| t == Tag::Tr);
-                }
-            }
-            Tag::Td | Tag::Th => {
-                if self.in_scope(|t| matches!(t, Tag::Td | Tag::Th), |t| matches!(t, Tag::Tr | Tag::Table)) {
-                    self.pop_until(|t| matches!(t, Tag::Td | Tag::Th));
-                }
-            }
-            Tag::Thead | Tag::Tbody | Tag::Tfoot => {
-                if self.in_scope(|t| matches!(t, Tag::Thead | Tag::Tbody | Tag::Tfoot), |t| t == Tag::Table) {
-                    self.pop_until(|t| matches!(t, Tag::Thead | Tag::Tbody | Tag::Tfoot));
-                }
-            }
-            Tag::Option => {
-                if self.current_tag() == Some(Tag::Option) {
-                    self.pop();
-                }
-            }
-            Tag::Heading(_) => {
-                if matches!(self.current_tag(), Some(Tag::Heading(_))) {
-                    self.pop();
-                }
-            }
-            Tag::A => {
-                // Links do not nest: a new one closes the open one.
-                if self.in_scope(|t| t == Tag::A, Tag::is_scope_boundary) {
-                    self.pop_until(|t| t == Tag::A);
-                }
-            }
-            _ => {}
+        // Which open element the start tag closes, and what stops the search for it.
+        type Test = fn(Tag) -> bool;
+        let (target, boundary): (Test, Test) = match tag {
+            Tag::Li => (
+                |t| t == Tag::Li,
+                |t| matches!(t, Tag::Ul | Tag::Ol | Tag::Menu) || t.is_scope_boundary(),
+            ),
+            Tag::Dt | Tag::Dd => (
+                |t| matches!(t, Tag::Dt | Tag::Dd),
+                |t| t == Tag::Dl || t.is_scope_boundary(),
+            ),
+            Tag::Tr => (
+                |t| t == Tag::Tr,
+                |t| t == Tag::Table || (t.is_scope_boundary() && !t.is_table_part()),
+            ),
+            Tag::Td | Tag::Th => (
+                |t| matches!(t, Tag::Td | Tag::Th),
+                |t| matches!(t, Tag::Tr | Tag::Table),
+            ),
+            Tag::Thead | Tag::Tbody | Tag::Tfoot => (
+                |t| matches!(t, Tag::Thead | Tag::Tbody | Tag::Tfoot),
+                |t| t == Tag::Table,
+            ),
+            // Only the current element: an <option> or a heading left open.
+            Tag::Option => (|t| t == Tag::Option, |_| true),
+            Tag::Heading(_) => (|t| matches!(t, Tag::Heading(_)), |_| true),
+            // Links do not nest: a new one closes the open one.
+            Tag::A => (|t| t == Tag::A, Tag::is_scope_boundary),
+            _ => return,
+        };
+        if self.in_scope(target, boundary) {
+            self.pop_until(target);
         }
     }
 
@@ -951,10 +947,7 @@ mod tests {
     #[test]
     fn implied_end_tags_close_paragraphs_and_items() {
         let dom = Dom::parse("<div><p>one<p>two<div>three</div><ul><li>a<li>b</ul></div>");
-        assert_eq!(
-            shape(&dom, 0),
-            "div(p(#) p(#) div(#) ul(li(#) li(#)))"
-        );
+        assert_eq!(shape(&dom, 0), "div(p(#) p(#) div(#) ul(li(#) li(#)))");
     }
 
     #[test]
@@ -976,10 +969,7 @@ mod tests {
     #[test]
     fn end_tags_do_not_cross_table_cells() {
         let dom = Dom::parse("<div><table><tr><td><div>in</td><td>next</td></tr></table>out</div>");
-        assert_eq!(
-            shape(&dom, 0),
-            "div(table(tr(td(div(#)) td(#))) #)"
-        );
+        assert_eq!(shape(&dom, 0), "div(table(tr(td(div(#)) td(#))) #)");
     }
 
     #[test]
@@ -1002,7 +992,10 @@ mod tests {
         let big = "x".repeat(100_000);
         let dom = Dom::parse(&format!("<div class=\"{big}\" data-x=\"{big}\">t</div>"));
         let div = dom.elements(Tag::Div).next().unwrap();
-        assert_eq!(dom.attr(div, AttrName::Class).unwrap().len(), MAX_ATTRIBUTE_BYTES);
+        assert_eq!(
+            dom.attr(div, AttrName::Class).unwrap().len(),
+            MAX_ATTRIBUTE_BYTES
+        );
         assert_eq!(dom.attrs.len(), 1);
     }
 

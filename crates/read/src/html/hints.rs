@@ -6,7 +6,7 @@
 //! a word prefix (`comment*`) or a run of words (`most-read`). A page repeats the same class
 //! strings many times, so [`HintCache`] classifies each distinct string once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
@@ -60,37 +60,62 @@ impl Pattern {
     }
 }
 
-/// The entries of one list, split by shape so that matching a word is mostly a set lookup.
+/// The lists a word can belong to, as bits.
+const RELATED: u8 = 1;
+const FURNITURE: u8 = 2;
+const STRONG: u8 = 4;
+const WEAK: u8 = 8;
+
+/// All list entries in one table, split by shape so that classifying a word is one hash
+/// lookup and a few prefix comparisons (pages have thousands of distinct ids, so this runs
+/// often).
 #[derive(Default)]
-struct PatternSet {
-    words: HashSet<String, BuildHasherDefault<Fnv>>,
-    prefixes: Vec<String>,
-    sequences: Vec<Pattern>,
+struct Lists {
+    /// Whole words and the lists they are in.
+    words: HashMap<String, u8, BuildHasherDefault<Fnv>>,
+    /// Prefixes by their first byte, with their lists.
+    prefixes: HashMap<u8, Vec<(String, u8)>, BuildHasherDefault<Fnv>>,
+    /// Runs of several words.
+    sequences: Vec<(Pattern, u8)>,
 }
 
-impl PatternSet {
-    fn add(&mut self, pattern: Pattern) {
+impl Lists {
+    fn add(&mut self, pattern: Pattern, list: u8) {
         match (pattern.words.len(), pattern.last_is_prefix) {
-            (1, false) => {
-                self.words.insert(pattern.words[0].clone());
+            (1, false) => *self.words.entry(pattern.words[0].clone()).or_default() |= list,
+            (1, true) => {
+                let prefix = pattern.words[0].clone();
+                self.prefixes
+                    .entry(prefix.as_bytes()[0])
+                    .or_default()
+                    .push((prefix, list));
             }
-            (1, true) => self.prefixes.push(pattern.words[0].clone()),
-            _ => self.sequences.push(pattern),
+            _ => self.sequences.push((pattern, list)),
         }
     }
 
-    fn matches(&self, words: &[String]) -> bool {
-        words.iter().any(|w| {
-            self.words.contains(w.as_str()) || self.prefixes.iter().any(|p| w.starts_with(p.as_str()))
-        }) || self.sequences.iter().any(|p| p.matches(words))
+    /// The lists any of the words, or a run of them, is in.
+    fn lists_of(&self, words: &[String]) -> u8 {
+        let mut found = 0;
+        for w in words {
+            found |= self.words.get(w.as_str()).copied().unwrap_or(0);
+            if let Some(prefixes) = w.as_bytes().first().and_then(|b| self.prefixes.get(b)) {
+                for (prefix, list) in prefixes {
+                    if w.starts_with(prefix.as_str()) {
+                        found |= list;
+                    }
+                }
+            }
+        }
+        if words.len() > 1 {
+            for (pattern, list) in &self.sequences {
+                if found & list == 0 && pattern.matches(words) {
+                    found |= list;
+                }
+            }
+        }
+        found
     }
-}
-
-struct Lists {
-    related: PatternSet,
-    boilerplate: PatternSet,
-    strong: PatternSet,
-    weak: PatternSet,
 }
 
 fn parse_patterns(source: &str) -> Vec<(String, Pattern)> {
@@ -125,26 +150,22 @@ fn parse_patterns(source: &str) -> Vec<(String, Pattern)> {
 }
 
 static LISTS: LazyLock<Lists> = LazyLock::new(|| {
-    let mut lists = Lists {
-        related: PatternSet::default(),
-        boilerplate: PatternSet::default(),
-        strong: PatternSet::default(),
-        weak: PatternSet::default(),
-    };
+    let mut lists = Lists::default();
     for (section, pattern) in
         parse_patterns(include_str!("../../../../data/html/boilerplate_hints.txt"))
     {
         match section.as_str() {
-            "related" => lists.related.add(pattern),
-            "furniture" => lists.boilerplate.add(pattern),
+            "related" => lists.add(pattern, RELATED),
+            "furniture" => lists.add(pattern, FURNITURE),
             other => panic!("boilerplate_hints.txt: unknown section [{other}]"),
         }
     }
-    for (section, pattern) in parse_patterns(include_str!("../../../../data/html/content_hints.txt"))
+    for (section, pattern) in
+        parse_patterns(include_str!("../../../../data/html/content_hints.txt"))
     {
         match section.as_str() {
-            "strong" => lists.strong.add(pattern),
-            "weak" => lists.weak.add(pattern),
+            "strong" => lists.add(pattern, STRONG),
+            "weak" => lists.add(pattern, WEAK),
             other => panic!("content_hints.txt: unknown section [{other}]"),
         }
     }
@@ -182,13 +203,13 @@ pub(crate) fn name_words(value: &str) -> Vec<String> {
 /// nothing either way: such names are as often wrappers of the article as furniture, and the
 /// furniture around them is usually named on its own.
 pub(crate) fn classify(words: &[String]) -> Hint {
-    let lists = &*LISTS;
-    if lists.related.matches(words) {
+    let found = LISTS.lists_of(words);
+    if found & RELATED != 0 {
         return Hint::Related;
     }
-    let furniture = lists.boilerplate.matches(words);
-    let strong = lists.strong.matches(words);
-    let weak = strong || lists.weak.matches(words);
+    let furniture = found & FURNITURE != 0;
+    let strong = found & STRONG != 0;
+    let weak = found & (STRONG | WEAK) != 0;
     match (furniture, strong, weak) {
         (true, _, true) => Hint::None,
         (true, _, false) => Hint::Boilerplate,
@@ -283,7 +304,10 @@ mod tests {
     #[test]
     fn the_cache_combines_class_and_id() {
         let mut cache = HintCache::default();
-        assert_eq!(cache.hint(Some("story"), Some("comments")), Hint::Boilerplate);
+        assert_eq!(
+            cache.hint(Some("story"), Some("comments")),
+            Hint::Boilerplate
+        );
         assert_eq!(cache.hint(Some("share"), Some("related")), Hint::Related);
         assert_eq!(cache.hint(Some("story-body"), None), Hint::StrongContent);
         assert_eq!(cache.hint(None, None), Hint::None);

@@ -75,7 +75,9 @@ const AUTHOR_KEYS: &[&str] = &[
 ];
 
 /// Separators between a headline and the site name in `<title>` and `og:title`.
-const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " // ", " « ", " » "];
+const TITLE_SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " // ", " « ", " » ",
+];
 
 /// The `<meta>` statements of a page, keyed by lowercased name, property or itemprop.
 struct Metas<'a> {
@@ -92,7 +94,12 @@ impl<'a> Metas<'a> {
             if content.trim().is_empty() {
                 continue;
             }
-            for key in [AttrName::Name, AttrName::Property, AttrName::Itemprop, AttrName::HttpEquiv] {
+            for key in [
+                AttrName::Name,
+                AttrName::Property,
+                AttrName::Itemprop,
+                AttrName::HttpEquiv,
+            ] {
                 if let Some(key) = dom.attr(id, key) {
                     entries.push((key.trim().to_ascii_lowercase(), content.trim()));
                 }
@@ -264,7 +271,10 @@ fn collect_objects(value: Value, out: &mut Vec<Value>, depth: usize) {
 
 fn looks_like_url(s: &str) -> bool {
     let s = s.trim_start();
-    s.starts_with("http://") || s.starts_with("https://") || s.starts_with("www.") || s.starts_with('/')
+    s.starts_with("http://")
+        || s.starts_with("https://")
+        || s.starts_with("www.")
+        || s.starts_with('/')
 }
 
 /// A date as pages write them: ISO dates and datetimes, RFC 2822, `2022/01/07`, `20220107`,
@@ -371,7 +381,8 @@ pub(crate) fn url_date(url: &str) -> Option<NaiveDate> {
 /// "en-US", "en_us", "EN" → "en"; `None` for values that are not language tags.
 pub(crate) fn normalise_language(tag: &str) -> Option<String> {
     let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-    let valid = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
+    let valid =
+        (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
     (valid && primary != "und" && primary != "mul" && primary != "zxx").then_some(primary)
 }
 
@@ -395,7 +406,9 @@ pub(crate) fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
         let site_key = site.map(key).unwrap_or_default();
         let tail_key = key(tail);
         let is_site = !site_key.is_empty()
-            && (tail_key == site_key || site_key.contains(&tail_key) || tail_key.contains(&site_key));
+            && (tail_key == site_key
+                || site_key.contains(&tail_key)
+                || tail_key.contains(&site_key));
         let looks_like_site = tail.split_whitespace().count() <= 4
             && head.split_whitespace().count() >= 4
             && !tail.ends_with(['.', '?', '!']);
@@ -458,8 +471,14 @@ fn make_absolute(href: &str, base: Option<&str>) -> Option<String> {
     if href.starts_with('/') {
         return Some(format!("{}{}", &base[..host_end], href));
     }
-    let dir_end = base[host_end..].rfind('/').map_or(base.len(), |i| host_end + i + 1);
-    let dir = if dir_end > base.len() { base } else { &base[..dir_end] };
+    let dir_end = base[host_end..]
+        .rfind('/')
+        .map_or(base.len(), |i| host_end + i + 1);
+    let dir = if dir_end > base.len() {
+        base
+    } else {
+        &base[..dir_end]
+    };
     let joiner = if dir.ends_with('/') { "" } else { "/" };
     Some(format!("{dir}{joiner}{href}"))
 }
@@ -567,7 +586,10 @@ fn choose_title(
     .collect();
     // What the declared titles say without their site names: an <h1> holding only the site's
     // name (a blog's logo) must not agree with "Post title | Blog name".
-    let cores: Vec<String> = declared.iter().map(|d| strip_site_suffix(d, site)).collect();
+    let cores: Vec<String> = declared
+        .iter()
+        .map(|d| strip_site_suffix(d, site))
+        .collect();
     // The <h1>s inside the article first, then the others.
     let mut h1s: Vec<u32> = dom.elements(Tag::Heading(1)).collect();
     h1s.sort_by_key(|&id| !dom.is_within(id, container) && !dom.is_within(container, id));
@@ -599,7 +621,10 @@ fn canonical_link(dom: &Dom) -> Option<String> {
 fn itemprop_date(dom: &Dom) -> Option<NaiveDate> {
     (0..dom.nodes.len() as u32).find_map(|id| {
         let prop = dom.attr(id, AttrName::Itemprop)?;
-        if !prop.split_whitespace().any(|p| p == "datePublished" || p == "dateCreated") {
+        if !prop
+            .split_whitespace()
+            .any(|p| p == "datePublished" || p == "dateCreated")
+        {
             return None;
         }
         dom.attr(id, AttrName::Content)
@@ -626,9 +651,10 @@ fn author_element(dom: &Dom) -> Option<String> {
             continue;
         };
         let by_rel = matches!(tag, Tag::A | Tag::Link)
-            && dom
-                .attr(id, AttrName::Rel)
-                .is_some_and(|r| r.split_whitespace().any(|r| r.eq_ignore_ascii_case("author")));
+            && dom.attr(id, AttrName::Rel).is_some_and(|r| {
+                r.split_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("author"))
+            });
         let by_itemprop = dom
             .attr(id, AttrName::Itemprop)
             .is_some_and(|p| p.split_whitespace().any(|p| p == "author"));
@@ -695,7 +721,10 @@ mod tests {
     #[test]
     fn site_suffixes_are_cut() {
         assert_eq!(
-            strip_site_suffix("Aid convoy reaches Dravik | The Daily Post", Some("The Daily Post")),
+            strip_site_suffix(
+                "Aid convoy reaches Dravik | The Daily Post",
+                Some("The Daily Post")
+            ),
             "Aid convoy reaches Dravik"
         );
         assert_eq!(
@@ -703,7 +732,10 @@ mod tests {
             "Aid convoy reaches besieged town"
         );
         assert_eq!(
-            strip_site_suffix("Daily Post | Aid convoy reaches besieged town", Some("Daily Post")),
+            strip_site_suffix(
+                "Daily Post | Aid convoy reaches besieged town",
+                Some("Daily Post")
+            ),
             "Aid convoy reaches besieged town"
         );
         // A dash inside a short headline is kept.
@@ -739,7 +771,10 @@ mod tests {
 
     #[test]
     fn author_names_lose_their_by() {
-        assert_eq!(author_name("By ANA SWANSON").as_deref(), Some("ANA SWANSON"));
+        assert_eq!(
+            author_name("By ANA SWANSON").as_deref(),
+            Some("ANA SWANSON")
+        );
         assert_eq!(author_name(" by Jane Doe | ").as_deref(), Some("Jane Doe"));
         assert_eq!(author_name("https://facebook.com/jane"), None);
         assert_eq!(author_name("@janedoe"), None);
@@ -748,7 +783,10 @@ mod tests {
     #[test]
     fn titles_agree_on_words_not_punctuation() {
         assert!(titles_agree("Mali: army sources", "Mali - army sources"));
-        assert!(titles_agree("Aid convoy reaches town", "Aid convoy reaches town | Post"));
+        assert!(titles_agree(
+            "Aid convoy reaches town",
+            "Aid convoy reaches town | Post"
+        ));
         assert!(!titles_agree("Weather", "Aid convoy reaches town"));
     }
 }

@@ -13,11 +13,14 @@
 //! more:" lines that survive the HTML step are then removed by the same rules, kept in one
 //! place (`data/cleaner/`) for text and HTML alike.
 //!
-//! Design choices, measured on the visible part of the ScrapingHub article-extraction
-//! benchmark (see `sitrep eval html`): a readability port and two trafilatura ports on
-//! crates.io scored F1 0.95 at 200 to 480 pages/s; parsing alone with html5ever's tree
-//! builder runs at about 530 pages/s. Tokenizing with html5gum and building only the tree
-//! extraction needs leaves most of the time budget for the extraction itself.
+//! Why an extractor of our own, measured on the visible part of the ScrapingHub
+//! article-extraction benchmark (one thread, same metric as `sitrep eval html`): the best
+//! crates.io extractors were `trafilatura` 0.6 (F1 0.954, 216 pages/s), `rs-trafilatura` 0.2
+//! (0.951, 95 pages/s) and `dom_smoothie` 0.19, a readability port (0.951, 479 pages/s);
+//! other readability ports scored 0.81 to 0.91. None reached F1 0.95 at the 500 pages/s
+//! floor, and html5ever's tree builder alone parses these pages at about 530 pages/s. So the
+//! page is tokenized with html5gum (WHATWG tokenizer, about 1,300 pages/s) into a tree built
+//! only as far as extraction needs, leaving most of the time for the extraction itself.
 //!
 //! ```
 //! let page = r#"<html lang="en"><head><title>Aid convoy reaches Dravik | Daily Post</title>
@@ -118,10 +121,3 @@ pub fn extract_html(html: &str, url: Option<&str>) -> HtmlArticle {
 
 #[cfg(test)]
 mod tests;
-
-#[doc(hidden)]
-pub fn debug_container(html: &str) -> String {
-    let dom = dom::Dom::parse(html);
-    let analysis = content::analyse(&dom);
-    content::debug(&dom, &analysis)
-}

@@ -347,6 +347,19 @@ fn html_is_kept_for_the_html_extractor() {
 }
 
 #[test]
+fn html_files_are_decoded_by_their_meta_charset() {
+    // "Мир" in windows-1251: not UTF-8, and not Windows-1252 either.
+    let page = b"<html><head><meta charset=\"windows-1251\"></head><p>\xcc\xe8\xf0</p></html>";
+    let items = read_bytes("page.html", page, 1_000);
+    let raw = doc(&items[0]);
+    assert!(raw.html.as_deref().unwrap().contains("<p>Мир</p>"));
+    assert_eq!(raw.encoding, "windows-1251");
+    // Without a declaration, UTF-8 is UTF-8.
+    let items = read_bytes("page.html", "<p>Café</p>".as_bytes(), 1_000);
+    assert_eq!(doc(&items[0]).html.as_deref(), Some("<p>Café</p>"));
+}
+
+#[test]
 fn capped_line_reader_handles_chunk_boundaries() {
     let input = b"short\r\nthis line is far too long\nok\nend-without-newline";
     // A 4-byte buffer makes every line cross several chunks.

@@ -65,6 +65,16 @@ pub fn document(out: &mut impl Write, doc: &Document) -> io::Result<()> {
             writeln!(out, "  - {r}")?;
         }
     }
+    if !doc.entities.is_empty() {
+        writeln!(out, "\nentities")?;
+        for e in &doc.entities {
+            writeln!(
+                out,
+                "  {:>6}..{:<6} {:<4} {}",
+                e.start, e.end, e.kind, e.text
+            )?;
+        }
+    }
     if !doc.times.is_empty() {
         writeln!(out, "\ntimes")?;
         for t in &doc.times {

@@ -43,13 +43,16 @@ pub fn run(args: IngestArgs) -> Result<u8> {
     .context("ingest stopped; every batch committed before this error is stored")?;
     bar.finish_and_clear();
     let p = &report.progress;
+    let duplicates = match p.duplicates {
+        0 => String::new(),
+        n => format!("; {n} of the new documents are near-duplicates of stored stories"),
+    };
     eprintln!(
-        "ingested {}, unchanged {}, skipped {} (database {}); {} of the new documents are near-duplicates of stored ones",
+        "ingested {}, unchanged {}, skipped {} (database {}){duplicates}",
         p.ingested,
         p.unchanged,
         p.skipped,
         args.db.db.display(),
-        p.duplicates
     );
     if let Some(passed) = super::describe_passed_over(&inputs.passed_over()) {
         eprintln!("passed over (not articles): {passed}");

@@ -101,29 +101,7 @@ impl Nlp {
     /// tagger found walking up from the working directory, then from the executable's
     /// directory, then from this crate's source checkout.
     pub fn default_model_dir() -> Option<PathBuf> {
-        if let Some(dir) = std::env::var_os(MODELS_ENV) {
-            return Some(PathBuf::from(dir));
-        }
-        let mut starts: Vec<PathBuf> = Vec::new();
-        if let Ok(cwd) = std::env::current_dir() {
-            starts.push(cwd);
-        }
-        if let Some(exe_dir) = std::env::current_exe()
-            .ok()
-            .and_then(|e| e.parent().map(Path::to_path_buf))
-        {
-            starts.push(exe_dir);
-        }
-        starts.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-        for start in starts {
-            for dir in start.ancestors() {
-                let candidate = dir.join("data").join("models");
-                if candidate.join(TAGGER_FILE).is_file() {
-                    return Some(candidate);
-                }
-            }
-        }
-        None
+        crate::locate::data_dir(MODELS_ENV, "models", TAGGER_FILE)
     }
 
     pub fn tagger(&self) -> &Tagger {

@@ -427,26 +427,7 @@ impl Gazetteer {
     /// `$SITREP_GAZETTEER` if set, else the first `data/gazetteer` holding `actors.tsv`
     /// walking up from the working directory, the executable, then this crate's checkout.
     pub fn default_dir() -> Option<PathBuf> {
-        if let Some(dir) = std::env::var_os(GAZETTEER_ENV) {
-            return Some(PathBuf::from(dir));
-        }
-        let mut starts: Vec<PathBuf> = Vec::new();
-        if let Ok(cwd) = std::env::current_dir() {
-            starts.push(cwd);
-        }
-        if let Some(exe_dir) = std::env::current_exe()
-            .ok()
-            .and_then(|e| e.parent().map(Path::to_path_buf))
-        {
-            starts.push(exe_dir);
-        }
-        starts.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-        starts.into_iter().find_map(|start| {
-            start
-                .ancestors()
-                .map(|d| d.join("data").join("gazetteer"))
-                .find(|c| c.join("actors.tsv").is_file())
-        })
+        crate::locate::data_dir(GAZETTEER_ENV, "gazetteer", "actors.tsv")
     }
 
     /// Builds the tables from file contents.

@@ -9,6 +9,7 @@ pub use tokenize::{tokenize, tokenize_into, tokenize_sentences};
 pub mod analyzer;
 pub mod conllu;
 pub mod lemma;
+pub mod locate;
 pub mod model_io;
 pub mod parser;
 pub mod perceptron;

@@ -435,6 +435,17 @@ struct BenchArgs {
     /// Seed of the generator.
     #[arg(long, default_value_t = 7)]
     seed: u64,
+    /// Measure the NLP core instead (tokenize + tag + lemmatise + parse + entities), in
+    /// words per second on one thread.
+    #[arg(long)]
+    nlp: bool,
+    /// With --nlp: the text to measure on, one document per line (default: the generated
+    /// corpus).
+    #[arg(long, value_name = "FILE", requires = "nlp")]
+    text: Option<PathBuf>,
+    /// With --nlp: model directory.
+    #[arg(long, value_name = "DIR", requires = "nlp")]
+    models: Option<PathBuf>,
 }
 
 #[derive(Args)]

@@ -6,6 +6,8 @@ use std::io::{BufWriter, Write};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use sitrep_nlp::Workspace;
+use sitrep_nlp::ner::{DocHistory, Ner, NerWorkspace};
 use sitrep_pipeline::{Options, Pipeline, synth};
 use sitrep_read::RawDoc;
 
@@ -40,6 +42,9 @@ fn raw(record: &str, n: usize) -> RawDoc {
 }
 
 pub fn run(args: BenchArgs) -> Result<u8> {
+    if args.nlp {
+        return run_nlp(&args);
+    }
     let docs: Vec<RawDoc> = (0..args.docs)
         .map(|n| raw(&synth::article(args.seed, n), n))
         .collect();
@@ -84,5 +89,77 @@ pub fn run(args: BenchArgs) -> Result<u8> {
         bytes as f64 / 1e6 / median,
         docs.len() as f64 / median
     );
+    Ok(EXIT_OK)
+}
+
+/// Words per second of the whole NLP core (sitrep's sentences and tokens, two-pass tagger,
+/// lemmatiser, parser, entity recogniser with document memory) on one thread.
+fn run_nlp(args: &BenchArgs) -> Result<u8> {
+    let docs: Vec<String> = match &args.text {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read", path.display()))?
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect(),
+        None => (0..args.docs)
+            .map(|n| {
+                let raw = raw(&synth::article(args.seed, n), n);
+                Pipeline::new(Options::default())
+                    .process(raw)
+                    .map(|d| d.text)
+                    .unwrap_or_default()
+            })
+            .collect(),
+    };
+    let nlp = super::nlp::load_models(args.models.as_deref())?;
+    let ner = match &args.models {
+        Some(dir) => Ner::load(&dir.join(sitrep_nlp::ner::NER_FILE)),
+        None => Ner::load_default(),
+    }
+    .context("cannot load the entity model")?;
+    let bytes: usize = docs.iter().map(String::len).sum();
+    println!(
+        "NLP core (sentences, tokens, tagger, lemmatiser, parser, entities), one thread: {} documents, {:.2} MB",
+        docs.len(),
+        bytes as f64 / 1e6
+    );
+    let mut best = f64::INFINITY;
+    let mut words = 0usize;
+    let mut spans = Vec::new();
+    let mut analysis = Vec::new();
+    let mut entities = Vec::new();
+    let mut ws = Workspace::default();
+    let mut ner_ws = NerWorkspace::default();
+    for run in 1..=args.runs.max(1) {
+        let start = Instant::now();
+        words = 0;
+        let mut found = 0usize;
+        for text in &docs {
+            let mut history = DocHistory::new();
+            for sentence in sitrep_nlp::split_sentences(text) {
+                spans.clear();
+                sitrep_nlp::tokenize_into(text, sentence, &mut spans);
+                let forms: Vec<&str> = spans.iter().map(|r| &text[r.clone()]).collect();
+                nlp.analyze_into(&forms, &mut ws, &mut analysis);
+                ner.recognise_in_document(
+                    &forms,
+                    None,
+                    Some(&mut history),
+                    &mut ner_ws,
+                    &mut entities,
+                );
+                words += forms.len();
+                found += entities.len();
+            }
+        }
+        let s = start.elapsed().as_secs_f64();
+        println!(
+            "run {run}: {s:.3} s  {:>9.0} words/s  ({words} words, {found} entities)",
+            words as f64 / s
+        );
+        best = best.min(s);
+    }
+    println!("best: {:.0} words/s", words as f64 / best);
     Ok(EXIT_OK)
 }

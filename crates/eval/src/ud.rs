@@ -18,38 +18,8 @@ use std::ops::Range;
 use sitrep_nlp::conllu::Sentence;
 use sitrep_nlp::ud_eval::universal_relation;
 
-/// Precision, recall and F1 in percent.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Prf {
-    pub precision: f64,
-    pub recall: f64,
-    pub f1: f64,
-}
-
-impl Prf {
-    fn new(correct: usize, predicted: usize, gold: usize) -> Prf {
-        let p = if predicted == 0 {
-            0.0
-        } else {
-            correct as f64 / predicted as f64
-        };
-        let r = if gold == 0 {
-            0.0
-        } else {
-            correct as f64 / gold as f64
-        };
-        let f1 = if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        };
-        Prf {
-            precision: 100.0 * p,
-            recall: 100.0 * r,
-            f1: 100.0 * f1,
-        }
-    }
-}
+/// Precision, recall and F1 as fractions, with their counts (the entity scorer's type).
+pub use sitrep_nlp::ner::Prf;
 
 /// End-to-end scores.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -208,11 +178,11 @@ pub fn score_raw(gold: &[Sentence], gold_text: &GoldText, system: &[SystemSenten
         }
     }
     RawScores {
-        sentences: Prf::new(sent_ok, system.len(), gold_text.sentences.len()),
-        words: Prf::new(counts[0], system_words, gold_words),
-        upos: Prf::new(counts[1], system_words, gold_words),
-        uas: Prf::new(counts[2], system_words, gold_words),
-        las: Prf::new(counts[3], system_words, gold_words),
+        sentences: Prf::from_counts(gold_text.sentences.len(), system.len(), sent_ok),
+        words: Prf::from_counts(gold_words, system_words, counts[0]),
+        upos: Prf::from_counts(gold_words, system_words, counts[1]),
+        uas: Prf::from_counts(gold_words, system_words, counts[2]),
+        las: Prf::from_counts(gold_words, system_words, counts[3]),
     }
 }
 
@@ -278,11 +248,15 @@ mod tests {
             },
         ];
         let s = score_raw(&gold, &g, &system);
-        assert_eq!(s.sentences.f1, 100.0);
+        assert_eq!(s.sentences.f1, 1.0);
         // 6 of 7 system words aligned to 8 gold words.
-        assert!((s.words.precision - 100.0 * 6.0 / 7.0).abs() < 1e-9);
-        assert!((s.words.recall - 100.0 * 6.0 / 8.0).abs() < 1e-9);
-        assert!((s.uas.recall - 100.0 * 6.0 / 8.0).abs() < 1e-9);
-        assert!((s.las.recall - 100.0 * 6.0 / 8.0).abs() < 1e-9);
+        assert_eq!(
+            (s.words.correct, s.words.predicted, s.words.gold),
+            (6, 7, 8)
+        );
+        assert!((s.words.precision - 6.0 / 7.0).abs() < 1e-9);
+        assert!((s.words.recall - 6.0 / 8.0).abs() < 1e-9);
+        assert!((s.uas.recall - 6.0 / 8.0).abs() < 1e-9);
+        assert!((s.las.recall - 6.0 / 8.0).abs() < 1e-9);
     }
 }

@@ -217,7 +217,9 @@ pub fn eval_ud_cmd(args: EvalUdArgs) -> Result<u8> {
     ] {
         println!(
             "  {name:<9} {:6.2}  (precision {:.2}, recall {:.2})",
-            prf.f1, prf.precision, prf.recall
+            prf.f1 * 100.0,
+            prf.precision * 100.0,
+            prf.recall * 100.0
         );
     }
     let below = s.upos < UPOS_FLOOR || s.uas < UAS_FLOOR || s.las < LAS_FLOOR;

@@ -259,6 +259,11 @@ impl Store {
                 known,
             });
         }
+        if found == known {
+            // Up to date: end without writing, so that opening a store never competes with
+            // another process's writes.
+            return tx.rollback().map_err(wrap);
+        }
         for sql in MIGRATIONS.iter().skip(found as usize) {
             tx.execute_batch(sql).map_err(wrap)?;
         }
@@ -285,7 +290,13 @@ impl Store {
             source,
         };
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let tx = self.conn.transaction().map_err(wrap)?;
+        // IMMEDIATE: take the write lock up front (waiting on the busy timeout) rather than
+        // upgrading a read transaction, which fails at once when another connection wrote
+        // in between.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(wrap)?;
         let mut outcome = BatchOutcome::default();
         {
             let mut exists = tx

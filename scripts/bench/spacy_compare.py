@@ -7,7 +7,8 @@ the repository, builds a text file (the example corpus's cleaned bodies,
 repeated), then measures, on one thread each:
 
   sitrep: sentences + tokens + two-pass tagger + lemmatiser + parser + entities
-          (`sitrep bench --nlp --text FILE`)
+          (`sitrep bench --nlp --text FILE`), with the accurate (beam) parser and with
+          the greedy one (`--fast`)
   spaCy:  en_core_web_sm's full pipeline (tok2vec, tagger, parser, attribute ruler,
           lemmatizer, NER) through nlp.pipe
 
@@ -73,11 +74,15 @@ def main() -> None:
                 f.write(b + "\n")
         text_file = f.name
 
-    bench = subprocess.run(
-        [args.sitrep, "bench", "--nlp", "--text", text_file, "--runs", "3"],
-        check=True, capture_output=True, text=True,
-    ).stdout
-    sitrep_wps = float(re.search(r"best: (\d+) words/s", bench).group(1))
+    def sitrep_words_per_second(*extra: str) -> float:
+        bench = subprocess.run(
+            [args.sitrep, "bench", "--nlp", "--text", text_file, "--runs", "3", *extra],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        return float(re.search(r"best: (\d+) words/s", bench).group(1))
+
+    sitrep_wps = sitrep_words_per_second()
+    sitrep_fast_wps = sitrep_words_per_second("--fast")
 
     python = venv_python()
     env = dict(os.environ)
@@ -89,8 +94,9 @@ def main() -> None:
 
     print(f"text: {len(bodies) * args.repeat} documents, {os.path.getsize(text_file) / 1e6:.2f} MB")
     print(f"sitrep NLP core:        {sitrep_wps:>9.0f} words/s (one thread, best of 3)")
+    print(f"sitrep --fast:          {sitrep_fast_wps:>9.0f} words/s (greedy parser)")
     print(f"spaCy en_core_web_sm:   {spacy_wps:>9.0f} words/s (one process, best of 3)")
-    print(f"ratio:                  {sitrep_wps / spacy_wps:.1f}x")
+    print(f"ratio:                  {sitrep_wps / spacy_wps:.1f}x, --fast {sitrep_fast_wps / spacy_wps:.1f}x")
     os.unlink(text_file)
 
 

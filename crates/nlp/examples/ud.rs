@@ -9,10 +9,14 @@
 //!
 //! `train` options: `--tagger-iters N`, `--parser-iters N`, `--folds K`, `--seed S`,
 //! `--tagger-passes 1|2`, `--parser-prune W`, `--ensemble N` (parser models averaged),
+//! `--beam N` (parser beam width; 1 = the greedy parser, written as `parser-fast.bin`),
 //! `--only tagger|parser` (parser-only loads the tagger from `--out` for dev scoring),
 //! `--holdout K` (model selection without the dev set: every K-th training document is held
 //! out and scored instead of `--dev`), `--jk-cache FILE` (reuse jackknifed training tags
 //! between parser experiments; delete the file when the tagger changes).
+//!
+//! `eval` and `bench` take `--beam-width N --beam-margin M` to decode with another width or a
+//! dynamic beam.
 //!
 //! `bench` reports the best of N rounds in thread CPU time (the machine is shared, so wall
 //! time is noisy): tagger alone, and tag + lemma + parse through `Nlp::analyze_into`.
@@ -48,6 +52,11 @@ fn load(args: &[String]) -> Nlp {
         None => Nlp::load_default(),
     }
     .expect("load models");
+    let mut nlp = nlp;
+    if let Some(width) = arg(args, "--beam-width") {
+        let margin = num(args, "--beam-margin", f32::INFINITY);
+        nlp.set_parser_beam(width.parse().expect("--beam-width N"), margin);
+    }
     eprintln!(
         "models loaded in {:.1} ms",
         started.elapsed().as_secs_f64() * 1e3
@@ -96,6 +105,10 @@ fn split_holdout(sentences: Vec<Sentence>, k: usize) -> (Vec<Sentence>, Vec<Sent
 fn train_options(args: &[String]) -> ParserTrainOptions {
     let seed = num(args, "--seed", 1u64);
     let mut opts = ParserTrainOptions::default();
+    // `--beam 1` trains the greedy (fast) parser, with its own defaults.
+    if num(args, "--beam", opts.parser.beam) == 1 {
+        opts.parser = sitrep_nlp::parser::ParserOptions::greedy();
+    }
     opts.tagger.iterations = num(args, "--tagger-iters", opts.tagger.iterations);
     opts.tagger.seed = seed;
     opts.parser.iterations = num(args, "--parser-iters", opts.parser.iterations);
@@ -106,6 +119,7 @@ fn train_options(args: &[String]) -> ParserTrainOptions {
     opts.parser.explore_from = num(args, "--explore-from", opts.parser.explore_from);
     opts.parser.explore_p = num(args, "--explore-p", opts.parser.explore_p);
     opts.parser.ensemble = num(args, "--ensemble", opts.parser.ensemble);
+    opts.parser.beam = num(args, "--beam", opts.parser.beam);
     if let Some(list) = arg(args, "--prune-report") {
         opts.parser.prune_report = list.split(',').map(|v| v.parse().unwrap()).collect();
     }

@@ -17,7 +17,7 @@ pub mod tagger;
 pub mod train;
 pub mod ud_eval;
 
-pub use analyzer::{Nlp, WordAnalysis, Workspace};
+pub use analyzer::{Nlp, ParserChoice, WordAnalysis, Workspace};
 pub use conllu::{Sentence, Word};
 pub use train::{ParserTrainOptions, TrainedTagger, train_parser, train_tagger};
 pub use ud_eval::{UdScores, eval_ud};

@@ -165,6 +165,10 @@ impl<'a> Reader<'a> {
         let n = self.u32()? as usize;
         (0..n).map(|_| self.str()).collect()
     }
+    /// Whether every byte has been read (for optional trailing fields).
+    pub fn is_done(&self) -> bool {
+        self.pos == self.bytes.len()
+    }
     pub fn finish(&self) -> Result<(), ModelError> {
         if self.pos == self.bytes.len() {
             Ok(())

@@ -151,6 +151,17 @@ impl PerceptronTrainer {
         }
     }
 
+    /// Adds `delta` to the weights of `keys` for `class` (structured updates).
+    pub fn add(&mut self, keys: &[u32], class: usize, delta: f32) {
+        let n = self.n_classes;
+        let clock = self.clock;
+        for &key in keys {
+            let row = self.row_of(key);
+            self.weights[row * n + class] += delta;
+            self.sums[row * n + class] += clock * f64::from(delta);
+        }
+    }
+
     /// Advances the averaging clock: call once per training example.
     pub fn tick(&mut self) {
         self.clock += 1.0;

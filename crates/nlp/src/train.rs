@@ -14,7 +14,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use crate::analyzer::{LEMMA_FILE, PARSER_FILE, TAGGER_FILE};
+use crate::analyzer::{FAST_PARSER_FILE, LEMMA_FILE, PARSER_FILE, TAGGER_FILE};
 use crate::conllu::{ConlluError, Sentence, read_conllu_file};
 use crate::lemma::Lemmatizer;
 use crate::model_io::{ModelError, Writer};
@@ -46,9 +46,15 @@ impl TrainedTagger {
     }
 }
 
-/// Writes a parser as `parser.bin` into `dir`.
+/// Writes a parser into `dir`: a beam parser as `parser.bin`, a greedy one as
+/// `parser-fast.bin` (see [`crate::ParserChoice`]).
 pub fn save_parser(parser: &Parser, dir: &Path) -> Result<(), ModelError> {
-    save_bytes(&dir.join(PARSER_FILE), parser.to_bytes())
+    let file = if parser.beam_width() > 1 {
+        PARSER_FILE
+    } else {
+        FAST_PARSER_FILE
+    };
+    save_bytes(&dir.join(file), parser.to_bytes())
 }
 
 fn save_bytes(path: &Path, bytes: Vec<u8>) -> Result<(), ModelError> {

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -15,7 +16,7 @@ use sitrep_nlp::ner::{
 use sitrep_nlp::parser::ParserOptions;
 use sitrep_nlp::tagger::{Tagger, TaggerOptions};
 use sitrep_nlp::train::{ParserTrainOptions, save_parser, train_parser, train_tagger};
-use sitrep_nlp::{Ner, Nlp, eval_ud};
+use sitrep_nlp::{Ner, Nlp, ParserChoice, eval_ud};
 use sitrep_pipeline::parse_text;
 
 use crate::{
@@ -23,13 +24,26 @@ use crate::{
     ParseFormat, ParseInput, TrainArgs, TrainCommand,
 };
 
+/// Whether `--fast` asked for the greedy parser (set once from the command line).
+static FAST_PARSER: AtomicBool = AtomicBool::new(false);
+
+pub fn use_fast_parser(fast: bool) {
+    FAST_PARSER.store(fast, Ordering::Relaxed);
+}
+
 /// Loads the models from `--models`, else the default search (`SITREP_MODELS`, then
-/// `data/models` above the working directory or the executable).
+/// `data/models` above the working directory or the executable); the greedy parser with
+/// `--fast`.
 pub fn load_models(dir: Option<&Path>) -> Result<Nlp> {
     let started = Instant::now();
+    let choice = if FAST_PARSER.load(Ordering::Relaxed) {
+        ParserChoice::Fast
+    } else {
+        ParserChoice::Accurate
+    };
     let nlp = match dir {
-        Some(dir) => Nlp::load(dir),
-        None => Nlp::load_default(),
+        Some(dir) => Nlp::load_with(dir, choice),
+        None => Nlp::load_default_with(choice),
     }
     .context("cannot load the NLP models (pass --models DIR or set SITREP_MODELS)")?;
     eprintln!(
@@ -54,10 +68,18 @@ pub fn train(args: TrainArgs) -> Result<u8> {
         }
         TrainCommand::Parser(a) => {
             let mut opts = ParserTrainOptions::default();
+            let base = match a.beam {
+                Some(1) => ParserOptions::greedy(),
+                Some(width) => ParserOptions {
+                    beam: width,
+                    ..ParserOptions::default()
+                },
+                None => ParserOptions::default(),
+            };
             opts.parser = ParserOptions {
-                iterations: a.epochs.unwrap_or(opts.parser.iterations),
+                iterations: a.epochs.unwrap_or(base.iterations),
                 seed: a.seed,
-                ..opts.parser
+                ..base
             };
             opts.tagger.seed = a.seed;
             // Dev scores are computed on tags from the shipped tagger in --out, when present.

@@ -525,24 +525,9 @@ const ALL_GROUPS: u8 = BUFFER | PAIR | STATE;
 fn action_features_of(v: &View<'_>, groups: u8, f: &mut FeatureSet) {
     // `add!(GROUP, template, values...)`: one feature, if its group is asked for.
     macro_rules! add {
-        ($g:expr, $t:expr, $a:expr) => {
+        ($g:expr, $t:expr, $($a:expr),+) => {
             if groups & $g != 0 {
-                f.add1($t, $a)
-            }
-        };
-        ($g:expr, $t:expr, $a:expr, $b:expr) => {
-            if groups & $g != 0 {
-                f.add2($t, $a, $b)
-            }
-        };
-        ($g:expr, $t:expr, $a:expr, $b:expr, $c:expr) => {
-            if groups & $g != 0 {
-                f.add3($t, $a, $b, $c)
-            }
-        };
-        ($g:expr, $t:expr, $a:expr, $b:expr, $c:expr, $d:expr) => {
-            if groups & $g != 0 {
-                f.add4($t, $a, $b, $c, $d)
+                f.add($t, &[$($a),+])
             }
         };
     }
@@ -1193,19 +1178,17 @@ pub fn train_parser_on(
             }
             eprintln!("{line}");
         };
+        let inputs = MemberInputs {
+            examples: &examples,
+            fold_lexicons: &fold_lexicons,
+            label_hash: &label_hash,
+            root_label,
+            opts,
+        };
         let (actions, labeller) = if opts.beam > 1 {
-            let (e, l, h) = (&examples, &fold_lexicons, &label_hash);
-            beam::train_member_beam(e, l, h, root_label, seed, opts, report)
+            beam::train_member_beam(&inputs, seed, report)
         } else {
-            train_member(
-                &examples,
-                &fold_lexicons,
-                &label_hash,
-                root_label,
-                seed,
-                opts,
-                report,
-            )
+            train_member(&inputs, seed, report)
         };
         members.push((actions, labeller));
     }
@@ -1232,21 +1215,43 @@ pub fn train_parser_on(
     compile(&action_models, &label_models, opts.prune)
 }
 
+/// What every ensemble member is trained from.
+#[derive(Clone, Copy)]
+struct MemberInputs<'a> {
+    examples: &'a [Example],
+    fold_lexicons: &'a [AmbiguityLexicon],
+    label_hash: &'a [u64],
+    root_label: u8,
+    opts: &'a ParserOptions,
+}
+
+impl MemberInputs<'_> {
+    /// Empty transition and label models, the shuffling generator and the example order.
+    fn start(&self, seed: u64) -> (PerceptronTrainer, PerceptronTrainer, Rng, Vec<usize>) {
+        (
+            PerceptronTrainer::new(4),
+            PerceptronTrainer::new(self.label_hash.len()),
+            Rng::new(seed),
+            (0..self.examples.len()).collect(),
+        )
+    }
+}
+
 /// Trains one transition model and one label model by online learning with the dynamic
 /// oracle; `report(epoch, transition error %, actions, labeller)` runs after each epoch.
 fn train_member(
-    examples: &[Example],
-    fold_lexicons: &[AmbiguityLexicon],
-    label_hash: &[u64],
-    root_label: u8,
+    inputs: &MemberInputs<'_>,
     seed: u64,
-    opts: &ParserOptions,
     mut report: impl FnMut(usize, f64, &PerceptronTrainer, &PerceptronTrainer),
 ) -> (PerceptronTrainer, PerceptronTrainer) {
-    let mut actions = PerceptronTrainer::new(4);
-    let mut labeller = PerceptronTrainer::new(label_hash.len());
-    let mut rng = Rng::new(seed);
-    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let MemberInputs {
+        examples,
+        fold_lexicons,
+        label_hash,
+        root_label,
+        opts,
+    } = *inputs;
+    let (mut actions, mut labeller, mut rng, mut order) = inputs.start(seed);
     let mut state = State::default();
     let mut lex = Lexical::default();
     let mut feats = FeatureSet::default();

@@ -63,6 +63,12 @@ impl FeatureSet {
     pub fn clear(&mut self) {
         self.keys.clear();
     }
+    /// A feature of any number of values (the same key as `add1`..`add4` for one to four).
+    #[inline]
+    pub fn add(&mut self, template: u32, values: &[u64]) {
+        let h = values.iter().fold(seed(template), |h, &v| combine(h, v));
+        self.keys.push(to_key(h));
+    }
     #[inline]
     pub fn add1(&mut self, template: u32, a: u64) {
         self.keys.push(to_key(combine(seed(template), a)));

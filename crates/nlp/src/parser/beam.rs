@@ -243,18 +243,18 @@ fn replay(
 /// Trains one transition model (beam search, early update) and one label model (locally,
 /// along the gold sequences); `report` as in `train_member`.
 pub(super) fn train_member_beam(
-    examples: &[Example],
-    fold_lexicons: &[AmbiguityLexicon],
-    label_hash: &[u64],
-    root_label: u8,
+    inputs: &MemberInputs<'_>,
     seed: u64,
-    opts: &ParserOptions,
     mut report: impl FnMut(usize, f64, &PerceptronTrainer, &PerceptronTrainer),
 ) -> (PerceptronTrainer, PerceptronTrainer) {
-    let mut actions = PerceptronTrainer::new(4);
-    let mut labeller = PerceptronTrainer::new(label_hash.len());
-    let mut rng = Rng::new(seed);
-    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let MemberInputs {
+        examples,
+        fold_lexicons,
+        label_hash,
+        root_label,
+        opts,
+    } = *inputs;
+    let (mut actions, mut labeller, mut rng, mut order) = inputs.start(seed);
     let gold: Vec<Vec<(Action, u8)>> = examples
         .iter()
         .map(|ex| gold_sequence(&ex.gold_heads, &ex.gold_labels, root_label))

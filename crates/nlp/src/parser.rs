@@ -739,6 +739,13 @@ fn label_features(v: &View<'_>, head: u32, dep: u32, f: &mut FeatureSet) {
     f.add3(155, dir, dc, v.l(v.get(&s.lc1, dep)));
 }
 
+/// Beam decoding drops candidates scoring more than this below the best one (a dynamic beam):
+/// confident stretches of a sentence then cost little more than greedy parsing. Tuned on
+/// held-out training documents with a width-8, 20-epoch model: 200 kept UAS within 0.07 and
+/// LAS within 0.04 of the full beam and made the parser 49% faster (150: -0.42 UAS). The
+/// value is in the model's score units, so it fits models trained with the default options.
+pub const BEAM_MARGIN: f32 = 200.0;
+
 /// A trained parser (immutable; `Send + Sync`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parser {
@@ -993,7 +1000,7 @@ impl Parser {
             actions,
             labeller,
             beam,
-            beam_margin: f32::INFINITY,
+            beam_margin: BEAM_MARGIN,
         })
     }
 }
@@ -1150,7 +1157,7 @@ pub fn train_parser_on(
             actions: PerceptronTrainer::compile_mean(actions, prune),
             labeller: PerceptronTrainer::compile_mean(labeller, prune),
             beam: opts.beam.clamp(1, 255) as u8,
-            beam_margin: f32::INFINITY,
+            beam_margin: BEAM_MARGIN,
         };
     let score_dev = |parser: &Parser, dev: &[Sentence]| {
         let mut pred = dev.to_vec();

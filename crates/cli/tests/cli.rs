@@ -234,3 +234,49 @@ fn store_commands_without_a_database_say_so() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no database here"));
     assert!(!dir.path().join("sitrep.db").exists());
 }
+
+/// `sitrep parse` on raw text with the default (beam) parser and with `--fast` (greedy): both
+/// write CoNLL-U in which the reporting verb is the root and the reported clause its `ccomp`.
+#[test]
+fn parse_text_with_either_parser() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("story.txt");
+    fs::write(
+        &text,
+        "The ministry said that troops left the town on Monday.\n",
+    )
+    .unwrap();
+    for fast in [false, true] {
+        let mut args = vec!["parse", text.to_str().unwrap()];
+        if fast {
+            args.insert(0, "--fast");
+        }
+        let out = sitrep(&args, dir.path());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let conllu = String::from_utf8(out.stdout).unwrap();
+        let rows: Vec<Vec<&str>> = conllu
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| l.split('\t').collect())
+            .collect();
+        assert_eq!(rows.len(), 11, "{conllu}");
+        let said = rows.iter().find(|r| r[1] == "said").unwrap();
+        assert_eq!((said[6], said[7]), ("0", "root"), "fast {fast}: {conllu}");
+        let left = rows.iter().find(|r| r[1] == "left").unwrap();
+        assert_eq!(
+            (left[6], left[7]),
+            (said[0], "ccomp"),
+            "fast {fast}: {conllu}"
+        );
+        let troops = rows.iter().find(|r| r[1] == "troops").unwrap();
+        assert_eq!(
+            (troops[6], troops[7]),
+            (left[0], "nsubj"),
+            "fast {fast}: {conllu}"
+        );
+    }
+}

@@ -1,5 +1,5 @@
 //! The binary end to end on inputs the team wrote: extract formats, bad input in one ingest
-//! run, and the store's read side.
+//! run, the store's read side, and parsing with either parser.
 
 use std::fs;
 use std::path::Path;

@@ -809,20 +809,34 @@ impl Parser {
     }
 
     fn choose_label(&self, ws: &mut ParserWorkspace, head: u32, dep: u32) -> u8 {
+        self.label_in(&ws.state, &ws.lex, head, dep, &mut ws.feats, &mut ws.scores)
+    }
+
+    /// The label model's choice for the arc `head → dep` in `state` (the root's own label for
+    /// the root's dependent).
+    fn label_in(
+        &self,
+        state: &State,
+        lex: &Lexical,
+        head: u32,
+        dep: u32,
+        feats: &mut FeatureSet,
+        scores: &mut Vec<i32>,
+    ) -> u8 {
         if head == ROOT {
             return self.root_label;
         }
         let view = View {
-            s: &ws.state,
-            lex: &ws.lex,
+            s: state,
+            lex,
             label_hash: &self.label_hash,
         };
-        label_features(&view, head, dep, &mut ws.feats);
-        ws.scores.clear();
-        ws.scores.resize(self.labels.len(), 0);
-        self.labeller.score(&ws.feats.keys, &mut ws.scores);
+        label_features(&view, head, dep, feats);
+        scores.clear();
+        scores.resize(self.labels.len(), 0);
+        self.labeller.score(&feats.keys, scores);
         let root = usize::from(self.root_label);
-        argmax_valid(&ws.scores, |l| l != root).unwrap_or(0) as u8
+        argmax_valid(scores, |l| l != root).unwrap_or(0) as u8
     }
 
     /// Parses one sentence given its words and (predicted) UPOS and XPOS tags. `heads` gets
@@ -1233,6 +1247,29 @@ struct MemberInputs<'a> {
 }
 
 impl MemberInputs<'_> {
+    /// The training label model's guess for the arc `head → dep` in `state` (never the root
+    /// label); `feats` keeps the arc's features for the update.
+    fn guess_label(
+        &self,
+        labeller: &PerceptronTrainer,
+        state: &State,
+        lex: &Lexical,
+        (head, dep): (u32, u32),
+        feats: &mut FeatureSet,
+        scores: &mut [f32],
+    ) -> usize {
+        let view = View {
+            s: state,
+            lex,
+            label_hash: self.label_hash,
+        };
+        label_features(&view, head, dep, feats);
+        scores.iter_mut().for_each(|s| *s = 0.0);
+        labeller.score(&feats.keys, scores);
+        let root = usize::from(self.root_label);
+        argmax_valid(scores, |l| l != root).unwrap_or(0)
+    }
+
     /// Empty transition and label models, the shuffling generator and the example order.
     fn start(&self, seed: u64) -> (PerceptronTrainer, PerceptronTrainer, Rng, Vec<usize>) {
         (
@@ -1308,16 +1345,14 @@ fn train_member(
                     if h == ROOT {
                         label = root_label;
                     } else {
-                        let view = View {
-                            s: &state,
-                            lex: &lex,
-                            label_hash,
-                        };
-                        label_features(&view, h, d, &mut lfeats);
-                        lscores.iter_mut().for_each(|s| *s = 0.0);
-                        labeller.score(&lfeats.keys, &mut lscores);
-                        let root = usize::from(root_label);
-                        let lguess = argmax_valid(&lscores, |l| l != root).unwrap_or(0);
+                        let lguess = inputs.guess_label(
+                            &labeller,
+                            &state,
+                            &lex,
+                            (h, d),
+                            &mut lfeats,
+                            &mut lscores,
+                        );
                         label = lguess as u8;
                         if gold[d as usize] == h {
                             let truth = ex.gold_labels[d as usize];

@@ -154,9 +154,9 @@ impl Parser {
         by_pair.clear();
         let lfeats = &mut FeatureSet::default();
         let lscores = &mut Vec::new();
-        // The items of a beam mostly build the same arcs in slightly different contexts:
-        // labelling an arc once per sentence, in the first context, costs nothing measurable
-        // in accuracy and saves a third of the decoding time.
+        // The items of a beam mostly build the same arcs in slightly different contexts: each
+        // arc is labelled once per sentence, in the first context (-0.08 LAS on held-out
+        // documents, a few percent of decoding time).
         let labelled = &mut ws.labelled;
         labelled.clear();
         search(
@@ -191,22 +191,9 @@ impl Parser {
                 [0, 1, 2, 3].map(|a| (buffer[a] + pair[a] + rest[a]) as f32 * scale)
             },
             |state, h, d| {
-                if h == ROOT {
-                    return self.root_label;
-                }
-                *labelled.entry((h, d)).or_insert_with(|| {
-                    let view = View {
-                        s: state,
-                        lex,
-                        label_hash: &self.label_hash,
-                    };
-                    label_features(&view, h, d, lfeats);
-                    lscores.clear();
-                    lscores.resize(self.labels.len(), 0);
-                    self.labeller.score(&lfeats.keys, lscores);
-                    let root = usize::from(self.root_label);
-                    argmax_valid(lscores, |l| l != root).unwrap_or(0) as u8
-                })
+                *labelled
+                    .entry((h, d))
+                    .or_insert_with(|| self.label_in(state, lex, h, d, lfeats, lscores))
             },
             None,
         );
@@ -263,9 +250,8 @@ pub(super) fn train_member_beam(
     let mut lex = Lexical::default();
     let mut state = State::default();
     let (mut gold_steps, mut pred_steps) = (Vec::new(), Vec::new());
-    let mut feats = FeatureSet::default();
+    let (mut feats, mut afeats) = (FeatureSet::default(), FeatureSet::default());
     let mut lscores = vec![0f32; label_hash.len()];
-    let root = usize::from(root_label);
     for epoch in 0..opts.iterations {
         rng.shuffle(&mut order);
         let mut wrong = 0usize;
@@ -278,16 +264,9 @@ pub(super) fn train_member_beam(
             // Labels: local perceptron along the gold sequence.
             state.reset(n);
             for &(action, label) in gold_seq {
-                if let Some((h, d)) = state.arc_of(action).filter(|&(h, _)| h != ROOT) {
-                    let view = View {
-                        s: &state,
-                        lex: &lex,
-                        label_hash,
-                    };
-                    label_features(&view, h, d, &mut feats);
-                    lscores.iter_mut().for_each(|s| *s = 0.0);
-                    labeller.score(&feats.keys, &mut lscores);
-                    let guess = argmax_valid(&lscores, |l| l != root).unwrap_or(0);
+                if let Some(arc) = state.arc_of(action).filter(|&(h, _)| h != ROOT) {
+                    let guess =
+                        inputs.guess_label(&labeller, &state, &lex, arc, &mut feats, &mut lscores);
                     labeller.update(&feats.keys, usize::from(label), guess);
                     labeller.tick();
                 }
@@ -306,26 +285,16 @@ pub(super) fn train_member_beam(
                         lex: &lex,
                         label_hash,
                     };
-                    let mut f = FeatureSet::default();
-                    action_features(&view, &mut f);
+                    action_features(&view, &mut afeats);
                     let mut scores = [0f32; 4];
-                    actions.score(&f.keys, &mut scores);
+                    actions.score(&afeats.keys, &mut scores);
                     scores
                 },
                 |s, h, d| {
                     if h == ROOT {
                         return root_label;
                     }
-                    let view = View {
-                        s,
-                        lex: &lex,
-                        label_hash,
-                    };
-                    let mut f = FeatureSet::default();
-                    label_features(&view, h, d, &mut f);
-                    let mut scores = vec![0f32; label_hash.len()];
-                    labeller.score(&f.keys, &mut scores);
-                    argmax_valid(&scores, |l| l != root).unwrap_or(0) as u8
+                    inputs.guess_label(&labeller, s, &lex, (h, d), &mut feats, &mut lscores) as u8
                 },
                 Some(gold_seq),
             );

@@ -511,14 +511,16 @@ fn action_features(v: &View<'_>, f: &mut FeatureSet) {
 }
 
 /// Action-feature groups by what they read: the buffer front only (the same for every state
-/// at a buffer position), the stack's top two words and the buffer front without their arcs
-/// (the same for every state with those positions), and the rest. Beam decoding caches the
-/// scores of the first two per sentence. Features come in the same order whatever the
-/// groups, so training is unchanged.
+/// at a buffer position); the stack's top two words and the buffer front without their arcs
+/// (the same for every state with those positions); the buffer front's left children; and
+/// the rest (mostly the stack top's arcs). Beam decoding scores each group once per sentence
+/// for all the states that share it (see `parser/beam.rs`). Features come in the same order
+/// whatever the groups, so training is unchanged.
 const BUFFER: u8 = 1;
 const PAIR: u8 = 2;
 const STATE: u8 = 4;
-const ALL_GROUPS: u8 = BUFFER | PAIR | STATE;
+const N0_ARCS: u8 = 8;
+const ALL_GROUPS: u8 = BUFFER | PAIR | STATE | N0_ARCS;
 
 /// Action features of the given groups (the Zhang & Nivre 2011 arc-eager set plus the second
 /// stack item and the back-off templates below).
@@ -593,7 +595,7 @@ fn action_features_of(v: &View<'_>, groups: u8, f: &mut FeatureSet) {
     add!(STATE, 23, v.p(s0h), s0p, n0p);
     add!(STATE, 24, s0p, v.p(s0l), n0p);
     add!(STATE, 25, s0p, v.p(s0r), n0p);
-    add!(STATE, 26, s0p, n0p, v.p(n0l));
+    add!(N0_ARCS, 26, s0p, n0p, v.p(n0l));
     // Distance.
     add!(PAIR, 27, s0w, dist);
     add!(PAIR, 28, s0p, dist);
@@ -606,8 +608,8 @@ fn action_features_of(v: &View<'_>, groups: u8, f: &mut FeatureSet) {
     add!(STATE, 34, s0p, s0vr);
     add!(STATE, 35, s0w, s0vl);
     add!(STATE, 36, s0p, s0vl);
-    add!(STATE, 37, n0w, n0vl);
-    add!(STATE, 38, n0p, n0vl);
+    add!(N0_ARCS, 37, n0w, n0vl);
+    add!(N0_ARCS, 38, n0p, n0vl);
     // Unigrams of heads and children.
     add!(STATE, 39, v.w(s0h));
     add!(STATE, 40, v.p(s0h));
@@ -618,9 +620,9 @@ fn action_features_of(v: &View<'_>, groups: u8, f: &mut FeatureSet) {
     add!(STATE, 45, v.w(s0r));
     add!(STATE, 46, v.p(s0r));
     add!(STATE, 47, v.l(s0r));
-    add!(STATE, 48, v.w(n0l));
-    add!(STATE, 49, v.p(n0l));
-    add!(STATE, 50, v.l(n0l));
+    add!(N0_ARCS, 48, v.w(n0l));
+    add!(N0_ARCS, 49, v.p(n0l));
+    add!(N0_ARCS, 50, v.l(n0l));
     // Third order.
     add!(STATE, 51, v.w(s0h2));
     add!(STATE, 52, v.p(s0h2));
@@ -631,20 +633,20 @@ fn action_features_of(v: &View<'_>, groups: u8, f: &mut FeatureSet) {
     add!(STATE, 57, v.w(s0r2));
     add!(STATE, 58, v.p(s0r2));
     add!(STATE, 59, v.l(s0r2));
-    add!(STATE, 60, v.w(n0l2));
-    add!(STATE, 61, v.p(n0l2));
-    add!(STATE, 62, v.l(n0l2));
+    add!(N0_ARCS, 60, v.w(n0l2));
+    add!(N0_ARCS, 61, v.p(n0l2));
+    add!(N0_ARCS, 62, v.l(n0l2));
     add!(STATE, 63, s0p, v.p(s0l), v.p(s0l2));
     add!(STATE, 64, s0p, v.p(s0r), v.p(s0r2));
     add!(STATE, 65, s0p, v.p(s0h), v.p(s0h2));
-    add!(STATE, 66, n0p, v.p(n0l), v.p(n0l2));
+    add!(N0_ARCS, 66, n0p, v.p(n0l), v.p(n0l2));
     // Label sets.
     add!(STATE, 67, s0w, s0sr);
     add!(STATE, 68, s0p, s0sr);
     add!(STATE, 69, s0w, s0sl);
     add!(STATE, 70, s0p, s0sl);
-    add!(STATE, 71, n0w, n0sl);
-    add!(STATE, 72, n0p, n0sl);
+    add!(N0_ARCS, 71, n0w, n0sl);
+    add!(N0_ARCS, 72, n0p, n0sl);
     // Second stack item and whether the stack top is already attached.
     let s0_attached = u64::from(s0 != ROOT && s.head[s0 as usize] != NONE);
     add!(PAIR, 73, v.w(s1));
@@ -678,7 +680,7 @@ fn action_features_of(v: &View<'_>, groups: u8, f: &mut FeatureSet) {
     add!(BUFFER, 146, n0c, n1c, n2c);
     add!(STATE, 147, v.c(s0h), s0c, n0c);
     add!(STATE, 148, s0c, v.c(s0l), n0c);
-    add!(STATE, 149, s0c, n0c, v.c(n0l));
+    add!(N0_ARCS, 149, s0c, n0c, v.c(n0l));
     add!(PAIR, 150, v.c(s1), s0c, n0c);
 }
 
@@ -771,8 +773,9 @@ pub struct ParserWorkspace {
     beam: Vec<beam::Item>,
     spare: Vec<beam::Item>,
     labelled: HashMap<(u32, u32), u8>,
-    by_next: Vec<Option<[i32; 4]>>,
-    by_pair: HashMap<(u32, u32, u32), [i32; 4]>,
+    groups: beam::GroupScores,
+    /// Beam decoding: each item's feature groups, with the key of their cached scores.
+    item_feats: Vec<(u64, FeatureSet)>,
 }
 
 /// The stable hash of a word's (UPOS, XPOS) pair, the parser's "tag" feature value. Using
@@ -1596,7 +1599,7 @@ mod tests {
             };
             action_features(&view, &mut all);
             parts.clear();
-            for group in [BUFFER, PAIR, STATE] {
+            for group in beam::GROUP_ORDER {
                 action_features_of(&view, group, &mut f);
                 parts.keys.extend_from_slice(&f.keys);
             }

@@ -360,9 +360,36 @@ impl LinearModel {
         rows
     }
 
+    /// Asks the CPU to start loading the table slots of `keys`. The tables are far larger
+    /// than the caches, so lookups wait on memory; announcing every key of a state (or of
+    /// several states) before reading any lets those waits overlap.
+    #[inline]
+    pub fn prefetch(&self, keys: &[u32]) {
+        let mask = self.mask;
+        match &self.table {
+            Table::Inline { slots } => {
+                for &k in keys {
+                    prefetch(&slots[slot_of(k) & mask]);
+                }
+            }
+            Table::Sparse { slots, .. } => {
+                for &k in keys {
+                    prefetch(&slots[slot_of(k) & mask]);
+                }
+            }
+        }
+    }
+
     /// Adds the weights of `keys` to `scores` (integer units; see [`LinearModel::scale`]).
     #[inline]
     pub fn score(&self, keys: &[u32], scores: &mut [i32]) {
+        self.prefetch(keys);
+        self.score_fetched(keys, scores);
+    }
+
+    /// [`LinearModel::score`] without its own prefetch (the caller issued it).
+    #[inline]
+    pub fn score_fetched(&self, keys: &[u32], scores: &mut [i32]) {
         let mask = self.mask;
         match &self.table {
             Table::Inline { slots } => {
@@ -391,14 +418,14 @@ impl LinearModel {
                 }
             }
             Table::Sparse { slots, entries } => {
+                // Each row's entries are a second memory load that depends on the first:
+                // find the rows of a batch and announce their entries, then add them.
                 for batch in keys.chunks(BATCH) {
-                    let mut found = [0u64; BATCH];
-                    for (f, &k) in found.iter_mut().zip(batch) {
-                        *f = slots[slot_of(k) & mask];
-                    }
-                    for (&k, &first) in batch.iter().zip(&found) {
-                        let mut v = first;
+                    let mut rows = [(0usize, 0usize); BATCH];
+                    let mut found = 0;
+                    for &k in batch {
                         let mut i = slot_of(k) & mask;
+                        let mut v = slots[i];
                         while v != 0 && v as u32 != k {
                             i = (i + 1) & mask;
                             v = slots[i];
@@ -406,9 +433,16 @@ impl LinearModel {
                         if v != 0 {
                             let start = ((v >> 32) & 0xff_ffff) as usize;
                             let len = (v >> 56) as usize + 1;
-                            for &e in &entries[start..start + len] {
-                                scores[(e >> 16) as usize] += i32::from(e as u16 as i16);
+                            for e in entries[start..start + len].iter().step_by(16) {
+                                prefetch(e);
                             }
+                            rows[found] = (start, len);
+                            found += 1;
+                        }
+                    }
+                    for &(start, len) in &rows[..found] {
+                        for &e in &entries[start..start + len] {
+                            scores[(e >> 16) as usize] += i32::from(e as u16 as i16);
                         }
                     }
                 }
@@ -463,6 +497,20 @@ impl LinearModel {
         }
         Ok(LinearModel::from_rows(n_classes, scale, &rows, entries))
     }
+}
+
+/// A hint to fetch the cache line of `x` (nothing on targets without one).
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint: it reads nothing and cannot fault; `x` is a valid
+    // reference anyway.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 #[inline]

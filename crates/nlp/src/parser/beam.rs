@@ -5,7 +5,11 @@
 //! beam, the features of the gold prefix are rewarded and those of the best prefix in the beam
 //! penalised. Labels stay with the local label model, trained along the gold sequence.
 
+use std::hash::BuildHasherDefault;
+
 use super::*;
+use crate::model_io::combine;
+use crate::perceptron::KeyHasher;
 
 /// One partial parse in the beam.
 #[derive(Debug, Clone, Default)]
@@ -58,8 +62,9 @@ enum Outcome {
     GoldLost(usize),
 }
 
-/// Beam search over one sentence. `action_scores` scores the four transitions in a state,
-/// `label` picks an arc's label; with `gold`, the gold item is tracked for early update.
+/// Beam search over one sentence. `action_scores` scores the four transitions of every
+/// item of the beam (terminal items' scores are ignored), `label` picks an arc's label; with
+/// `gold`, the gold item is tracked for early update.
 #[allow(clippy::too_many_arguments)]
 fn search(
     width: usize,
@@ -67,7 +72,7 @@ fn search(
     n: usize,
     beam: &mut Vec<Item>,
     spare: &mut Vec<Item>,
-    mut action_scores: impl FnMut(&State) -> [f32; 4],
+    mut action_scores: impl FnMut(&[Item], &mut Vec<[f32; 4]>),
     mut label: impl FnMut(&State, u32, u32) -> u8,
     gold: Option<&[(Action, u8)]>,
 ) -> Outcome {
@@ -81,15 +86,17 @@ fn search(
     first.gold = gold.is_some();
     first.history.clear();
     let mut candidates: Vec<(f32, usize, Option<Action>)> = Vec::new();
+    let mut all_scores = Vec::new();
     let mut step = 0;
     while beam.iter().any(|item| !item.state.is_terminal()) {
         candidates.clear();
-        for (i, item) in beam.iter().enumerate() {
+        all_scores.clear();
+        action_scores(beam, &mut all_scores);
+        for (i, (item, scores)) in beam.iter().zip(&all_scores).enumerate() {
             if item.state.is_terminal() {
                 candidates.push((item.score, i, None));
                 continue;
             }
-            let scores = action_scores(&item.state);
             for (a, &action) in ACTIONS.iter().enumerate() {
                 if item.state.is_valid(action) {
                     candidates.push((item.score + scores[a], i, Some(action)));
@@ -140,20 +147,58 @@ fn search(
     Outcome::Finished
 }
 
+/// The action-feature groups, in the order the decoder scores them.
+pub(super) const GROUP_ORDER: [u8; 4] = [BUFFER, PAIR, STATE, N0_ARCS];
+const GROUPS: usize = GROUP_ORDER.len();
+const PAIR_SEED: u64 = 0x7061_6972;
+
+/// Scores of action-feature groups already computed in this sentence: `BUFFER` by buffer
+/// position, the other groups by a hash of what determines their keys (the stack pair's
+/// positions for `PAIR`, the keys themselves for the arc-reading groups; 64-bit hashes, so
+/// a collision within one sentence is practically impossible).
+#[derive(Debug, Default)]
+pub(super) struct GroupScores {
+    by_next: Vec<Option<[i32; 4]>>,
+    by_hash: HashMap<u64, [i32; 4], BuildHasherDefault<KeyHasher>>,
+}
+
+impl GroupScores {
+    fn get(&self, group: u8, slot: u64) -> Option<[i32; 4]> {
+        if group == BUFFER {
+            self.by_next[slot as usize]
+        } else {
+            self.by_hash.get(&slot).copied()
+        }
+    }
+
+    fn get_or_insert_with(
+        &mut self,
+        group: u8,
+        slot: u64,
+        f: impl FnOnce() -> [i32; 4],
+    ) -> [i32; 4] {
+        if group == BUFFER {
+            *self.by_next[slot as usize].get_or_insert_with(f)
+        } else {
+            *self.by_hash.entry(slot).or_insert_with(f)
+        }
+    }
+}
+
 impl Parser {
     /// Beam decoding of the words whose features are in `ws.lex`; leaves the best parse in
     /// `ws.state` (leftovers are attached by the caller).
     pub(super) fn beam_parse(&self, n: usize, ws: &mut ParserWorkspace) {
         let mut beam = std::mem::take(&mut ws.beam);
         let mut spare = std::mem::take(&mut ws.spare);
-        let (lex, feats, scores) = (&ws.lex, &mut ws.feats, &mut ws.scores);
-        // Scores of the feature groups that many items share (see `action_features_of`).
-        let (by_next, by_pair) = (&mut ws.by_next, &mut ws.by_pair);
-        by_next.clear();
-        by_next.resize(n + 2, None);
-        by_pair.clear();
+        let (lex, scores) = (&ws.lex, &mut ws.scores);
+        let groups = &mut ws.groups;
+        groups.by_next.clear();
+        groups.by_next.resize(n + 2, None);
+        groups.by_hash.clear();
         let lfeats = &mut FeatureSet::default();
         let lscores = &mut Vec::new();
+        let item_feats = &mut ws.item_feats;
         // The items of a beam mostly build the same arcs in slightly different contexts: each
         // arc is labelled once per sentence, in the first context (-0.08 LAS on held-out
         // documents, a few percent of decoding time).
@@ -165,30 +210,75 @@ impl Parser {
             n,
             &mut beam,
             &mut spare,
-            |state| {
-                let view = View {
-                    s: state,
-                    lex,
-                    label_hash: &self.label_hash,
-                };
-                let mut group = |groups: u8| {
-                    action_features_of(&view, groups, feats);
-                    scores.clear();
-                    scores.resize(4, 0);
-                    self.actions.score(&feats.keys, scores);
-                    [scores[0], scores[1], scores[2], scores[3]]
-                };
-                let next = state.next;
-                let buffer = *by_next[next].get_or_insert_with(|| group(BUFFER));
-                let s1 = match state.stack.len() {
-                    0 | 1 => NONE,
-                    k => state.stack[k - 2],
-                };
-                let key = (state.s0(), s1, next as u32);
-                let pair = *by_pair.entry(key).or_insert_with(|| group(PAIR));
-                let rest = group(STATE);
+            |items, out| {
+                // Items share much of their context: a group's scores are looked up once per
+                // sentence for every state with the same buffer position (BUFFER), the same
+                // stack pair (PAIR), or the same feature keys (the arc-reading groups). The
+                // weights live in tables far larger than the caches, so the keys still to
+                // score are all announced before any is read: their memory loads overlap.
+                if item_feats.len() < GROUPS * items.len() {
+                    item_feats.resize_with(GROUPS * items.len(), || (0, FeatureSet::default()));
+                }
+                for (item, f) in items.iter().zip(item_feats.chunks_mut(GROUPS)) {
+                    let state = &item.state;
+                    if state.is_terminal() {
+                        continue;
+                    }
+                    let view = View {
+                        s: state,
+                        lex,
+                        label_hash: &self.label_hash,
+                    };
+                    for ((slot, feats), group) in f.iter_mut().zip(GROUP_ORDER) {
+                        feats.clear();
+                        *slot = match group {
+                            BUFFER => state.next as u64,
+                            PAIR => {
+                                let s1 = match state.stack.len() {
+                                    0 | 1 => NONE,
+                                    k => state.stack[k - 2],
+                                };
+                                combine(
+                                    combine(combine(PAIR_SEED, state.s0().into()), s1.into()),
+                                    state.next as u64,
+                                )
+                            }
+                            _ => {
+                                action_features_of(&view, group, feats);
+                                feats
+                                    .keys
+                                    .iter()
+                                    .fold(u64::from(group), |h, &k| combine(h, k.into()))
+                            }
+                        };
+                        if groups.get(group, *slot).is_none() {
+                            if matches!(group, BUFFER | PAIR) {
+                                action_features_of(&view, group, feats);
+                            }
+                            self.actions.prefetch(&feats.keys);
+                        }
+                    }
+                }
                 let scale = self.actions.scale();
-                [0, 1, 2, 3].map(|a| (buffer[a] + pair[a] + rest[a]) as f32 * scale)
+                for (item, f) in items.iter().zip(item_feats.chunks(GROUPS)) {
+                    if item.state.is_terminal() {
+                        out.push([0.0; 4]);
+                        continue;
+                    }
+                    let mut total = [0i32; 4];
+                    for ((slot, feats), group) in f.iter().zip(GROUP_ORDER) {
+                        let g = groups.get_or_insert_with(group, *slot, || {
+                            scores.clear();
+                            scores.resize(4, 0);
+                            self.actions.score_fetched(&feats.keys, scores);
+                            [scores[0], scores[1], scores[2], scores[3]]
+                        });
+                        for (t, x) in total.iter_mut().zip(g) {
+                            *t += x;
+                        }
+                    }
+                    out.push(total.map(|x| x as f32 * scale));
+                }
             },
             |state, h, d| {
                 *labelled
@@ -279,16 +369,20 @@ pub(super) fn train_member_beam(
                 n,
                 &mut beam,
                 &mut spare,
-                |s| {
-                    let view = View {
-                        s,
-                        lex: &lex,
-                        label_hash,
-                    };
-                    action_features(&view, &mut afeats);
-                    let mut scores = [0f32; 4];
-                    actions.score(&afeats.keys, &mut scores);
-                    scores
+                |items, out| {
+                    for item in items {
+                        let view = View {
+                            s: &item.state,
+                            lex: &lex,
+                            label_hash,
+                        };
+                        let mut scores = [0f32; 4];
+                        if !item.state.is_terminal() {
+                            action_features(&view, &mut afeats);
+                            actions.score(&afeats.keys, &mut scores);
+                        }
+                        out.push(scores);
+                    }
                 },
                 |s, h, d| {
                     if h == ROOT {

@@ -772,7 +772,8 @@ pub struct ParserWorkspace {
     scores: Vec<i32>,
     beam: Vec<beam::Item>,
     spare: Vec<beam::Item>,
-    labelled: HashMap<(u32, u32), u8>,
+    /// Beam decoding: the label given to each arc `(head, dependent)`, keyed by their hash.
+    labelled: HashMap<u64, u8, std::hash::BuildHasherDefault<crate::perceptron::KeyHasher>>,
     groups: beam::GroupScores,
     /// Beam decoding: each item's feature groups, with the key of their cached scores.
     item_feats: Vec<(u64, FeatureSet)>,

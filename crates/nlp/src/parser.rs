@@ -46,7 +46,7 @@ use std::collections::HashMap;
 mod beam;
 
 use crate::conllu::{Sentence, document_folds};
-use crate::model_io::{ModelError, Reader, Rng, Writer, hash_str};
+use crate::model_io::{ModelError, Reader, Rng, Writer, combine, finalize, hash_str};
 use crate::perceptron::{FeatureSet, LinearModel, PerceptronTrainer, argmax_valid};
 use crate::tagger::normalise;
 
@@ -727,6 +727,61 @@ fn action_features_of(v: &View<'_>, groups: u8, f: &mut FeatureSet) {
     add!(STATE, 148, s0c, v.c(s0l), n0c);
     add!(N0_ARCS, 149, s0c, n0c, v.c(n0l));
     add!(PAIR, 150, v.c(s1), s0c, n0c);
+}
+
+/// What the `STATE` or `N0_ARCS` group of [`action_features_of`] reads from a state, hashed:
+/// states with the same signature have the same features in that group, so beam decoding
+/// reuses a group's scores without computing its features again. Keep in step with the
+/// templates above (the `group_signatures_determine_the_features` test checks it).
+fn group_signature(s: &State, group: u8) -> u64 {
+    let at = |i: u32, v: &[u32]| if i == NONE { NONE } else { v[i as usize] };
+    let label = |i: u32| {
+        if i == NONE || s.head[i as usize] == NONE {
+            u64::MAX
+        } else {
+            u64::from(s.label[i as usize])
+        }
+    };
+    let count = |i: u32, v: &[u8]| {
+        if i == NONE {
+            u64::MAX
+        } else {
+            u64::from(v[i as usize])
+        }
+    };
+    let set = |i: u32, v: &[u64]| if i == NONE { u64::MAX } else { v[i as usize] };
+    let s0 = s.s0();
+    let n0 = if s.next <= s.n { s.next as u32 } else { NONE };
+    let mut h = combine(
+        combine(finalize(u64::from(group) + 1), s0.into()),
+        n0.into(),
+    );
+    let mut add = |x: u64| h = combine(h, x);
+    if group == N0_ARCS {
+        let (l1, l2) = (at(n0, &s.lc1), at(n0, &s.lc2));
+        for x in [l1, l2] {
+            add(x.into());
+            add(label(x));
+        }
+        add(count(n0, &s.lval));
+        add(set(n0, &s.lset));
+    } else {
+        let s0h = at(s0, &s.head);
+        let s0h2 = at(s0h, &s.head);
+        let (l1, l2) = (at(s0, &s.lc1), at(s0, &s.lc2));
+        let (r1, r2) = (at(s0, &s.rc1), at(s0, &s.rc2));
+        add(s0h2.into());
+        for x in [s0, s0h, l1, l2, r1, r2] {
+            add(x.into());
+            add(label(x));
+        }
+        add(count(s0, &s.lval));
+        add(count(s0, &s.rval));
+        add(set(s0, &s.lset));
+        add(set(s0, &s.rset));
+        add(u64::from(s.root_child == NONE));
+    }
+    h
 }
 
 /// Label features for an arc `head → dep`, keyed by direction.
@@ -1658,6 +1713,54 @@ mod tests {
             assert_eq!(s.stack, state.stack);
             assert_eq!((s.n, s.next, s.root_child), (6, 4, state.root_child));
         }
+    }
+
+    /// Random transition sequences over the toy sentences: whenever two states share a
+    /// group signature, they have the same features in that group.
+    #[test]
+    fn group_signatures_determine_the_features() {
+        let treebank = toy_treebank();
+        let lexicon = AmbiguityLexicon::build(treebank.iter());
+        let label_hash = [11, 12, 13, 14];
+        let mut rng = Rng::new(5);
+        let mut shared = 0;
+        let long: Vec<String> = (0..16).map(|i| format!("w{}", i % 5)).collect();
+        let mut sentences: Vec<Vec<&str>> = treebank.iter().map(|s| s.forms()).collect();
+        sentences.push(long.iter().map(String::as_str).collect());
+        for words in sentences {
+            let mut lex = Lexical::default();
+            lex.fill(&words, (0..words.len()).map(|i| i as u64 % 3 + 1), &lexicon);
+            let mut seen: HashMap<u64, Vec<u32>> = HashMap::new();
+            let mut f = FeatureSet::default();
+            for _ in 0..200 {
+                let mut state = State::default();
+                state.reset(words.len());
+                while !state.is_terminal() {
+                    let view = View {
+                        s: &state,
+                        lex: &lex,
+                        label_hash: &label_hash,
+                    };
+                    for group in [STATE, N0_ARCS] {
+                        action_features_of(&view, group, &mut f);
+                        match seen.entry(group_signature(&state, group)) {
+                            std::collections::hash_map::Entry::Occupied(e) => {
+                                assert_eq!(e.get(), &f.keys, "group {group}");
+                                shared += 1;
+                            }
+                            std::collections::hash_map::Entry::Vacant(e) => {
+                                e.insert(f.keys.clone());
+                            }
+                        }
+                    }
+                    let valid: Vec<Action> =
+                        ACTIONS.into_iter().filter(|&a| state.is_valid(a)).collect();
+                    let action = valid[rng.below(valid.len())];
+                    state.apply(action, rng.below(4) as u8);
+                }
+            }
+        }
+        assert!(shared > 1000, "{shared} repeated signatures");
     }
 
     #[test]

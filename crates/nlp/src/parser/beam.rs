@@ -264,18 +264,10 @@ impl Parser {
                                     state.next as u64,
                                 )
                             }
-                            _ => {
-                                action_features_of(&view, group, feats);
-                                feats
-                                    .keys
-                                    .iter()
-                                    .fold(u64::from(group), |h, &k| combine(h, k.into()))
-                            }
+                            _ => group_signature(state, group),
                         };
                         if groups.get(group, *slot).is_none() {
-                            if matches!(group, BUFFER | PAIR) {
-                                action_features_of(&view, group, feats);
-                            }
+                            action_features_of(&view, group, feats);
                             self.actions.prefetch(&feats.keys);
                         }
                     }

@@ -1677,15 +1677,21 @@ mod tests {
         }
     }
 
-    /// A state copied over another (the beam's `clone_from`) is the same configuration.
-    #[test]
-    fn a_copied_state_is_the_same_configuration() {
+    /// Word features and the initial state of a six-word sentence.
+    fn toy_start() -> (Lexical, State) {
         let lexicon = AmbiguityLexicon::build(toy_treebank().iter());
         let words = ["The", "army", "said", "rebels", "left", "."];
         let mut lex = Lexical::default();
         lex.fill(&words, (0..6).map(|i| i as u64 * 7 + 1), &lexicon);
         let mut state = State::default();
         state.reset(words.len());
+        (lex, state)
+    }
+
+    /// A state copied over another (the beam's `clone_from`) is the same configuration.
+    #[test]
+    fn a_copied_state_is_the_same_configuration() {
+        let (lex, mut state) = toy_start();
         for action in [
             Action::Shift,
             Action::LeftArc,
@@ -1766,12 +1772,7 @@ mod tests {
 
     #[test]
     fn feature_groups_partition_the_action_features() {
-        let lexicon = AmbiguityLexicon::build(toy_treebank().iter());
-        let words = ["The", "army", "said", "rebels", "left", "."];
-        let mut lex = Lexical::default();
-        lex.fill(&words, (0..6).map(|i| i as u64 * 7 + 1), &lexicon);
-        let mut state = State::default();
-        state.reset(words.len());
+        let (lex, mut state) = toy_start();
         let label_hash = [1, 2, 3];
         let (mut all, mut parts, mut f) = (
             FeatureSet::default(),

@@ -59,20 +59,8 @@ pub struct ParsedSentence {
 /// parses each sentence. Offsets are bytes of `text`.
 pub fn parse_text(nlp: &Nlp, text: &str) -> Vec<ParsedSentence> {
     let sentences = sitrep_nlp::sentences::split_sentences(text);
-    let spans: Vec<Vec<Range<usize>>> = sentences
-        .iter()
-        .map(|span| {
-            let mut words = Vec::new();
-            sitrep_nlp::tokenize::tokenize_into(text, span.clone(), &mut words);
-            words
-        })
-        .collect();
-    let words: Vec<Vec<&str>> = spans
-        .iter()
-        .map(|s| s.iter().map(|r| &text[r.clone()]).collect())
-        .collect();
-    let mut analysis = Vec::new();
-    nlp.analyze_all_into(&words, &mut Workspace::default(), &mut analysis);
+    let spans = word_spans(text, &sentences);
+    let analysis = analyse_words(nlp, text, &spans);
     sentences
         .into_iter()
         .zip(spans)
@@ -82,6 +70,30 @@ pub fn parse_text(nlp: &Nlp, text: &str) -> Vec<ParsedSentence> {
             words: spans.into_iter().zip(analysis).collect(),
         })
         .collect()
+}
+
+/// The byte spans of each sentence's words.
+fn word_spans(text: &str, sentences: &[Range<usize>]) -> Vec<Vec<Range<usize>>> {
+    sentences
+        .iter()
+        .map(|span| {
+            let mut words = Vec::new();
+            sitrep_nlp::tokenize::tokenize_into(text, span.clone(), &mut words);
+            words
+        })
+        .collect()
+}
+
+/// Tags, lemmas and trees of a document's sentences, all at once (see
+/// [`Nlp::analyze_all_into`]).
+fn analyse_words(nlp: &Nlp, text: &str, spans: &[Vec<Range<usize>>]) -> Vec<Vec<WordAnalysis>> {
+    let words: Vec<Vec<&str>> = spans
+        .iter()
+        .map(|s| s.iter().map(|r| &text[r.clone()]).collect())
+        .collect();
+    let mut analysis = Vec::new();
+    nlp.analyze_all_into(&words, &mut Workspace::default(), &mut analysis);
+    analysis
 }
 
 /// The entity layer: each sentence's words through the recogniser, which remembers the
@@ -221,22 +233,11 @@ impl Pipeline {
     /// NLP core is loaded.
     fn tokens(&self, text: &str, sentences: &[Range<usize>], ix: &CharIndex) -> Vec<Token> {
         let mut tokens = Vec::new();
-        let spans: Vec<Vec<Range<usize>>> = sentences
-            .iter()
-            .map(|range| {
-                let mut words = Vec::new();
-                sitrep_nlp::tokenize::tokenize_into(text, range.clone(), &mut words);
-                words
-            })
-            .collect();
-        let mut analysis = Vec::new();
-        if let Some(nlp) = &self.nlp {
-            let words: Vec<Vec<&str>> = spans
-                .iter()
-                .map(|s| s.iter().map(|r| &text[r.clone()]).collect())
-                .collect();
-            nlp.analyze_all_into(&words, &mut Workspace::default(), &mut analysis);
-        }
+        let spans = word_spans(text, sentences);
+        let analysis = match &self.nlp {
+            Some(nlp) => analyse_words(nlp, text, &spans),
+            None => Vec::new(),
+        };
         for (i, spans) in spans.iter().enumerate() {
             for (k, tok) in spans.iter().enumerate() {
                 let (start, end) = ix.span(tok.start, tok.end);

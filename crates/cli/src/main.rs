@@ -34,8 +34,8 @@ pub const EXIT_PARTIAL: u8 = 3;
         evaluation scored below its floor."
 )]
 struct Cli {
-    /// Parse with the greedy parser (parser-fast.bin): about twice the throughput of the NLP
-    /// core for about 1.5 points of attachment accuracy (see data/models/README.md).
+    /// Parse with the greedy parser (parser-fast.bin): about 1.5 times the throughput of the
+    /// NLP core for about 1.7 points of attachment accuracy (see data/models/README.md).
     #[arg(long, global = true)]
     fast: bool,
     #[command(subcommand)]

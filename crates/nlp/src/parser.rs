@@ -1705,20 +1705,31 @@ mod tests {
         copy.apply(Action::Shift, 1);
         copy.clone_from(&state);
         let label_hash = [1, 2, 3];
-        let (mut a, mut b) = (FeatureSet::default(), FeatureSet::default());
-        for s in [&state, &copy, &state.clone()] {
+        let features = |s: &State| {
+            let mut f = FeatureSet::default();
             let view = View {
                 s,
                 lex: &lex,
                 label_hash: &label_hash,
             };
-            action_features(&view, if a.keys.is_empty() { &mut a } else { &mut b });
-            if !b.keys.is_empty() {
-                assert_eq!(a.keys, b.keys);
-            }
-            assert_eq!(s.head, state.head);
-            assert_eq!(s.stack, state.stack);
-            assert_eq!((s.n, s.next, s.root_child), (6, 4, state.root_child));
+            action_features(&view, &mut f);
+            f.keys
+        };
+        assert_eq!((state.n, state.next), (6, 4));
+        for s in [&copy, &state.clone()] {
+            assert_eq!(features(s), features(&state));
+            assert_eq!(
+                (&s.head, &s.label, &s.lc1, &s.rc1),
+                (&state.head, &state.label, &state.lc1, &state.rc1)
+            );
+            assert_eq!(
+                (&s.lset, &s.rset, &s.stack, &s.on_stack),
+                (&state.lset, &state.rset, &state.stack, &state.on_stack)
+            );
+            assert_eq!(
+                (s.n, s.next, s.root_child),
+                (state.n, state.next, state.root_child)
+            );
         }
     }
 

@@ -7,9 +7,10 @@
 //!   "w − u/c" trick (Daumé III): each update adds `c·δ` to `u`, so the average over all
 //!   `c` steps is `w − u/c` without per-weight timestamps. Rows exist only for keys that were
 //!   ever updated, which is what keeps training memory bounded.
-//! * [`LinearModel`] — the compiled, immutable runtime form: averaged weights quantised to
-//!   `i16` with one scale per model, near-zero weights pruned, rows stored sparse as
-//!   `(class, weight)` entries, looked up through an open-addressing table of keys. Sparse rows
+//! * [`LinearModel`] — the compiled, immutable runtime form: averaged weights quantised
+//!   (`i16` in model files, 8-bit in memory) with one scale per model, near-zero weights
+//!   pruned, rows stored sparse as `(class, weight)` entries, looked up through an
+//!   open-addressing table of keys. Sparse rows
 //!   are what make wide models (≈100 tagger classes, 50 labels) fit the size budget: after
 //!   averaging most keys carry weight for only a few classes.
 //!

@@ -175,7 +175,7 @@ const PAIR_SEED: u64 = 0x7061_6972;
 
 /// Scores of action-feature groups already computed in this sentence: `BUFFER` by buffer
 /// position, the other groups by a hash of what determines their keys (the stack pair's
-/// positions for `PAIR`, the keys themselves for the arc-reading groups; 64-bit hashes, so
+/// positions for `PAIR`, [`group_signature`] for the arc-reading groups; 64-bit hashes, so
 /// a collision within one sentence is practically impossible).
 #[derive(Debug, Default)]
 pub(super) struct GroupScores {
@@ -234,7 +234,8 @@ impl Parser {
             |items, out| {
                 // Items share much of their context: a group's scores are looked up once per
                 // sentence for every state with the same buffer position (BUFFER), the same
-                // stack pair (PAIR), or the same feature keys (the arc-reading groups). The
+                // stack pair (PAIR), or the same signature (the arc-reading groups: their
+                // features are computed only when the signature is new). The
                 // weights live in tables far larger than the caches, so the keys still to
                 // score are all announced before any is read: their memory loads overlap.
                 if item_feats.len() < GROUPS * items.len() {

@@ -115,10 +115,17 @@ impl Nlp {
 
     /// Loads the tagger, the lemmatiser and the chosen parser from `dir`.
     pub fn load_with(dir: &Path, parser: ParserChoice) -> Result<Nlp, ModelError> {
-        let tagger = Tagger::from_bytes(&read_file(&dir.join(TAGGER_FILE))?)?;
-        let lemmatizer = Lemmatizer::from_bytes(&read_file(&dir.join(LEMMA_FILE))?)?;
-        let parser = Parser::from_bytes(&read_file(&dir.join(parser.file()))?)?;
-        Ok(Nlp::new(tagger, lemmatizer, parser))
+        // The parser's tables and the tagger's are built at the same time on two threads
+        // (building them is most of the load time).
+        std::thread::scope(|scope| {
+            let parser = scope.spawn(|| Parser::from_bytes(&read_file(&dir.join(parser.file()))?));
+            let tagger = Tagger::from_bytes(&read_file(&dir.join(TAGGER_FILE))?);
+            let lemmatizer = Lemmatizer::from_bytes(&read_file(&dir.join(LEMMA_FILE))?);
+            let parser = parser
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            Ok(Nlp::new(tagger?, lemmatizer?, parser?))
+        })
     }
 
     /// Loads from [`Nlp::default_model_dir`].

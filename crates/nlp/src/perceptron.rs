@@ -247,14 +247,16 @@ fn pack(class: usize, weight: i16) -> u32 {
 
 /// Compiled, immutable averaged-perceptron weights (see the module docs).
 ///
-/// Lookups are memory-bound (a parser decision probes dozens of random keys in tables of
-/// megabytes, far larger than the caches), so the layout minimises the memory it touches:
-/// weights are 8-bit (one scale per model; on the UD dev and held-out sets this moved
-/// UAS/LAS/UPOS by at most 0.05 against 16-bit weights), models with at most four classes
-/// keep them inline next to the key (8 bytes a feature, eight features a cache line), wider
-/// models keep sparse rows of 2-byte `(class, weight)` entries, and tables have
-/// [`SLOTS_PER_ROW`] slots a row (not a power of two: see [`home`]). [`LinearModel::score`] announces every key's slot
-/// (and then every row's entries) before reading any, so the CPU overlaps the misses.
+/// A parser decision probes dozens of random keys in tables of megabytes, far larger than
+/// the caches, and the whole NLP core makes about 560 probes a word, so the layout is built
+/// for cheap probes: weights are 8-bit (one scale per model; on the UD dev and held-out sets
+/// this moved UAS/LAS/UPOS by at most 0.05 against 16-bit weights), models with at most four
+/// classes keep them inline next to the key (8 bytes a feature, eight features a cache line),
+/// wider models keep sparse rows of 2-byte `(class, weight)` entries, tables are a quarter
+/// full (`SLOTS_PER_ROW`; not a power of two: see `home`) so that a probe mostly ends at
+/// its first slot, and large tables sit in huge pages (`Buf`). [`LinearModel::score`]
+/// announces every key's slot (and then every row's entries) before reading any, so the CPU
+/// overlaps the misses.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinearModel {
     n_classes: usize,

@@ -728,6 +728,16 @@ pub fn argmax_valid<S: PartialOrd + Copy>(
 mod tests {
     use super::*;
 
+    /// `model` written to a model file and read back (the whole file must be consumed).
+    fn round_trip(model: &LinearModel) -> LinearModel {
+        let mut w = Writer::new(b"TST");
+        model.write(&mut w);
+        let mut r = Reader::new(&w.bytes, b"TST").unwrap();
+        let loaded = LinearModel::read(&mut r).unwrap();
+        r.finish().unwrap();
+        loaded
+    }
+
     /// Two classes separable by one feature each; the perceptron must learn them.
     #[test]
     fn learns_a_separable_problem_and_survives_serialisation() {
@@ -756,11 +766,7 @@ mod tests {
         assert_eq!(predict(&model, &[10, 99]), 0);
         assert_eq!(predict(&model, &[20, 99]), 1);
         assert_eq!(predict(&model, &[30, 99]), 2);
-        let mut w = Writer::new(b"TST");
-        model.write(&mut w);
-        let mut r = Reader::new(&w.bytes, b"TST").unwrap();
-        let loaded = LinearModel::read(&mut r).unwrap();
-        r.finish().unwrap();
+        let loaded = round_trip(&model);
         for keys in [[10u32, 99], [20, 99], [30, 99], [5, 6]] {
             let mut a = vec![0i32; 3];
             let mut b = vec![0i32; 3];
@@ -807,10 +813,7 @@ mod tests {
             model.score(&[3, 5, 7], &mut absent);
             assert!(absent.iter().all(|&x| x == 0));
             assert_eq!(model.clone(), model);
-            let mut w = Writer::new(b"TST");
-            model.write(&mut w);
-            let mut r = Reader::new(&w.bytes, b"TST").unwrap();
-            assert_eq!(LinearModel::read(&mut r).unwrap(), model);
+            assert_eq!(round_trip(&model), model);
         }
     }
 
@@ -856,10 +859,7 @@ mod tests {
                 );
             }
         }
-        let mut w = Writer::new(b"TST");
-        model.write(&mut w);
-        let mut r = Reader::new(&w.bytes, b"TST").unwrap();
-        assert_eq!(LinearModel::read(&mut r).unwrap(), model);
+        assert_eq!(round_trip(&model), model);
     }
 
     #[test]

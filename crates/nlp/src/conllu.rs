@@ -120,20 +120,35 @@ pub enum ConlluError {
         id: usize,
         expected: usize,
     },
-    #[error("reading {path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    // The I/O error is part of the message rather than a `source`, so that error chains
+    // do not print it twice.
+    #[error("reading {path}: {error}")]
+    Io { path: String, error: std::io::Error },
 }
 
 /// Reads a CoNLL-U file.
 pub fn read_conllu_file(path: &Path) -> Result<Vec<Sentence>, ConlluError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConlluError::Io {
+    let text = read_text(path).map_err(|error| ConlluError::Io {
         path: path.display().to_string(),
-        source,
+        error,
     })?;
     parse_conllu(&text)
+}
+
+/// Reads a UTF-8 text file (CoNLL-U, IOB2); if it is not UTF-8, the error names the line of
+/// the first bad byte.
+pub(crate) fn read_text(path: &Path) -> std::io::Result<String> {
+    String::from_utf8(std::fs::read(path)?).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let line = 1 + e.as_bytes()[..valid]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("line {line}: not UTF-8 text (byte offset {valid})"),
+        )
+    })
 }
 
 fn field(s: &str) -> String {
@@ -286,6 +301,22 @@ pub fn write_sentence(out: &mut String, sentence: &Sentence) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file that is not UTF-8 is refused with the line of its first bad byte.
+    #[test]
+    fn non_utf8_files_are_refused_with_the_line() {
+        let path =
+            std::env::temp_dir().join(format!("sitrep-conllu-{}.conllu", std::process::id()));
+        std::fs::write(
+            &path,
+            b"1\tok\t_\t_\t_\t_\t0\troot\t_\t_\n\n1\tcaf\xe9\t_\n",
+        )
+        .unwrap();
+        let err = read_conllu_file(&path).unwrap_err().to_string();
+        std::fs::remove_file(&path).unwrap();
+        assert!(err.contains("line 3: not UTF-8"), "{err}");
+        assert!(err.contains(&path.display().to_string()), "{err}");
+    }
 
     const SAMPLE: &str = "# newdoc id = test-doc\n\
 # sent_id = test-1\n\

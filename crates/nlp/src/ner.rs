@@ -188,11 +188,10 @@ pub fn tags_from_spans(n: usize, spans: &[EntitySpan], uner: bool) -> Vec<String
 /// Errors of the NER file and model functions.
 #[derive(Debug, thiserror::Error)]
 pub enum NerError {
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    // The I/O error is part of the message rather than a `source`, so that error chains
+    // do not print it twice.
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
     #[error("IOB2 line {line}: {message}")]
     Format { line: usize, message: String },
     #[error("gold and predicted files differ: {0}")]
@@ -298,9 +297,9 @@ pub fn parse_iob2(text: &str) -> Result<Vec<IobSentence>, NerError> {
 
 /// Reads an IOB2 file.
 pub fn read_iob2_file(path: &Path) -> Result<Vec<IobSentence>, NerError> {
-    let text = std::fs::read_to_string(path).map_err(|source| NerError::Io {
+    let text = crate::conllu::read_text(path).map_err(|error| NerError::Io {
         path: path.display().to_string(),
-        source,
+        error,
     })?;
     parse_iob2(&text)
 }

@@ -13,6 +13,7 @@
 //! adjectives the lexicon has not seen (nationality adjectives, `American` → `American`);
 //! everything else is lowercased.
 
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 use crate::conllu::Sentence;
@@ -62,8 +63,8 @@ impl Rewrite {
 /// A trained lemmatiser (immutable; `Send + Sync`).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Lemmatizer {
-    exceptions: HashMap<String, String>,
-    suffix_rules: HashMap<String, Rewrite>,
+    exceptions: FxHashMap<String, String>,
+    suffix_rules: FxHashMap<String, Rewrite>,
 }
 
 fn lexicon_key(form: &str, xpos: &str) -> String {
@@ -225,7 +226,7 @@ impl Lemmatizer {
                     .or_default() += 1;
             }
         }
-        let mut suffix_rules = HashMap::new();
+        let mut suffix_rules = FxHashMap::default();
         for (key, rewrites) in rule_counts {
             let total: usize = rewrites.values().sum();
             let ((strip, append), n) = rewrites
@@ -237,7 +238,7 @@ impl Lemmatizer {
             }
         }
         let mut lemmatizer = Lemmatizer {
-            exceptions: HashMap::new(),
+            exceptions: FxHashMap::default(),
             suffix_rules,
         };
         // Exceptions: whatever the rules (and lowercase lookup) do not already produce.
@@ -275,14 +276,14 @@ impl Lemmatizer {
     pub fn from_bytes(bytes: &[u8]) -> Result<Lemmatizer, ModelError> {
         let mut r = Reader::new(bytes, b"LEM")?;
         let n = r.u32()? as usize;
-        let mut exceptions = HashMap::with_capacity(n);
+        let mut exceptions = FxHashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
             let k = r.str()?;
             let v = r.str()?;
             exceptions.insert(k, v);
         }
         let n = r.u32()? as usize;
-        let mut suffix_rules = HashMap::with_capacity(n);
+        let mut suffix_rules = FxHashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
             let k = r.str()?;
             let strip = r.u8()?;

@@ -44,6 +44,7 @@
 //!   [`cross_validate`] splits folds by document (`# newdoc id`), so sentences of one document
 //!   never sit on both sides.
 
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -480,7 +481,7 @@ fn scores_from_counts(counts: &BTreeMap<String, (usize, usize, usize)>) -> NerSc
 /// a CoNLL-U treebank; only the buckets are stored.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WordStats {
-    words: HashMap<String, u16>,
+    words: FxHashMap<String, u16>,
 }
 
 fn bucket(part: usize, whole: usize) -> u16 {
@@ -555,7 +556,7 @@ impl WordStats {
 
     fn read(r: &mut Reader<'_>) -> Result<WordStats, ModelError> {
         let n = r.u32()? as usize;
-        let mut words = HashMap::with_capacity(n.min(1 << 22));
+        let mut words = FxHashMap::with_capacity_and_hasher(n.min(1 << 22), Default::default());
         for _ in 0..n {
             let word = r.str()?;
             words.insert(word, r.u16()?);

@@ -41,6 +41,7 @@
 //!   core's throughput; feature groups that many beam items share are scored once per sentence
 //!   ([`action_features_of`]).
 
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 mod beam;
@@ -399,7 +400,7 @@ struct Lexical {
 /// words are as common as in new text.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AmbiguityLexicon {
-    words: HashMap<String, u64>,
+    words: FxHashMap<String, u64>,
     /// Tag hash → coarse class (the UPOS, with PROPN merged into NOUN): the parser's
     /// back-off for the fine tag, which the tagger gets wrong more often.
     coarse: HashMap<u64, u64>,
@@ -1087,7 +1088,7 @@ impl Parser {
         let labels = r.strs()?;
         let root_label = r.u8()?;
         let n = r.u32()? as usize;
-        let mut words = HashMap::with_capacity(n);
+        let mut words = FxHashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
             let word = r.str()?;
             let amb = u64::from(r.u32()?) | (u64::from(r.u32()?) << 32);

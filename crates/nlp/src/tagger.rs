@@ -23,6 +23,7 @@
 //!   tag without scoring; it speeds tagging up and removes easy examples from training.
 //! * Training is deterministic: sentences are shuffled per epoch with a seeded PRNG.
 
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 use crate::conllu::{Sentence, document_folds};
@@ -75,7 +76,7 @@ const UNKNOWN: u64 = 0x0055_4e4b_4e4f_574e;
 /// as frequent in training as they will be in new text.
 #[derive(Debug, Clone, PartialEq, Default)]
 struct TagLexicon {
-    words: HashMap<String, (u64, u16)>,
+    words: FxHashMap<String, (u64, u16)>,
 }
 
 impl TagLexicon {
@@ -334,7 +335,7 @@ pub struct Tagger {
     upos: Vec<String>,
     xpos: Vec<String>,
     class_hash: Vec<u64>,
-    tag_dict: HashMap<String, u16>,
+    tag_dict: FxHashMap<String, u16>,
     lexicon: TagLexicon,
     /// First pass: greedy left to right.
     model: LinearModel,
@@ -523,7 +524,7 @@ impl Tagger {
             return Err(ModelError::Corrupt("tag class tables disagree".into()));
         }
         let n = r.u32()? as usize;
-        let mut tag_dict = HashMap::with_capacity(n);
+        let mut tag_dict = FxHashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
             let word = r.str()?;
             let class = r.u16()?;
@@ -535,7 +536,7 @@ impl Tagger {
             tag_dict.insert(word, class);
         }
         let n = r.u32()? as usize;
-        let mut words = HashMap::with_capacity(n);
+        let mut words = FxHashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
             let word = r.str()?;
             let amb = u64::from(r.u32()?) | (u64::from(r.u32()?) << 32);
@@ -633,7 +634,7 @@ struct Inventory {
     xpos: Vec<String>,
     class_of: HashMap<(String, String), u16>,
     class_hash: Vec<u64>,
-    tag_dict: HashMap<String, u16>,
+    tag_dict: FxHashMap<String, u16>,
 }
 
 impl Inventory {
@@ -666,7 +667,7 @@ impl Inventory {
             .zip(&xpos)
             .map(|(u, x)| class_hash(u, x))
             .collect();
-        let mut tag_dict = HashMap::new();
+        let mut tag_dict = FxHashMap::default();
         for (word, counts) in &word_counts {
             let total: usize = counts.values().sum();
             let (best, n) = counts

@@ -27,7 +27,6 @@
 //! Offsets are UTF-8 byte offsets into the text; the pipeline converts them to code points.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -47,35 +46,8 @@ pub(crate) enum AbbrevKind {
     Ending,
 }
 
-/// FNV-1a: the lexicon's keys are a few bytes long, where SipHash's setup dominates.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    /// Packed words (see [`pack_lowercase`]) in one multiply instead of sixteen.
-    fn write_u128(&mut self, packed: u128) {
-        let folded = (packed as u64) ^ ((packed >> 64) as u64).rotate_left(29);
-        let mixed = (self.0 ^ folded).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        self.0 = mixed ^ (mixed >> 29);
-    }
-}
-
-type FastHash = BuildHasherDefault<Fnv>;
+/// The lexicon's keys are a few bytes long, where SipHash's setup dominates.
+type FastHash = rustc_hash::FxBuildHasher;
 
 /// A short ASCII word folded to lower case and packed into an integer, so that the lists
 /// consulted for most words (contractions, units, hyphen prefixes) are binary searches over

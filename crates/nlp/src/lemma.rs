@@ -13,8 +13,9 @@
 //! adjectives the lexicon has not seen (nationality adjectives, `American` → `American`);
 //! everything else is lowercased.
 
-use rustc_hash::FxHashMap;
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 
 use crate::conllu::Sentence;
 use crate::model_io::{ModelError, Reader, Writer};

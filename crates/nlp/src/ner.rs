@@ -44,11 +44,12 @@
 //!   [`cross_validate`] splits folds by document (`# newdoc id`), so sentences of one document
 //!   never sit on both sides.
 
-use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use crate::conllu::Sentence;
 use crate::gazetteer::{Category, Gazetteer, PhraseIndex, PhraseMatch, fold_word, word_key};

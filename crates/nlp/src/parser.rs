@@ -41,8 +41,9 @@
 //!   core's throughput; feature groups that many beam items share are scored once per sentence
 //!   ([`action_features_of`]).
 
-use rustc_hash::FxHashMap;
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 
 mod beam;
 

@@ -483,7 +483,7 @@ impl LinearModel {
                 .filter(|&&s| s != 0)
                 .map(|&s| {
                     let row = match sparse_row(s) {
-                        (row, None) => dense[row * self.n_classes..(row + 1) * self.n_classes]
+                        (row, None) => dense_row(dense, row, self.n_classes)
                             .iter()
                             .enumerate()
                             .filter(|&(_, &w)| w != 0)
@@ -569,7 +569,7 @@ impl LinearModel {
                             let row = sparse_row(v);
                             match row {
                                 (r, None) => {
-                                    for w in dense[r * n..(r + 1) * n].iter().step_by(64) {
+                                    for w in dense_row(dense, r, n).iter().step_by(64) {
                                         prefetch(w);
                                     }
                                 }
@@ -587,7 +587,7 @@ impl LinearModel {
                         match row {
                             // Long rows: every class at once (vectorised), no scattered adds.
                             (r, None) => {
-                                for (s, &w) in scores.iter_mut().zip(&dense[r * n..(r + 1) * n]) {
+                                for (s, &w) in scores.iter_mut().zip(dense_row(dense, r, n)) {
                                     *s += i32::from(w);
                                 }
                             }
@@ -660,6 +660,12 @@ fn sparse_row(slot: u64) -> (usize, Option<usize>) {
         DENSE => (start, None),
         last => (start, Some(last + 1)),
     }
+}
+
+/// The weights of dense row `row` of a model with `n` classes.
+#[inline]
+fn dense_row(dense: &[i8], row: usize, n: usize) -> &[i8] {
+    &dense[row * n..(row + 1) * n]
 }
 
 /// The slot holding `key`, or 0 (linear probing from its home slot).

@@ -23,8 +23,9 @@
 //!   tag without scoring; it speeds tagging up and removes easy examples from training.
 //! * Training is deterministic: sentences are shuffled per epoch with a seeded PRNG.
 
-use rustc_hash::FxHashMap;
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 
 use crate::conllu::{Sentence, document_folds};
 use crate::model_io::{ModelError, Reader, Rng, Writer, combine, hash_str};

@@ -4,12 +4,13 @@
 //! range of days, against the publication date where the expression is relative to it
 //! ("Friday", "last week") and against the previous expression where it is relative to a
 //! mention ("three years later"). [`find_quantities`] finds counts, percentages and sums of
-//! money, with the noun phrase that says what is counted. [`annotate`] does both with one
-//! scan of the text.
+//! money, with the noun phrase that says what is counted. [`annotate`] does both on a
+//! document's [`Analysis`].
 //!
 //! # Design
 //!
-//! The text is scanned once into word, number and punctuation tokens ([`scan`]); every word
+//! The analysis's tokens are cut once into word, number and punctuation pieces ([`scan`]:
+//! the pipeline's one tokenizer and sentence splitter, nothing of its own); every word
 //! is classified by one hash lookup in a lexicon ([`lexicon`]: month and weekday names,
 //! number words, time words, currencies, plus the closed-class words and verbs listed in
 //! `data/lexicon/`). Both annotators then walk the tokens left to right and try, at each
@@ -104,12 +105,14 @@ mod times;
 
 use chrono::NaiveDate;
 use sitrep_model::{CharIndex, Quantity, TimeExpr};
+use sitrep_nlp::Analysis;
 
 use numbers::Tokens;
 use scan::Token;
 
 /// Finds the time expressions of `text` (a cleaned body) in text order, resolved against
-/// `published` where they are relative to it.
+/// `published` where they are relative to it. Splits the text itself, without models: a
+/// pipeline that has an [`Analysis`] calls [`annotate`].
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -138,13 +141,14 @@ pub fn find_quantities(text: &str, times: &[TimeExpr], ix: &CharIndex) -> Vec<Qu
     quantities_of(text, &tokens, times, ix)
 }
 
-/// Both annotations from one scan of the text.
+/// Both annotations of a document, matched on the tokens and sentences of its analysis.
 pub fn annotate(
     text: &str,
+    analysis: &Analysis,
     published: Option<NaiveDate>,
     ix: &CharIndex,
 ) -> (Vec<TimeExpr>, Vec<Quantity>) {
-    let tokens = scan::scan(text);
+    let tokens = scan::from_analysis(text, analysis);
     let times = times_of(text, &tokens, published, ix);
     let quantities = quantities_of(text, &tokens, &times, ix);
     (times, quantities)
@@ -273,7 +277,12 @@ mod tests {
     fn spans_are_code_points() {
         let text = "“Mali’s army” said on Friday that about 400 Russian soldiers arrived in 2021.";
         let ix = CharIndex::new(text);
-        let (times, quantities) = annotate(text, NaiveDate::from_ymd_opt(2022, 1, 7), &ix);
+        let (times, quantities) = annotate(
+            text,
+            &Analysis::tokens_only(text),
+            NaiveDate::from_ymd_opt(2022, 1, 7),
+            &ix,
+        );
         let friday = &times[0];
         assert_eq!(friday.text, "Friday");
         assert_eq!(slice(text, friday.start, friday.end), "Friday");
@@ -310,7 +319,12 @@ mod tests {
     fn outputs_are_sorted_by_start() {
         let text = "On 3 May 2020, 12 people died; two days later, about 40% more; by 2023, $5m.";
         let ix = CharIndex::new(text);
-        let (times, quantities) = annotate(text, NaiveDate::from_ymd_opt(2022, 1, 7), &ix);
+        let (times, quantities) = annotate(
+            text,
+            &Analysis::tokens_only(text),
+            NaiveDate::from_ymd_opt(2022, 1, 7),
+            &ix,
+        );
         assert!(times.windows(2).all(|w| w[0].start < w[1].start));
         assert!(quantities.windows(2).all(|w| w[0].start < w[1].start));
         assert_eq!(times.len(), 3);
@@ -350,14 +364,19 @@ mod tests {
             check_spans(&text)?;
             for published in [NaiveDate::from_ymd_opt(1, 1, 1), NaiveDate::from_ymd_opt(262_000, 12, 31)] {
                 let ix = CharIndex::new(&text);
-                let _ = annotate(&text, published, &ix);
+                let _ = annotate(&text, &Analysis::tokens_only(&text), published, &ix);
             }
         }
     }
 
     fn check_spans(s: &str) -> Result<(), TestCaseError> {
         let ix = CharIndex::new(s);
-        let (times, quantities) = annotate(s, NaiveDate::from_ymd_opt(2022, 1, 7), &ix);
+        let (times, quantities) = annotate(
+            s,
+            &Analysis::tokens_only(s),
+            NaiveDate::from_ymd_opt(2022, 1, 7),
+            &ix,
+        );
         for t in &times {
             prop_assert_eq!(&slice(s, t.start, t.end), &t.text);
             if let (Some(from), Some(to)) = (t.from, t.to) {

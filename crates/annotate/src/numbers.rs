@@ -113,7 +113,29 @@ pub(crate) struct Number {
 
 /// The value of a figure token: "5,000", "1.5", "2 500". `None` for malformed or
 /// version-like figures ("1.2.3", "5,00").
+#[cfg(test)]
 pub(crate) fn figure_value(s: &str) -> Option<f64> {
+    figure_decimal(s).map(|d| d.scaled(1.0))
+}
+
+/// A figure as an integer mantissa and a count of decimals: "4.1" is 41 and 1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Decimal {
+    mantissa: f64,
+    decimals: i32,
+}
+
+impl Decimal {
+    /// The value times `scale` (a power of ten), with one rounding: the mantissa is scaled
+    /// first (exact while the product stays below 2^53) and the decimal point placed last,
+    /// so "4.1 billion" is exactly 4,100,000,000, not 4.1 × 10⁹ = 4,099,999,999.9999995.
+    pub(crate) fn scaled(self, scale: f64) -> f64 {
+        self.mantissa * scale / 10f64.powi(self.decimals)
+    }
+}
+
+/// [`figure_value`] before its decimal point is placed.
+fn figure_decimal(s: &str) -> Option<Decimal> {
     // Digits accumulate into an integer mantissa (exact below 2^53) and one division by a
     // power of ten places the decimal point, so "0.1" reads as the nearest double to 0.1.
     let mut mantissa = 0f64;
@@ -157,7 +179,7 @@ pub(crate) fn figure_value(s: &str) -> Option<f64> {
     if (groups > 0 && !dot && group_len != 3) || (dot && decimals == 0) || group_len == 0 && !dot {
         return None;
     }
-    Some(mantissa / 10f64.powi(decimals))
+    Some(Decimal { mantissa, decimals })
 }
 
 fn pow10(exp: u8) -> f64 {
@@ -200,7 +222,7 @@ pub(crate) fn read_number(t: &Tokens, i: usize, money: bool) -> Option<Number> {
 }
 
 fn read_figures(t: &Tokens, i: usize, money: bool) -> Option<Number> {
-    let value = figure_value(t.str(i))?;
+    let figure = figure_decimal(t.str(i))?;
     let mut end = i + 1;
     let mut scale = 1.0;
     match t.lex(end) {
@@ -224,7 +246,7 @@ fn read_figures(t: &Tokens, i: usize, money: bool) -> Option<Number> {
     }
     Some(Number {
         end,
-        value: value * scale,
+        value: figure.scaled(scale),
         scale,
         figures: true,
         bare_one: false,
@@ -355,6 +377,13 @@ mod tests {
         assert_eq!(read("20bn"), Some((20e9, "20bn".into())));
         assert_eq!(read("5m"), Some((5e6, "5m".into())));
         assert_eq!(read("3 million"), Some((3e6, "3 million".into())));
+        // Decimals times a scale are exact, not 4.1 × 10⁹ in floating point.
+        assert_eq!(
+            read("4.1 billion"),
+            Some((4_100_000_000.0, "4.1 billion".into()))
+        );
+        assert_eq!(read("2.3bn"), Some((2_300_000_000.0, "2.3bn".into())));
+        assert_eq!(read("0.7 million"), Some((700_000.0, "0.7 million".into())));
     }
 
     #[test]

@@ -1,15 +1,22 @@
-//! The scanner: one pass over the text into word, number and punctuation tokens.
+//! The annotators' token stream, refined from the document's [`Analysis`].
 //!
-//! Both annotators match on this token stream instead of running regular expressions over
-//! the text, so the cost is one decode of each character plus one table lookup per word.
-//! Tokens keep byte offsets (converted to code points only for the spans reported), whether
+//! Times and quantities match on the analysis's own tokens and sentences (one tokenizer,
+//! one abbreviation list, one sentence splitter for the whole pipeline), cut finer: each
+//! word token is split into runs of letters, runs of figures and single punctuation marks,
+//! so that "5bn" is a number glued to the word "bn" and "mid-December" three pieces glued
+//! together. A piece never crosses a token boundary, except that a figure continues over a
+//! thin or no-break space before a group of three digits ("2\u{202F}500"), which the
+//! tokenizer cuts as whitespace. Each piece is classified by one hash lookup in the lexicon.
+//!
+//! Pieces keep byte offsets (converted to code points only for the spans reported), whether
 //! whitespace precedes them (so "2,500-3,000", "mid-December" and "COVID-19" can be told
-//! from "2,500 - 3,000"), and a rough sentence number: quantities look back for a unit only
-//! within a sentence, and the future-tense check for "on Tuesday" stops at its start.
+//! from "2,500 - 3,000"), and their sentence: quantities look back for a unit only within a
+//! sentence, and the future-tense check for "on Tuesday" stops at its start.
 //!
-//! A number token is a run of digits with inner `,` or `.` separators ("5,000", "1.5",
-//! "7.1.2022") and thin or no-break spaces before groups of three ("2 500"). Letters and
-//! digits never share a token: "5bn" is a number glued to the word "bn".
+//! A number piece is a run of digits with inner `,` or `.` separators ("5,000", "1.5",
+//! "7.1.2022"). Letters and digits never share a piece.
+
+use sitrep_nlp::Analysis;
 
 use crate::lexicon::{Lex, lookup};
 
@@ -42,13 +49,6 @@ impl Token {
     }
 }
 
-/// Abbreviations whose period does not end a sentence (titles, months, "No.").
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "maj", "capt", "cpl", "adm", "gov",
-    "sen", "rep", "pres", "st", "jr", "sr", "rev", "fr", "no", "nos", "vs", "approx", "est", "jan",
-    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-];
-
 /// The byte length of a digit-group space (thin, narrow no-break, no-break) at `at`.
 fn group_space(bytes: &[u8], at: usize) -> Option<usize> {
     match bytes.get(at..at + 3) {
@@ -60,6 +60,12 @@ fn group_space(bytes: &[u8], at: usize) -> Option<usize> {
     }
 }
 
+/// Exactly three digits at `at`: a digit group.
+fn three_digits(bytes: &[u8], at: usize) -> bool {
+    let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+    digit(at) && digit(at + 1) && digit(at + 2) && !digit(at + 3)
+}
+
 fn char_at(text: &str, at: usize) -> char {
     let b = text.as_bytes()[at];
     if b < 0x80 {
@@ -69,114 +75,86 @@ fn char_at(text: &str, at: usize) -> char {
     }
 }
 
-/// The end of the number token starting at `start`.
-fn number_end(bytes: &[u8], start: usize) -> usize {
-    let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+/// The end of the number piece starting at `start`, inside a token ending at `limit`.
+fn number_end(bytes: &[u8], start: usize, limit: usize) -> usize {
+    let digit = |i: usize| i < limit && bytes[i].is_ascii_digit();
     let mut j = start;
     loop {
         while digit(j) {
             j += 1;
         }
-        if matches!(bytes.get(j), Some(b',' | b'.')) && digit(j + 1) {
-            j += 1;
-            continue;
+        if !(matches!(bytes.get(j), Some(b',' | b'.')) && digit(j + 1)) {
+            return j;
         }
-        if let Some(len) = group_space(bytes, j) {
-            let k = j + len;
-            if digit(k) && digit(k + 1) && digit(k + 2) && !digit(k + 3) {
-                j = k;
-                continue;
-            }
-        }
-        return j;
+        j += 1;
     }
 }
 
-fn is_opening(c: char) -> bool {
-    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '\'' | '“' | '‘' | '(' | '[')
-}
-
-/// Splits `text` into tokens.
-pub(crate) fn scan(text: &str) -> Vec<Token> {
+/// The pieces of `text`'s tokens (see the module doc), in text order.
+pub(crate) fn from_analysis(text: &str, analysis: &Analysis) -> Vec<Token> {
     let bytes = text.as_bytes();
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
-    let mut i = 0;
-    let mut spaced = true;
-    let mut newlines = 0u32;
-    let mut sentence = 0u32;
-    // A sentence-final mark was seen; the next spaced token that can open a sentence does.
-    let mut pending_end = false;
-    while i < bytes.len() {
-        let c = char_at(text, i);
-        if c.is_whitespace() {
-            spaced = true;
-            if c == '\n' {
-                newlines += 1;
-            }
-            i += c.len_utf8();
-            continue;
-        }
-        let start = i;
-        let kind = if c.is_ascii_digit() {
-            i = number_end(bytes, i);
-            Kind::Num
-        } else if c.is_alphabetic() {
-            i += c.len_utf8();
-            while i < bytes.len() {
-                let d = char_at(text, i);
-                if !d.is_alphabetic() {
-                    break;
+    // Where the last piece ended: a figure may run on into the next token.
+    let mut done = 0usize;
+    let spans = analysis.tokens();
+    for (index, range) in spans.iter().enumerate() {
+        let sentence = analysis.sentence_of(index) as u32;
+        let mut i = range.start.max(done);
+        let mut spaced = i == range.start && (i == 0 || done < range.start);
+        while i < range.end {
+            let c = char_at(text, i);
+            let start = i;
+            let kind = if c.is_ascii_digit() {
+                i = number_end(bytes, i, range.end);
+                // "2 500": the figure runs on over a group space into the next tokens.
+                let mut next = index + 1;
+                while i == spans[next - 1].end
+                    && let Some(after) = spans.get(next)
+                    && group_space(bytes, i).is_some_and(|len| i + len == after.start)
+                    && three_digits(bytes, after.start)
+                {
+                    i = number_end(bytes, after.start, after.end);
+                    next += 1;
                 }
-                i += d.len_utf8();
-            }
-            Kind::Word
-        } else {
-            i += c.len_utf8();
-            Kind::Punct(c)
-        };
-        if !tokens.is_empty() && (newlines >= 2 || (pending_end && spaced && is_opening(c))) {
-            sentence += 1;
+                Kind::Num
+            } else if c.is_alphabetic() {
+                i += c.len_utf8();
+                while i < range.end {
+                    let d = char_at(text, i);
+                    if !d.is_alphabetic() {
+                        break;
+                    }
+                    i += d.len_utf8();
+                }
+                Kind::Word
+            } else {
+                i += c.len_utf8();
+                Kind::Punct(c)
+            };
+            let lex = if kind == Kind::Word {
+                lookup(&text[start..i])
+            } else {
+                Lex::None
+            };
+            tokens.push(Token {
+                start: start as u32,
+                end: i as u32,
+                kind,
+                lex,
+                spaced,
+                cap: c.is_uppercase(),
+                sentence,
+            });
+            spaced = false;
         }
-        if spaced {
-            pending_end = false;
-        }
-        let word = &text[start..i];
-        let lex = if kind == Kind::Word {
-            lookup(word)
-        } else {
-            Lex::None
-        };
-        if let Kind::Punct('.' | '!' | '?' | '…') = kind {
-            pending_end = !ends_abbreviation(&tokens, text, c, spaced);
-        }
-        tokens.push(Token {
-            start: start as u32,
-            end: i as u32,
-            kind,
-            lex,
-            spaced,
-            cap: c.is_uppercase(),
-            sentence,
-        });
-        spaced = false;
-        newlines = 0;
+        done = done.max(i);
     }
     tokens
 }
 
-/// Whether the period just scanned closes an abbreviation ("Jan.", "U.S.") rather than a
-/// sentence.
-fn ends_abbreviation(tokens: &[Token], text: &str, mark: char, spaced: bool) -> bool {
-    if mark != '.' || spaced {
-        return false;
-    }
-    match tokens.last() {
-        Some(t) if t.kind == Kind::Word => {
-            let word = &text[t.range()];
-            word.chars().count() == 1 || ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
-        }
-        _ => false,
-    }
+/// The pieces of `text` analysed without models (tests and the text-only entry points).
+pub(crate) fn scan(text: &str) -> Vec<Token> {
+    from_analysis(text, &Analysis::tokens_only(text))
 }
 
 #[cfg(test)]

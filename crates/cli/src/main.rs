@@ -59,7 +59,8 @@ enum Command {
     /// Score sitrep against gold annotations.
     #[command(subcommand)]
     Eval(EvalCommand),
-    /// Measure extraction speed (MB/s, documents/s) on a generated corpus, on one core.
+    /// Measure extraction speed (MB/s, documents/s) on a generated corpus, on one core; with
+    /// --nlp, the NLP core in words per second.
     Bench(BenchArgs),
     /// Write a generated corpus of wire-style articles as JSON Lines (for tests and benchmarks).
     Generate(GenerateArgs),
@@ -100,13 +101,17 @@ struct InputArgs {
     /// Skip any document larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 10_000_000)]
     max_doc_size: usize,
-    /// Add the tokens layer to each document (with tags, lemmas and the dependency tree).
+    /// Write the tokens layer into each document (tags, lemmas and the dependency tree; the
+    /// parser runs either way).
     #[arg(long)]
     tokens: bool,
-    /// NLP model directory for --tokens (default: SITREP_MODELS, else data/models above the
-    /// working directory or the executable).
+    /// NLP model directory (default: SITREP_MODELS, else data/models above the working
+    /// directory or the executable).
     #[arg(long, value_name = "DIR")]
     models: Option<std::path::PathBuf>,
+    /// Worker threads analysing documents (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
 }
 
 /// `--input`: what every input is, when detection should not decide.
@@ -159,6 +164,16 @@ struct WatchArgs {
     /// Print only problems and the per-round summary.
     #[arg(long, short)]
     quiet: bool,
+    /// Publication date for items whose feed and page give none.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    published: Option<NaiveDate>,
+    /// Add the tokens layer to each stored document.
+    #[arg(long)]
+    tokens: bool,
+    /// NLP model directory (default: SITREP_MODELS, else data/models above the working
+    /// directory or the executable).
+    #[arg(long, value_name = "DIR")]
+    models: Option<PathBuf>,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -451,9 +466,14 @@ struct BenchArgs {
     /// of `.txt` files, one document each, read in name order (default: the generated corpus).
     #[arg(long, value_name = "FILE|DIR", requires = "nlp")]
     text: Option<PathBuf>,
-    /// With --nlp: model directory.
-    #[arg(long, value_name = "DIR", requires = "nlp")]
+    /// Model directory (default: SITREP_MODELS, else data/models above the working
+    /// directory or the executable).
+    #[arg(long, value_name = "DIR")]
     models: Option<PathBuf>,
+    /// Without --nlp: measure reading, cleaning, sentences, tokens, dates and quantities only
+    /// (no tagger, parser or entity recogniser loaded).
+    #[arg(long, conflicts_with = "nlp")]
+    no_models: bool,
 }
 
 #[derive(Args)]

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use sitrep_store::Store;
+use sitrep_store::{FeedLog, Store};
 
 fn sitrep(args: &[&str], cwd: &Path) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_sitrep"));
@@ -249,7 +249,7 @@ fn ingest_a_damaged_warc_gz_stores_every_good_record_and_reports_each_bad_one() 
     assert!(err.contains("1 WARC request records"), "{err}");
     assert!(err.contains("1 WARC warcinfo records"), "{err}");
 
-    let store = Store::open(&db).unwrap();
+    let store = sitrep_store::open(&db).unwrap();
     let stats = store.stats().unwrap();
     assert_eq!(stats.documents, (records - bad.len()) as u64);
     let one = store
@@ -336,7 +336,7 @@ fn extract_and_ingest_urls_and_feeds_from_a_local_server() {
         err.contains(&format!("{}: HTTP 404", server.url("/missing"))),
         "{err}"
     );
-    let store = Store::open(&db).unwrap();
+    let store = sitrep_store::open(&db).unwrap();
     assert_eq!(store.stats().unwrap().documents, 2);
     let id = store
         .doc_id_for_source(&server.url("/story/2"))
@@ -480,7 +480,7 @@ fn watch_once_never_fetches_the_same_item_twice() {
             Some("\"v2\"".to_string())
         ]
     );
-    let store = Store::open(&db).unwrap();
+    let store = sitrep_store::open(&db).unwrap();
     assert_eq!(store.stats().unwrap().documents, 4);
     assert_eq!(
         store.feed_item_counts(&server.url("/feed.xml")).unwrap(),

@@ -154,12 +154,61 @@ impl Signature {
     }
 }
 
-/// An in-memory near-duplicate index, for runs without a store (`sitrep extract`). The store
-/// keeps the same bands in SQLite.
+/// A document already seen that a new body may copy: its id, its signature and the original
+/// it is itself a copy of, if any. The store reads these from its band tables, the
+/// [`DuplicateIndex`] from memory; both decide with [`original_of`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub id: String,
+    pub signature: Signature,
+    pub duplicate_of: Option<String>,
+}
+
+/// The decision that a body is a near-duplicate: of which original, at what similarity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// The first copy of the story (never itself a copy).
+    pub original: String,
+    pub similarity: f64,
+}
+
+/// The near-duplicate decision, the one place it is made: the most similar candidate at or
+/// above [`THRESHOLD`], ties going to the smaller original id so that the answer does not
+/// depend on the order candidates come in. When that candidate is itself a copy, the
+/// original it copies is returned, so that a group of copies all point at one document.
+pub fn original_of<'a>(
+    signature: &Signature,
+    candidates: impl IntoIterator<Item = &'a Candidate>,
+) -> Option<Match> {
+    let mut best: Option<Match> = None;
+    for c in candidates {
+        let similarity = signature.similarity(&c.signature);
+        if similarity < THRESHOLD {
+            continue;
+        }
+        let original = c.duplicate_of.as_deref().unwrap_or(&c.id);
+        let better = best.as_ref().is_none_or(|b| {
+            similarity > b.similarity
+                || (similarity == b.similarity && original < b.original.as_str())
+        });
+        if better {
+            best = Some(Match {
+                original: original.to_string(),
+                similarity,
+            });
+        }
+    }
+    best
+}
+
+/// An in-memory near-duplicate index, for runs without a store (`sitrep extract`): the same
+/// bands the store keeps in its tables, the same decision ([`original_of`]), so that a run
+/// of `extract` links the copies `ingest` would.
 #[derive(Debug, Default)]
 pub struct DuplicateIndex {
     bands: HashMap<(usize, i64), Vec<usize>>,
-    docs: Vec<(String, Signature, Option<String>)>,
+    docs: Vec<Candidate>,
+    by_id: HashMap<String, usize>,
 }
 
 impl DuplicateIndex {
@@ -167,33 +216,42 @@ impl DuplicateIndex {
         DuplicateIndex::default()
     }
 
-    /// The most similar indexed document at or above the threshold, with its similarity.
-    /// When that document is itself a copy, the original it copies is returned, so that a
-    /// group of copies all point at one document.
-    pub fn find(&self, sig: &Signature) -> Option<(&str, f64)> {
-        let mut best: Option<(usize, f64)> = None;
-        for (band, key) in sig.band_keys().into_iter().enumerate() {
-            for &i in self.bands.get(&(band, key)).into_iter().flatten() {
-                let s = self.docs[i].1.similarity(sig);
-                if s >= THRESHOLD && best.is_none_or(|(_, b)| s > b) {
-                    best = Some((i, s));
-                }
-            }
+    /// The original that a body with this signature copies, among the indexed documents.
+    pub fn find(&self, signature: &Signature) -> Option<Match> {
+        let mut seen = Vec::new();
+        for (band, key) in signature.band_keys().into_iter().enumerate() {
+            seen.extend(self.bands.get(&(band, key)).into_iter().flatten().copied());
         }
-        best.map(|(i, s)| {
-            let (id, _, original) = &self.docs[i];
-            (original.as_deref().unwrap_or(id), s)
-        })
+        seen.sort_unstable();
+        seen.dedup();
+        original_of(signature, seen.iter().map(|&i| &self.docs[i]))
+    }
+
+    /// Links document `id` as the store does when it is written: a document already indexed
+    /// (the same content again) keeps its first decision; a new one is matched against those
+    /// before it, then indexed. Returns the original it copies, if any.
+    pub fn link(&mut self, id: &str, signature: Option<Signature>) -> Option<String> {
+        if let Some(&i) = self.by_id.get(id) {
+            return self.docs[i].duplicate_of.clone();
+        }
+        let signature = signature?;
+        let duplicate_of = self.find(&signature).map(|m| m.original);
+        self.insert(id, signature, duplicate_of.as_deref());
+        duplicate_of
     }
 
     /// Indexes a document; `duplicate_of` is the original it copies, if any.
-    pub fn insert(&mut self, id: &str, sig: Signature, duplicate_of: Option<&str>) {
+    pub fn insert(&mut self, id: &str, signature: Signature, duplicate_of: Option<&str>) {
         let i = self.docs.len();
-        for (band, key) in sig.band_keys().into_iter().enumerate() {
+        for (band, key) in signature.band_keys().into_iter().enumerate() {
             self.bands.entry((band, key)).or_default().push(i);
         }
-        self.docs
-            .push((id.to_string(), sig, duplicate_of.map(str::to_string)));
+        self.by_id.insert(id.to_string(), i);
+        self.docs.push(Candidate {
+            id: id.to_string(),
+            signature,
+            duplicate_of: duplicate_of.map(str::to_string),
+        });
     }
 }
 
@@ -236,17 +294,39 @@ mod tests {
     fn the_index_points_copies_of_copies_at_the_original() {
         let mut ix = DuplicateIndex::new();
         let original = Signature::of_text(STORY).unwrap();
-        ix.insert("orig", original, None);
+        assert_eq!(ix.link("orig", Some(original)), None);
         let copy = Signature::of_text(&format!("{STORY} Reporting by a staff writer.")).unwrap();
-        let (found, sim) = ix.find(&copy).unwrap();
-        assert_eq!(found, "orig");
-        assert!(sim >= THRESHOLD);
-        ix.insert("copy", copy.clone(), Some("orig"));
-        assert_eq!(ix.find(&copy).unwrap().0, "orig");
+        let found = ix.find(&copy).unwrap();
+        assert_eq!(found.original, "orig");
+        assert!(found.similarity >= THRESHOLD);
+        assert_eq!(ix.link("copy", Some(copy.clone())).as_deref(), Some("orig"));
+        // A copy of the copy points at the original, not at the copy.
+        let copy2 =
+            Signature::of_text(&format!("{STORY} Reporting by a staff writer. More.")).unwrap();
+        assert_eq!(ix.link("copy2", Some(copy2)).as_deref(), Some("orig"));
+        // The same document again keeps its decision and is not indexed twice.
+        assert_eq!(ix.link("copy", None).as_deref(), Some("orig"));
+        assert_eq!(ix.docs.len(), 3);
         assert!(
             ix.find(&Signature::of_text("Markets rallied on Friday.").unwrap())
                 .is_none()
         );
+    }
+
+    #[test]
+    fn the_decision_does_not_depend_on_candidate_order() {
+        let sig = Signature::of_text(STORY).unwrap();
+        let cand = |id: &str, dup: Option<&str>| Candidate {
+            id: id.into(),
+            signature: sig.clone(),
+            duplicate_of: dup.map(str::to_string),
+        };
+        let a = [cand("b", None), cand("c", Some("a"))];
+        let b = [cand("c", Some("a")), cand("b", None)];
+        assert_eq!(original_of(&sig, &a), original_of(&sig, &b));
+        assert_eq!(original_of(&sig, &a).unwrap().original, "a");
+        let far = Signature::of_text("Markets rallied on Friday after the vote.").unwrap();
+        assert_eq!(original_of(&far, &a), None);
     }
 
     proptest! {

@@ -38,17 +38,15 @@ fn copies_are_above_the_threshold_and_other_articles_far_below() {
 #[test]
 fn every_copy_is_grouped_under_the_first_one_seen() {
     let mut index = DuplicateIndex::new();
-    index.insert("original", signature("original.txt"), None);
+    assert_eq!(
+        index.link("original", Some(signature("original.txt"))),
+        None
+    );
     for name in OTHERS {
-        assert!(index.find(&signature(name)).is_none(), "{name}");
-        index.insert(name, signature(name), None);
+        assert_eq!(index.link(name, Some(signature(name))), None, "{name}");
     }
     for name in COPIES {
-        let sig = signature(name);
-        let (found, _) = index
-            .find(&sig)
-            .unwrap_or_else(|| panic!("{name} not found"));
-        assert_eq!(found, "original", "{name}");
-        index.insert(name, sig, Some("original"));
+        let found = index.link(name, Some(signature(name)));
+        assert_eq!(found.as_deref(), Some("original"), "{name}");
     }
 }

@@ -6,6 +6,7 @@ pub mod tokenize;
 
 pub use sentences::split_sentences;
 pub use tokenize::{tokenize, tokenize_into, tokenize_sentences};
+pub mod analysis;
 pub mod analyzer;
 pub mod conllu;
 pub mod lemma;
@@ -17,6 +18,7 @@ pub mod tagger;
 pub mod train;
 pub mod ud_eval;
 
+pub use analysis::{Analysis, Analyzer, Mention, SentenceSpan, Stage, StageTimes};
 pub use analyzer::{Nlp, ParserChoice, WordAnalysis, Workspace};
 pub use conllu::{Sentence, Word};
 pub use train::{ParserTrainOptions, TrainedTagger, train_parser, train_tagger};

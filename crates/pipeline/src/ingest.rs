@@ -41,7 +41,7 @@ pub struct IngestReport {
 pub fn ingest(
     pipeline: &Pipeline,
     inputs: impl Iterator<Item = Result<RawDoc, Problem>>,
-    store: &mut Store,
+    store: &mut dyn Store,
     batch_size: usize,
     mut on_progress: impl FnMut(&Progress, &[Problem]),
 ) -> Result<IngestReport, StoreError> {
@@ -99,7 +99,7 @@ pub fn ingest(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Options;
+    use crate::Config;
 
     fn raw(source: &str, text: &str) -> Result<RawDoc, Problem> {
         Ok(RawDoc {
@@ -112,8 +112,8 @@ mod tests {
     #[test]
     fn batches_store_good_documents_and_report_bad_ones() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
-        let pipeline = Pipeline::new(Options::default());
+        let mut store = sitrep_store::open(&dir.path().join("t.db")).unwrap();
+        let pipeline = Pipeline::load(Config::without_models()).unwrap();
         let inputs = vec![
             raw(
                 "a.txt",

@@ -1,51 +1,101 @@
-//! The sitrep pipeline: the stages composed, as the CLI (and later a server or a distributed
-//! engine's per-partition task) calls them.
+//! The sitrep pipeline: the stages composed, configured once, as every front end calls them
+//! (the CLI's `extract`, `ingest`, `watch` and `bench`, later the server and a distributed
+//! engine's per-partition task).
 //!
 //! ```text
 //! RawDoc ──extract─► metadata, article text, related   (HTML-only documents: extract_html)
 //!        ──clean───► title, body, boilerplate, related
-//!        ──analyse─► sentences (and tokens with --tokens)
-//!        ──annotate► times (resolved against the publication date), quantities
-//!        ──────────► Document (content id, code-point offsets)
+//!        ──analyse─► Analysis: sentences, tokens, tags, lemmas, trees, entity mentions
+//!        ──annotate► times (resolved against the publication date), quantities, on its tokens
+//!        ──────────► Document (content id, code-point offsets), built once from the Analysis
 //! ```
 //!
-//! [`Pipeline::process`] turns one read document into a [`Document`]; it is pure and
-//! `Sync`, so [`ingest`] runs it over batches of documents in parallel (rayon) while a single
-//! writer stores each finished batch in one transaction.
+//! A [`Config`] says what to compute (models folder, parser, layers, the publication-date
+//! fallback); [`Pipeline::load`] loads what it needs once. [`Pipeline::process`] turns one
+//! read document into a [`Document`]; it is pure and `Sync`, so [`ingest`] runs it over
+//! batches in parallel (rayon) while a single writer stores each finished batch in one
+//! transaction, and [`extract`] does the same without a store, linking near-duplicates in
+//! memory with the store's own decision. The same input gives the same `Document` from
+//! either.
 
+mod extract;
 mod ingest;
 pub mod synth;
 
 use std::ops::Range;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use sitrep_model::{
     Boilerplate, BoilerplateKind, CharIndex, Document, Entity, Sentence, Token, content_id,
 };
-use sitrep_nlp::ner::{DocHistory, NerWorkspace};
-use sitrep_nlp::{Ner, Nlp, WordAnalysis, Workspace};
+use sitrep_nlp::model_io::ModelError;
+use sitrep_nlp::{Analysis, Analyzer, Ner, Nlp, ParserChoice, WordAnalysis};
 use sitrep_read::{Problem, RawDoc};
 
+pub use extract::extract;
 pub use ingest::{IngestReport, Progress, ingest};
 
-/// What the pipeline does beyond the defaults.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
+/// What a pipeline computes, and with which models. Every front end builds its pipeline
+/// from one of these, so the same input gives the same document from each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The model folder; `None`: `SITREP_MODELS`, else `data/models` found above the working
+    /// directory or the executable.
+    pub models: Option<PathBuf>,
+    /// Which parser to load (`--fast`: the greedy one).
+    pub parser: ParserChoice,
+    /// Tag, lemmatise and parse every sentence (claims and events read the trees).
+    pub parse: bool,
+    /// Recognise entities (the `entities` layer).
+    pub entities: bool,
+    /// Write the token layer into the document (`--tokens`); the analysis has tokens either
+    /// way.
+    pub tokens: bool,
     /// Publication date for documents whose input has none (`--published`).
     pub published: Option<NaiveDate>,
-    /// Fill the `tokens` layer (`--tokens`).
-    pub tokens: bool,
+}
+
+impl Default for Config {
+    /// Everything computed, with the accurate parser and the default models.
+    fn default() -> Config {
+        Config {
+            models: None,
+            parser: ParserChoice::Accurate,
+            parse: true,
+            entities: true,
+            tokens: false,
+            published: None,
+        }
+    }
+}
+
+impl Config {
+    /// Reading, cleaning, sentences, tokens, times and quantities only: no model is loaded
+    /// (the HTML evaluation, and tests of the reading half).
+    pub fn without_models() -> Config {
+        Config {
+            parse: false,
+            entities: false,
+            ..Config::default()
+        }
+    }
+}
+
+/// A model the configuration asks for could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot load the {what} ({source}); pass --models DIR or set SITREP_MODELS")]
+pub struct LoadError {
+    what: &'static str,
+    source: ModelError,
 }
 
 /// The composed stages, configured once and shared by every worker thread.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Pipeline {
-    options: Options,
-    /// The trained tagger, lemmatiser and parser, when loaded (needed for `--tokens`).
-    nlp: Option<Arc<Nlp>>,
-    /// The entity recogniser, when loaded (fills the `entities` layer).
-    ner: Option<Arc<Ner>>,
+    config: Config,
+    analyzer: Analyzer,
 }
 
 /// A sentence analysed by the NLP core: its byte span and its words with their byte spans.
@@ -56,105 +106,94 @@ pub struct ParsedSentence {
 }
 
 /// Splits `text` into sentences and words with sitrep's own rules, then tags, lemmatises and
-/// parses each sentence. Offsets are bytes of `text`.
-pub fn parse_text(nlp: &Nlp, text: &str) -> Vec<ParsedSentence> {
-    let sentences = sitrep_nlp::sentences::split_sentences(text);
-    let spans = word_spans(text, &sentences);
-    let analysis = analyse_words(nlp, text, &spans);
-    sentences
-        .into_iter()
-        .zip(spans)
-        .zip(analysis)
-        .map(|((span, spans), analysis)| ParsedSentence {
-            span,
-            words: spans.into_iter().zip(analysis).collect(),
-        })
-        .collect()
-}
-
-/// The byte spans of each sentence's words.
-fn word_spans(text: &str, sentences: &[Range<usize>]) -> Vec<Vec<Range<usize>>> {
-    sentences
-        .iter()
-        .map(|span| {
-            let mut words = Vec::new();
-            sitrep_nlp::tokenize::tokenize_into(text, span.clone(), &mut words);
-            words
-        })
-        .collect()
-}
-
-/// Tags, lemmas and trees of a document's sentences, all at once (see
-/// [`Nlp::analyze_all_into`]).
-fn analyse_words(nlp: &Nlp, text: &str, spans: &[Vec<Range<usize>>]) -> Vec<Vec<WordAnalysis>> {
-    let words: Vec<Vec<&str>> = spans
-        .iter()
-        .map(|s| s.iter().map(|r| &text[r.clone()]).collect())
-        .collect();
-    let mut analysis = Vec::new();
-    nlp.analyze_all_into(&words, &mut Workspace::default(), &mut analysis);
+/// parses each sentence (the [`Analysis`] of `text`, by sentence). Offsets are bytes of
+/// `text`.
+pub fn parse_text(nlp: &Arc<Nlp>, text: &str) -> Vec<ParsedSentence> {
+    let analysis = Analyzer::new(Some(Arc::clone(nlp)), None).analyse(text);
     analysis
-}
-
-/// The entity layer: each sentence's words through the recogniser, which remembers the
-/// document's earlier decisions ("Halvard" in the third sentence is what it was in the first).
-fn entities(ner: &Ner, text: &str, sentences: &[Range<usize>], ix: &CharIndex) -> Vec<Entity> {
-    let mut ws = NerWorkspace::default();
-    let mut history = DocHistory::new();
-    let mut spans = Vec::new();
-    let mut found = Vec::new();
-    let mut out = Vec::new();
-    for range in sentences {
-        spans.clear();
-        sitrep_nlp::tokenize::tokenize_into(text, range.clone(), &mut spans);
-        let words: Vec<&str> = spans.iter().map(|r| &text[r.clone()]).collect();
-        ner.recognise_in_document(&words, None, Some(&mut history), &mut ws, &mut found);
-        for e in &found {
-            let (Some(first), Some(last)) = (spans.get(e.start_word), spans.get(e.end_word - 1))
-            else {
-                continue;
-            };
-            let (start, end) = ix.span(first.start, last.end);
-            out.push(Entity {
-                id: format!("E{}", out.len() + 1),
-                text: text[first.start..last.end].to_string(),
-                start,
-                end,
-                kind: e.label.as_str().to_string(),
-                actor: None,
-                place: None,
-            });
-        }
-    }
-    out
+        .sentences()
+        .iter()
+        .map(|s| ParsedSentence {
+            span: s.span.clone(),
+            words: s
+                .tokens
+                .clone()
+                .map(|t| {
+                    let word = analysis.word(t).cloned().unwrap_or_default();
+                    (analysis.tokens()[t].clone(), word)
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 impl Pipeline {
-    pub fn new(options: Options) -> Pipeline {
+    /// Loads the models `config` asks for (the tagger, lemmatiser and parser on two threads)
+    /// and returns the pipeline.
+    pub fn load(config: Config) -> Result<Pipeline, LoadError> {
+        let dir = match &config.models {
+            Some(dir) => Some(dir.clone()),
+            None if config.parse || config.entities => {
+                Some(Nlp::default_model_dir().ok_or_else(|| {
+                    LoadError {
+                    what: "NLP models",
+                    source: ModelError::NotFound(
+                        "no data/models folder found above the working directory or the executable"
+                            .into(),
+                    ),
+                }
+                })?)
+            }
+            None => None,
+        };
+        let (nlp, ner) = std::thread::scope(|scope| {
+            let ner = scope.spawn(|| match (&dir, config.entities) {
+                (Some(dir), true) => Ner::load(&dir.join(sitrep_nlp::ner::NER_FILE))
+                    .map(|n| Some(Arc::new(n)))
+                    .map_err(|source| LoadError {
+                        what: "entity model",
+                        source,
+                    }),
+                _ => Ok(None),
+            });
+            let nlp = match (&dir, config.parse) {
+                (Some(dir), true) => Nlp::load_with(dir, config.parser)
+                    .map(|n| Some(Arc::new(n)))
+                    .map_err(|source| LoadError {
+                        what: "tagger, lemmatiser and parser",
+                        source,
+                    }),
+                _ => Ok(None),
+            };
+            let ner = ner
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (nlp, ner)
+        });
+        Ok(Pipeline {
+            analyzer: Analyzer::new(nlp?, ner?),
+            config,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The same pipeline (the same loaded models) with another publication-date fallback.
+    pub fn with_published(&self, published: Option<NaiveDate>) -> Pipeline {
         Pipeline {
-            options,
-            nlp: None,
-            ner: None,
+            config: Config {
+                published,
+                ..self.config.clone()
+            },
+            analyzer: self.analyzer.clone(),
         }
     }
 
-    /// A pipeline that also runs the trained NLP core.
-    pub fn with_nlp(options: Options, nlp: Arc<Nlp>) -> Pipeline {
-        Pipeline {
-            options,
-            nlp: Some(nlp),
-            ner: None,
-        }
-    }
-
-    /// The same pipeline, also recognising entities with `ner`.
-    pub fn with_ner(mut self, ner: Arc<Ner>) -> Pipeline {
-        self.ner = Some(ner);
-        self
-    }
-
-    pub fn options(&self) -> &Options {
-        &self.options
+    /// The models this pipeline analyses with.
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
     }
 
     /// Runs every stage on one read document. A document that has nothing to analyse (no
@@ -217,7 +256,7 @@ impl Pipeline {
             site: raw.site.or(page.site),
             author: raw.author.or(page.author),
             title: cleaned.title,
-            published: raw.published.or(page.published).or(self.options.published),
+            published: raw.published.or(page.published).or(self.config.published),
             language: raw
                 .language
                 .or(page.language)
@@ -229,57 +268,80 @@ impl Pipeline {
         })
     }
 
-    /// The token layer: rule-based tokens, with tags, lemmas and the dependency tree when the
-    /// NLP core is loaded.
-    fn tokens(&self, text: &str, sentences: &[Range<usize>], ix: &CharIndex) -> Vec<Token> {
-        let mut tokens = Vec::new();
-        let spans = word_spans(text, sentences);
-        let analysis = match &self.nlp {
-            Some(nlp) => analyse_words(nlp, text, &spans),
-            None => Vec::new(),
-        };
-        for (i, spans) in spans.iter().enumerate() {
-            for (k, tok) in spans.iter().enumerate() {
-                let (start, end) = ix.span(tok.start, tok.end);
-                let a = analysis.get(i).and_then(|a| a.get(k));
-                tokens.push(Token {
-                    sentence: i,
-                    start,
-                    end,
-                    text: text[tok.clone()].to_string(),
-                    upos: a.map(|a| a.upos.clone()),
-                    xpos: a.map(|a| a.xpos.clone()),
-                    lemma: a.map(|a| a.lemma.clone()),
-                    head: a.map(|a| a.head),
-                    deprel: a.map(|a| a.deprel.clone()),
-                });
-            }
-        }
-        tokens
+    /// Analyses a document whose `text` is set, once, and writes every layer from that
+    /// [`Analysis`]: sentences, tokens (when the configuration asks for them), entities,
+    /// times and quantities.
+    pub fn analyse(&self, doc: &mut Document) {
+        let analysis = self.analyzer.analyse(&doc.text);
+        self.write_layers(doc, &analysis);
     }
 
-    /// Adds the sentence, token, time and quantity layers to a document whose `text` is set.
-    pub fn analyse(&self, doc: &mut Document) {
+    /// The layers of `doc` from its analysis (see [`Pipeline::analyse`]).
+    pub fn write_layers(&self, doc: &mut Document, analysis: &Analysis) {
         let text = doc.text.as_str();
         let ix = CharIndex::new(text);
-        let sentences = sitrep_nlp::sentences::split_sentences(text);
-        if self.options.tokens {
-            doc.tokens = Some(self.tokens(text, &sentences, &ix));
+        if self.config.tokens {
+            doc.tokens = Some(token_layer(text, analysis, &ix));
         }
-        if let Some(ner) = &self.ner {
-            doc.entities = entities(ner, text, &sentences, &ix);
-        }
-        doc.sentences = sentences
-            .into_iter()
-            .map(|r| {
-                let (start, end) = ix.span(r.start, r.end);
+        doc.entities = entity_layer(text, analysis, &ix);
+        doc.sentences = analysis
+            .sentences()
+            .iter()
+            .map(|s| {
+                let (start, end) = ix.span(s.span.start, s.span.end);
                 Sentence { start, end }
             })
             .collect();
-        let (times, quantities) = sitrep_annotate::annotate(text, doc.published, &ix);
+        let (times, quantities) = sitrep_annotate::annotate(text, analysis, doc.published, &ix);
         doc.times = times;
         doc.quantities = quantities;
     }
+}
+
+/// The token layer: every token of the analysis, with its tags, lemma and tree when parsed.
+fn token_layer(text: &str, analysis: &Analysis, ix: &CharIndex) -> Vec<Token> {
+    analysis
+        .tokens()
+        .iter()
+        .enumerate()
+        .map(|(t, span)| {
+            let (start, end) = ix.span(span.start, span.end);
+            let a = analysis.word(t);
+            Token {
+                sentence: analysis.sentence_of(t),
+                start,
+                end,
+                text: text[span.clone()].to_string(),
+                upos: a.map(|a| a.upos.clone()),
+                xpos: a.map(|a| a.xpos.clone()),
+                lemma: a.map(|a| a.lemma.clone()),
+                head: a.map(|a| a.head),
+                deprel: a.map(|a| a.deprel.clone()),
+            }
+        })
+        .collect()
+}
+
+/// The entity layer: the analysis's mentions as code-point spans.
+fn entity_layer(text: &str, analysis: &Analysis, ix: &CharIndex) -> Vec<Entity> {
+    analysis
+        .mentions()
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let span = analysis.span_of(&m.tokens);
+            let (start, end) = ix.span(span.start, span.end);
+            Entity {
+                id: format!("E{}", i + 1),
+                text: text[span].to_string(),
+                start,
+                end,
+                kind: m.label.as_str().to_string(),
+                actor: None,
+                place: None,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -304,21 +366,44 @@ mod tests {
         proptest::collection::vec(word, 1..40).prop_map(|w| w.join(" "))
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
-        #[test]
-        fn every_span_is_its_text(text in newsy()) {
-            let pipeline = Pipeline::new(Options {
+    /// The full pipeline (tagger, lemmatiser, parser, entities), loaded once for the tests.
+    fn full() -> &'static Pipeline {
+        static FULL: std::sync::LazyLock<Pipeline> = std::sync::LazyLock::new(|| {
+            Pipeline::load(Config {
                 published: NaiveDate::from_ymd_opt(2022, 1, 7),
                 tokens: true,
-            });
-            if let Ok(doc) = pipeline.process(raw(&text)) {
-                let chars = doc.text.chars().count();
-                for (layer, start, end, claimed) in doc.spans() {
-                    prop_assert!(start <= end && end <= chars, "{layer} {start}..{end}");
-                    if let Some(claimed) = claimed {
-                        prop_assert_eq!(doc.span_text(start, end), claimed, "{}", layer);
+                ..Config::default()
+            })
+            .expect("the shipped models load")
+        });
+        &FULL
+    }
+
+    fn reading_only() -> Pipeline {
+        Pipeline::load(Config::without_models()).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Every span of every layer, entities and tokens included, is its text; an input
+        /// that gives no document is one whose body cleaning left empty, and says so.
+        #[test]
+        fn every_span_is_its_text(text in newsy()) {
+            match full().process(raw(&text)) {
+                Ok(doc) => {
+                    let chars = doc.text.chars().count();
+                    let tokens = doc.tokens.as_ref().expect("the token layer was asked for");
+                    prop_assert!(tokens.iter().all(|t| t.upos.is_some() && t.head.is_some()));
+                    for (layer, start, end, claimed) in doc.spans() {
+                        prop_assert!(start <= end && end <= chars, "{layer} {start}..{end}");
+                        if let Some(claimed) = claimed {
+                            prop_assert_eq!(doc.span_text(start, end), claimed, "{}", layer);
+                        }
                     }
+                }
+                Err(problem) => {
+                    prop_assert!(sitrep_read::clean(&text, None).body.trim().is_empty(), "{problem}");
+                    prop_assert!(problem.reason.contains("no article body"), "{problem}");
                 }
             }
         }
@@ -338,10 +423,12 @@ mod tests {
 
     #[test]
     fn process_fills_every_layer_with_code_point_spans() {
-        let pipeline = Pipeline::new(Options {
+        let pipeline = Pipeline::load(Config {
             published: NaiveDate::from_ymd_opt(2026, 3, 5),
             tokens: true,
-        });
+            ..Config::default()
+        })
+        .unwrap();
         let doc = pipeline.process(raw(ARTICLE)).unwrap();
         assert_eq!(
             doc.title.as_deref(),
@@ -350,7 +437,12 @@ mod tests {
         assert!(doc.text.starts_with("Artillery hit"));
         assert_eq!(doc.id, content_id(&doc.text));
         assert_eq!(doc.sentences.len(), 2);
-        assert!(doc.tokens.as_ref().unwrap().len() > 20);
+        let tokens = doc.tokens.as_ref().unwrap();
+        assert!(tokens.len() > 20);
+        // The parse is in the token layer: "hit" heads "Artillery".
+        let hit = tokens.iter().position(|t| t.text == "hit").unwrap();
+        assert_eq!(tokens[0].head, Some(hit as i32));
+        assert_eq!(tokens[0].deprel.as_deref(), Some("nsubj"));
         let tuesday = doc
             .times
             .iter()
@@ -374,7 +466,7 @@ mod tests {
 
     #[test]
     fn without_a_date_relative_times_stay_unresolved() {
-        let doc = Pipeline::default().process(raw(ARTICLE)).unwrap();
+        let doc = reading_only().process(raw(ARTICLE)).unwrap();
         let tuesday = doc
             .times
             .iter()
@@ -404,10 +496,11 @@ mod tests {
 
     #[test]
     fn html_documents_are_extracted_then_cleaned() {
-        let pipeline = Pipeline::new(Options {
+        let pipeline = Pipeline::load(Config {
             published: NaiveDate::from_ymd_opt(2030, 1, 1),
-            tokens: false,
-        });
+            ..Config::without_models()
+        })
+        .unwrap();
         let doc = pipeline.process(page(PAGE)).unwrap();
         assert_eq!(doc.title.as_deref(), Some("Convoy reaches Dravik"));
         assert_eq!(
@@ -445,7 +538,7 @@ mod tests {
             url: Some("https://wire.example/a".into()),
             ..page(PAGE)
         };
-        let doc = Pipeline::default().prepare(raw).unwrap();
+        let doc = reading_only().prepare(raw).unwrap();
         assert_eq!(doc.title.as_deref(), Some("Aid arrives in Dravik"));
         assert_eq!(doc.site.as_deref(), Some("Wire"));
         assert_eq!(doc.published, NaiveDate::from_ymd_opt(2026, 3, 5));
@@ -455,12 +548,12 @@ mod tests {
 
     #[test]
     fn pages_without_text_and_empty_inputs_are_problems() {
-        let err = Pipeline::default()
+        let err = reading_only()
             .process(page("<nav><a href=\"/\">Home</a></nav>"))
             .unwrap_err();
         assert_eq!(err.source, "f.jsonl:2");
         assert!(err.reason.contains("HTML"), "{}", err.reason);
-        let err = Pipeline::default()
+        let err = reading_only()
             .process(RawDoc {
                 source: "g.jsonl:1".into(),
                 ..RawDoc::default()

@@ -6,9 +6,8 @@ use std::io::{BufWriter, Write};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use sitrep_nlp::Workspace;
-use sitrep_nlp::ner::{DocHistory, Ner, NerWorkspace};
-use sitrep_pipeline::{Options, Pipeline, synth};
+use sitrep_nlp::{Stage, StageTimes};
+use sitrep_pipeline::{Config, Pipeline, synth};
 use sitrep_read::RawDoc;
 
 use crate::{BenchArgs, EXIT_OK, GenerateArgs};
@@ -52,12 +51,19 @@ pub fn run(args: BenchArgs) -> Result<u8> {
         .iter()
         .map(|d| d.text.as_ref().map_or(0, String::len))
         .sum();
-    let pipeline = Pipeline::new(Options {
-        published: None,
-        tokens: true,
-    });
+    let config = if args.no_models {
+        Config::without_models()
+    } else {
+        super::pipeline_config(args.models.as_deref(), false, None)
+    };
+    let pipeline = super::load_pipeline(config)?;
+    let stages = if args.no_models {
+        "clean + sentences + tokens + dates + quantities"
+    } else {
+        "clean + sentences + tokens + tags + lemmas + parse + entities + dates + quantities"
+    };
     println!(
-        "extract (clean + sentences + tokens + dates + quantities), one thread: {} documents, {:.2} MB",
+        "extract ({stages}), one thread: {} documents, {:.2} MB",
         docs.len(),
         bytes as f64 / 1e6
     );
@@ -118,22 +124,22 @@ fn run_nlp(args: &BenchArgs) -> Result<u8> {
             .filter(|l| !l.trim().is_empty())
             .map(str::to_string)
             .collect(),
-        None => (0..args.docs)
-            .map(|n| {
-                let raw = raw(&synth::article(args.seed, n), n);
-                Pipeline::new(Options::default())
-                    .process(raw)
-                    .map(|d| d.text)
-                    .unwrap_or_default()
-            })
-            .collect(),
+        None => {
+            let reading = Pipeline::load(Config::without_models())?;
+            (0..args.docs)
+                .map(|n| {
+                    reading
+                        .prepare(raw(&synth::article(args.seed, n), n))
+                        .map(|d| d.text)
+                        .unwrap_or_default()
+                })
+                .collect()
+        }
     };
-    let nlp = super::nlp::load_models(args.models.as_deref())?;
-    let ner = match &args.models {
-        Some(dir) => Ner::load(&dir.join(sitrep_nlp::ner::NER_FILE)),
-        None => Ner::load_default(),
-    }
-    .context("cannot load the entity model")?;
+    // The analysis stage of the pipeline, as `extract` and `ingest` run it.
+    let pipeline =
+        super::load_pipeline(super::pipeline_config(args.models.as_deref(), false, None))?;
+    let analyzer = pipeline.analyzer();
     let bytes: usize = docs.iter().map(String::len).sum();
     println!(
         "NLP core (sentences, tokens, tagger, lemmatiser, parser, entities), one thread: {} documents, {:.2} MB",
@@ -142,51 +148,16 @@ fn run_nlp(args: &BenchArgs) -> Result<u8> {
     );
     let mut best = f64::INFINITY;
     let mut words = 0usize;
-    let mut spans = Vec::new();
-    let mut analysis = Vec::new();
-    let mut entities = Vec::new();
-    let mut ws = Workspace::default();
-    let mut ner_ws = NerWorkspace::default();
-    // Time per stage, from the best run: sentences and tokens, tags + lemmas + trees, entities.
-    let mut best_stages = [0f64; 3];
+    let mut best_stages = StageTimes::default();
     for run in 1..=args.runs.max(1) {
         let start = Instant::now();
         words = 0;
         let mut found = 0usize;
-        let mut stages = [std::time::Duration::ZERO; 3];
+        let mut stages = StageTimes::default();
         for text in &docs {
-            let mut history = DocHistory::new();
-            let mut clock = Instant::now();
-            let mut lap = |stage: usize, stages: &mut [std::time::Duration; 3]| {
-                let now = Instant::now();
-                stages[stage] += now - clock;
-                clock = now;
-            };
-            // As the pipeline does: a document's sentences and tokens, then the tags and trees
-            // of all its sentences, then its entities.
-            let sentences: Vec<Vec<&str>> = sitrep_nlp::split_sentences(text)
-                .into_iter()
-                .map(|sentence| {
-                    spans.clear();
-                    sitrep_nlp::tokenize_into(text, sentence, &mut spans);
-                    spans.iter().map(|r| &text[r.clone()]).collect()
-                })
-                .collect();
-            lap(0, &mut stages);
-            nlp.analyze_all_into(&sentences, &mut ws, &mut analysis);
-            lap(1, &mut stages);
-            for forms in &sentences {
-                ner.recognise_in_document(
-                    forms,
-                    None,
-                    Some(&mut history),
-                    &mut ner_ws,
-                    &mut entities,
-                );
-                words += forms.len();
-                found += entities.len();
-            }
-            lap(2, &mut stages);
+            let analysis = analyzer.analyse_timed(text, &mut stages);
+            words += analysis.tokens().len();
+            found += analysis.mentions().len();
         }
         let s = start.elapsed().as_secs_f64();
         println!(
@@ -195,16 +166,17 @@ fn run_nlp(args: &BenchArgs) -> Result<u8> {
         );
         if s < best {
             best = s;
-            best_stages = stages.map(|d| d.as_secs_f64());
+            best_stages = stages;
         }
     }
     println!("best: {:.0} words/s", words as f64 / best);
-    let per_word = |t: f64| 1e6 * t / words.max(1) as f64;
+    let per_word =
+        |stage: Stage| 1e6 * best_stages.0[stage as usize].as_secs_f64() / words.max(1) as f64;
     println!(
         "per word (best run): sentences+tokens {:.2} us, tagger+lemmatiser+parser {:.2} us, entities {:.2} us",
-        per_word(best_stages[0]),
-        per_word(best_stages[1]),
-        per_word(best_stages[2])
+        per_word(Stage::Tokens),
+        per_word(Stage::Parse),
+        per_word(Stage::Entities)
     );
     Ok(EXIT_OK)
 }

@@ -8,14 +8,15 @@ use sitrep_store::{DocQuery, Store};
 
 use crate::{DbArgs, DocsArgs, EXIT_OK, ExportArgs, ExportFormat, Format, ShowArgs, render};
 
-fn open(db: &DbArgs) -> Result<Store> {
+fn open(db: &DbArgs) -> Result<Box<dyn Store>> {
     if !db.db.exists() {
         anyhow::bail!(
             "{}: no database here; run `sitrep ingest` first or pass --db",
             db.db.display()
         );
     }
-    Store::open(&db.db).context("cannot open the database")
+    let store = sitrep_store::open(&db.db).context("cannot open the database")?;
+    Ok(Box::new(store))
 }
 
 pub fn run(args: DocsArgs) -> Result<u8> {
@@ -60,7 +61,7 @@ pub fn export(args: ExportArgs) -> Result<u8> {
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
     match args.format {
-        ExportFormat::Jsonl => store.for_each_document(|doc| -> Result<()> {
+        ExportFormat::Jsonl => sitrep_store::for_each_document(&*store, |doc| -> Result<()> {
             serde_json::to_writer(&mut out, &doc)?;
             writeln!(out)?;
             Ok(())

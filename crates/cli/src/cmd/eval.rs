@@ -6,7 +6,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use sitrep_eval::html::score_pages;
 use sitrep_eval::seed::{Gold, evaluate};
-use sitrep_pipeline::{Options, Pipeline};
+use sitrep_pipeline::{Config, Pipeline};
 use sitrep_read::{ReadOptions, read_inputs};
 
 use crate::{EXIT_OK, EXIT_PARTIAL, EvalHtmlArgs, EvalSeedArgs};
@@ -21,10 +21,8 @@ pub fn seed(args: EvalSeedArgs) -> Result<u8> {
         .parent()
         .unwrap_or(Path::new("."))
         .join(&gold.document.file);
-    let pipeline = Pipeline::new(Options {
-        published: gold.document.published,
-        tokens: false,
-    });
+    let pipeline =
+        super::load_pipeline(super::pipeline_config(None, false, gold.document.published))?;
     let raw = read_inputs(std::slice::from_ref(&article), &ReadOptions::default())
         .next()
         .with_context(|| format!("{}: no document read", article.display()))?
@@ -33,7 +31,7 @@ pub fn seed(args: EvalSeedArgs) -> Result<u8> {
     let doc = pipeline.process(raw).map_err(|p| anyhow::anyhow!("{p}"))?;
     println!("seed evaluation: {}", article.display());
     let categories = if args.html {
-        html_seed(&text, &doc, &gold, &article)?
+        html_seed(&pipeline, &text, &doc, &gold, &article)?
     } else {
         evaluate(&doc, &gold)
     };
@@ -62,6 +60,7 @@ pub fn seed(args: EvalSeedArgs) -> Result<u8> {
 /// `--published`: the page must give the date. Scored with the seed rules, plus a category
 /// comparing title, body and related headlines with the text path's.
 fn html_seed(
+    pipeline: &Pipeline,
     text: &str,
     from_text: &sitrep_model::Document,
     gold: &Gold,
@@ -73,7 +72,8 @@ fn html_seed(
         html: Some(page),
         ..sitrep_read::RawDoc::default()
     };
-    let from_page = Pipeline::new(Options::default())
+    let from_page = pipeline
+        .with_published(None)
         .process(raw)
         .map_err(|p| anyhow::anyhow!("{p}"))?;
     println!("  read as HTML from a generated news page (the date must come from the page)");
@@ -153,7 +153,8 @@ fn html_body(pipeline: &Pipeline, page: &GoldPage) -> String {
 pub fn html(args: EvalHtmlArgs) -> Result<u8> {
     let pages = read_html_pages(&args.pages, &args.truth)?;
     anyhow::ensure!(!pages.is_empty(), "{}: no pages", args.truth.display());
-    let pipeline = Pipeline::new(Options::default());
+    // Reading and cleaning only: the analysis is not scored here.
+    let pipeline = Pipeline::load(Config::without_models())?;
     let mut predictions = Vec::new();
     let mut best = f64::INFINITY;
     for pass in 0..3 {

@@ -2,13 +2,12 @@
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sitrep_store::Store;
 
 use crate::{EXIT_OK, EXIT_PARTIAL, IngestArgs};
 
 pub fn run(args: IngestArgs) -> Result<u8> {
     let (pipeline, read) = super::configure(&args.input)?;
-    let mut store = Store::open(&args.db.db).context("cannot open the database")?;
+    let mut store = sitrep_store::open(&args.db.db).context("cannot open the database")?;
     let bar = if args.quiet {
         ProgressBar::hidden()
     } else {

@@ -8,37 +8,52 @@ pub mod ingest;
 pub mod nlp;
 pub mod watch;
 
-use sitrep_pipeline::{Options, Pipeline};
+use sitrep_pipeline::{Config, Pipeline};
 use sitrep_read::fetch::{FetchOptions, Fetcher};
 use sitrep_read::warc::PassedOver;
 use sitrep_read::{InputKind, Inputs, Problem, RawDoc, ReadOptions, read_inputs};
 
 use crate::InputArgs;
 
-/// The pipeline and reader options an input-taking command asked for; the NLP models are
-/// loaded when the token layer is asked for.
+/// The pipeline configuration a command's flags ask for: the models folder, `--fast`, the
+/// token layer and the publication-date fallback; everything else computed.
+pub fn pipeline_config(
+    models: Option<&std::path::Path>,
+    tokens: bool,
+    published: Option<chrono::NaiveDate>,
+) -> Config {
+    Config {
+        models: models.map(std::path::Path::to_path_buf),
+        parser: nlp::parser_choice(),
+        tokens,
+        published,
+        ..Config::default()
+    }
+}
+
+/// Loads the pipeline for `config`, saying how long the models took on stderr.
+pub fn load_pipeline(config: Config) -> anyhow::Result<Pipeline> {
+    let started = std::time::Instant::now();
+    let pipeline = Pipeline::load(config)?;
+    if pipeline.analyzer().nlp().is_some() {
+        eprintln!(
+            "models loaded in {:.0} ms",
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    Ok(pipeline)
+}
+
+/// The pipeline and reader options an input-taking command asked for.
 pub fn configure(input: &InputArgs) -> anyhow::Result<(Pipeline, ReadOptions)> {
-    let options = Options {
-        published: input.published,
-        tokens: input.tokens,
-    };
-    let pipeline = if input.tokens {
-        let nlp = nlp::load_models(input.models.as_deref())?;
-        Pipeline::with_nlp(options, std::sync::Arc::new(nlp))
-    } else {
-        Pipeline::new(options)
-    };
-    let ner = match &input.models {
-        Some(dir) => sitrep_nlp::Ner::load(&dir.join(sitrep_nlp::ner::NER_FILE)),
-        None => sitrep_nlp::Ner::load_default(),
-    };
-    let pipeline = match ner {
-        Ok(ner) => pipeline.with_ner(std::sync::Arc::new(ner)),
-        Err(e) => {
-            eprintln!("sitrep: warning: no entity model ({e}); the entities layer stays empty");
-            pipeline
-        }
-    };
+    if let Some(n) = input.threads {
+        // The pool is built once per process, before any parallel work.
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(n))
+            .build_global()?;
+    }
+    let config = pipeline_config(input.models.as_deref(), input.tokens, input.published);
+    let pipeline = load_pipeline(config)?;
     let read = ReadOptions {
         max_bytes: input.max_doc_size,
         input: input.input.map(InputKind::from),

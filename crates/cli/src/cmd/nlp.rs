@@ -31,16 +31,21 @@ pub fn use_fast_parser(fast: bool) {
     FAST_PARSER.store(fast, Ordering::Relaxed);
 }
 
+/// The parser `--fast` chose.
+pub fn parser_choice() -> ParserChoice {
+    if FAST_PARSER.load(Ordering::Relaxed) {
+        ParserChoice::Fast
+    } else {
+        ParserChoice::Accurate
+    }
+}
+
 /// Loads the models from `--models`, else the default search (`SITREP_MODELS`, then
 /// `data/models` above the working directory or the executable); the greedy parser with
 /// `--fast`.
 pub fn load_models(dir: Option<&Path>) -> Result<Nlp> {
     let started = Instant::now();
-    let choice = if FAST_PARSER.load(Ordering::Relaxed) {
-        ParserChoice::Fast
-    } else {
-        ParserChoice::Accurate
-    };
+    let choice = parser_choice();
     let nlp = match dir {
         Some(dir) => Nlp::load_with(dir, choice),
         None => Nlp::load_default_with(choice),
@@ -106,7 +111,7 @@ pub fn train(args: TrainArgs) -> Result<u8> {
 pub fn parse(args: ParseArgs) -> Result<u8> {
     // CoNLL-U is the one output format.
     let ParseFormat::Conllu = args.format;
-    let nlp = load_models(args.models.as_deref())?;
+    let nlp = Arc::new(load_models(args.models.as_deref())?);
     let input = match args.input {
         Some(kind) => kind,
         None if args.file.extension().is_some_and(|e| e == "conllu") => ParseInput::Conllu,
@@ -131,7 +136,7 @@ pub fn parse(args: ParseArgs) -> Result<u8> {
 
 /// Raw text through sitrep's own sentences and tokens into CoNLL-U sentences, with
 /// `SpaceAfter=No` where the text has no space after a word.
-fn text_to_conllu(nlp: &Nlp, text: &str) -> Vec<Sentence> {
+fn text_to_conllu(nlp: &Arc<Nlp>, text: &str) -> Vec<Sentence> {
     parse_text(nlp, text)
         .into_iter()
         .enumerate()

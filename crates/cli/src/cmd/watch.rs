@@ -20,11 +20,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use sitrep_pipeline::{Options, Pipeline};
+use sitrep_pipeline::Pipeline;
 use sitrep_read::Problem;
 use sitrep_read::feed::{Feed, parse_feed};
 use sitrep_read::fetch::{Fetched, Fetcher, Validators};
-use sitrep_store::{FeedItemRecord, FeedState, Store};
+use sitrep_store::{FeedItemRecord, FeedLog, FeedState, SqliteStore};
 
 use crate::{EXIT_OK, EXIT_PARTIAL, WatchArgs};
 
@@ -84,9 +84,13 @@ pub fn run(args: WatchArgs) -> Result<u8> {
     if feeds.is_empty() {
         bail!("no feeds listed in {}", args.feeds.display());
     }
-    let mut store = Store::open(&args.db.db).context("cannot open the database")?;
+    let mut store = sitrep_store::open(&args.db.db).context("cannot open the database")?;
     let fetcher = super::fetcher(args.max_doc_size, args.host_delay);
-    let pipeline = Pipeline::new(Options::default());
+    let pipeline = super::load_pipeline(super::pipeline_config(
+        args.models.as_deref(),
+        args.tokens,
+        args.published,
+    ))?;
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = Arc::clone(&stop);
@@ -190,7 +194,7 @@ enum Attempt {
 }
 
 struct Watcher<'a> {
-    store: &'a mut Store,
+    store: &'a mut SqliteStore,
     fetcher: &'a Fetcher,
     pipeline: &'a Pipeline,
     max_bytes: usize,

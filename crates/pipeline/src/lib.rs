@@ -25,7 +25,7 @@ use sitrep_model::{
 };
 use sitrep_nlp::ner::{DocHistory, NerWorkspace};
 use sitrep_nlp::{Ner, Nlp, WordAnalysis, Workspace};
-use sitrep_read::{Problem, RawDoc};
+use sitrep_read::{Problem, ProblemKind, RawDoc};
 
 pub use ingest::{IngestReport, Progress, ingest};
 
@@ -172,11 +172,7 @@ impl Pipeline {
     /// Metadata precedence: the input's own fields (JSON Lines) win, then what the page
     /// declares, then `--published` for the date.
     pub fn prepare(&self, raw: RawDoc) -> Result<Document, Problem> {
-        let problem = |reason: &str| Problem {
-            source: raw.source.clone(),
-            line: None,
-            reason: reason.to_string(),
-        };
+        let problem = |reason: &str| raw.problem(ProblemKind::NoText, reason);
         let page = match (&raw.text, &raw.html) {
             (Some(_), _) => None,
             (None, Some(html)) => Some(sitrep_read::extract_html(html, raw.url.as_deref())),

@@ -52,4 +52,5 @@ pub mod warc;
 pub use clean::{Cleaned, clean};
 pub use decode::{DecodeError, Decoded, TextEncoding, decode};
 pub use html::{HtmlArticle, extract_html};
-pub use source::{InputKind, Inputs, Problem, RawDoc, ReadOptions, parse_published, read_inputs};
+pub use sitrep_model::{Problem, ProblemKind};
+pub use source::{InputKind, Inputs, RawDoc, ReadOptions, parse_published, read_inputs};

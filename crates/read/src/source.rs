@@ -54,6 +54,7 @@ use crate::feed::{FeedItems, looks_like_feed, parse_feed};
 use crate::fetch::Fetcher;
 use crate::payload::looks_like_html;
 use crate::warc::{PassedOver, WarcRecords, WarcSource, looks_like_warc, read_warc};
+use sitrep_model::{Problem, ProblemKind};
 
 /// How much of an input is read to decide what it is.
 const SNIFF_BYTES: usize = 8 * 1024;
@@ -64,6 +65,9 @@ pub struct RawDoc {
     /// Where it came from: the path; `path:LINE` for a JSON Lines line; `path[INDEX]` for an
     /// element of a JSON array (0-based); `-` or `-:LINE` for stdin.
     pub source: String,
+    /// The 1-based line of the input the document was read from (JSON Lines); `source` is
+    /// then `INPUT:LINE`. Problems with the document put the line here, not in their source.
+    pub line: Option<usize>,
     /// The input's own id (JSON "id"), when it has one.
     pub id_hint: Option<String>,
     pub url: Option<String>,
@@ -83,26 +87,27 @@ pub struct RawDoc {
     pub warnings: Vec<String>,
 }
 
-/// An input, or part of one, that could not be read as a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The file (`-` for stdin).
-    pub source: String,
-    /// 1-based line, for JSON inputs.
-    pub line: Option<usize>,
-    pub reason: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl RawDoc {
+    /// A problem with this document (say, nothing left to analyse), placed by the rule of
+    /// [`Problem`]: the input in its source, the line of a JSON Lines document in its line.
+    ///
+    /// ```
+    /// use sitrep_read::{ProblemKind, RawDoc};
+    /// let raw = RawDoc { source: "f.jsonl:2".into(), line: Some(2), ..RawDoc::default() };
+    /// let problem = raw.problem(ProblemKind::NoText, "has neither text nor HTML");
+    /// assert_eq!((problem.source.as_str(), problem.line), ("f.jsonl", Some(2)));
+    /// assert_eq!(problem.to_string(), "f.jsonl:2: has neither text nor HTML");
+    /// ```
+    pub fn problem(&self, kind: ProblemKind, reason: impl Into<String>) -> Problem {
         match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.source, line, self.reason),
-            None => write!(f, "{}: {}", self.source, self.reason),
+            Some(line) => {
+                let input = self.source.strip_suffix(&format!(":{line}"));
+                Problem::new(input.unwrap_or(&self.source), kind, reason).at_line(line)
+            }
+            None => Problem::new(self.source.clone(), kind, reason),
         }
     }
 }
-
-impl std::error::Error for Problem {}
 
 /// Reader settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -254,11 +259,8 @@ impl Iterator for Inputs {
                             .path()
                             .map(|p| p.display().to_string())
                             .unwrap_or_default();
-                        return Some(Err(Problem {
-                            source,
-                            line: None,
-                            reason: format!("cannot read: {err}"),
-                        }));
+                        let reason = format!("cannot read: {err}");
+                        return Some(Err(Problem::new(source, ProblemKind::Io, reason)));
                     }
                     None => self.walker = None,
                 }
@@ -283,11 +285,12 @@ impl Iterator for Inputs {
                 Ok(meta) if meta.is_dir() => self.walker = Some(walk(&path)),
                 Ok(_) => self.current = Some(open_file(&path, &self.opts)),
                 Err(err) => {
-                    return Some(Err(Problem {
-                        source: path.display().to_string(),
-                        line: None,
-                        reason: format!("cannot read: {err}"),
-                    }));
+                    let reason = format!("cannot read: {err}");
+                    return Some(Err(Problem::new(
+                        path.display().to_string(),
+                        ProblemKind::Io,
+                        reason,
+                    )));
                 }
             }
         }
@@ -359,12 +362,8 @@ struct Origin {
 }
 
 impl Origin {
-    fn problem(&self, reason: impl Into<String>) -> Problem {
-        Problem {
-            source: self.name.clone(),
-            line: None,
-            reason: reason.into(),
-        }
+    fn problem(&self, kind: ProblemKind, reason: impl Into<String>) -> Problem {
+        Problem::new(self.name.clone(), kind, reason)
     }
 
     fn what(&self) -> &'static str {
@@ -381,11 +380,8 @@ fn open_file(path: &Path, opts: &ReadOptions) -> Stream {
     let mut file = match File::open(path) {
         Ok(file) => file,
         Err(err) => {
-            return Stream::one(Err(Problem {
-                source: name,
-                line: None,
-                reason: format!("cannot open: {err}"),
-            }));
+            let reason = format!("cannot open: {err}");
+            return Stream::one(Err(Problem::new(name, ProblemKind::Io, reason)));
         }
     };
     let size = file.metadata().ok().map(|m| m.len());
@@ -400,7 +396,11 @@ fn open_file(path: &Path, opts: &ReadOptions) -> Stream {
     let mut magic = [0u8; 8];
     let head = match read_prefix(&mut file, &mut magic) {
         Ok(n) => &magic[..n],
-        Err(err) => return Stream::one(Err(origin.problem(format!("cannot read: {err}")))),
+        Err(err) => {
+            return Stream::one(Err(
+                origin.problem(ProblemKind::Io, format!("cannot read: {err}"))
+            ));
+        }
     };
     if file.seek(io::SeekFrom::Start(0)).is_err() {
         // A pipe given as a path (`<(zcat x.gz)`): read it as a stream, start included.
@@ -477,7 +477,9 @@ fn open_gzip(origin: Origin, input: GzInput, opts: &ReadOptions) -> Stream {
         GzInput::File(mut file) => {
             let n = read_prefix(&mut flate2::read::GzDecoder::new(&file), &mut head).unwrap_or(0);
             if let Err(err) = file.seek(io::SeekFrom::Start(0)) {
-                return Stream::one(Err(origin.problem(format!("cannot read: {err}"))));
+                return Stream::one(Err(
+                    origin.problem(ProblemKind::Io, format!("cannot read: {err}"))
+                ));
             }
             (n, GzInput::File(file))
         }
@@ -518,22 +520,20 @@ fn open_gzip(origin: Origin, input: GzInput, opts: &ReadOptions) -> Stream {
 /// Fetches a URL input and reads the response as what it is: a feed, an HTML page, plain
 /// text, or (by its first bytes) any other kind this reader knows.
 fn open_url(url: &str, opts: &ReadOptions) -> Stream {
-    let problem = |reason: String| {
-        Stream::one(Err(Problem {
-            source: url.to_string(),
-            line: None,
-            reason,
-        }))
-    };
+    let problem =
+        |kind: ProblemKind, reason: String| Stream::one(Err(Problem::new(url, kind, reason)));
     let Some(fetcher) = &opts.fetcher else {
-        return problem("is a URL, and fetching is off".to_string());
+        return problem(
+            ProblemKind::Offline,
+            "is a URL, and fetching is off".to_string(),
+        );
     };
     let page = match fetcher.get(url) {
         Ok(page) => page,
         Err(err) => {
             let text = err.to_string();
             let reason = text.strip_prefix(&format!("{url}: ")).unwrap_or(&text);
-            return problem(reason.to_string());
+            return problem(err.problem_kind(), reason.to_string());
         }
     };
     let media = page.media_type();
@@ -543,7 +543,7 @@ fn open_url(url: &str, opts: &ReadOptions) -> Stream {
     if feed {
         return match parse_feed(&page.body, Some(&page.url)) {
             Ok(feed) => Stream::Feed(Box::new(FeedItems::new(feed, url, opts.fetcher.clone()))),
-            Err(reason) => problem(reason),
+            Err(reason) => problem(ProblemKind::MalformedFeed, reason),
         };
     }
     let html = forced == Some(InputKind::Html)
@@ -559,16 +559,12 @@ fn open_url(url: &str, opts: &ReadOptions) -> Stream {
                 None => "text/html".to_string(),
             });
         }
-        return Stream::one(page.to_raw_doc().map_err(|reason| {
-            Problem {
-                source: url.to_string(),
-                line: None,
-                reason: reason
-                    .strip_prefix(&format!("{}: ", page.url))
-                    .unwrap_or(&reason)
-                    .to_string(),
-            }
-        }));
+        // The problem is about the page where it was found; it is reported as the URL asked
+        // for, the input's name.
+        return Stream::one(
+            page.to_raw_doc()
+                .map_err(|p| Problem::new(url, p.kind, p.reason)),
+        );
     }
     let known = forced.is_some()
         || media.is_unspecific()
@@ -577,10 +573,13 @@ fn open_url(url: &str, opts: &ReadOptions) -> Stream {
         || media.essence.contains("gzip")
         || media.essence.starts_with("text/");
     if !known {
-        return problem(format!(
-            "not an HTML page or a feed (Content-Type {})",
-            page.content_type.as_deref().unwrap_or("missing")
-        ));
+        return problem(
+            ProblemKind::Unsupported,
+            format!(
+                "not an HTML page or a feed (Content-Type {})",
+                page.content_type.as_deref().unwrap_or("missing")
+            ),
+        );
     }
     let path_ext = url::Url::parse(&page.url)
         .ok()
@@ -656,7 +655,9 @@ fn open_stream(origin: Origin, mut reader: Box<dyn Read + Send>, opts: &ReadOpti
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)
     {
-        return Stream::one(Err(origin.problem(format!("cannot read: {err}"))));
+        return Stream::one(Err(
+            origin.problem(ProblemKind::Io, format!("cannot read: {err}"))
+        ));
     }
     if head.starts_with(&GZIP_MAGIC) {
         let mut origin = origin;
@@ -689,7 +690,7 @@ fn open_stream(origin: Origin, mut reader: Box<dyn Read + Send>, opts: &ReadOpti
                 origin.name.clone(),
                 opts.fetcher.clone(),
             ))),
-            Err(reason) => Stream::one(Err(origin.problem(reason))),
+            Err(reason) => Stream::one(Err(origin.problem(ProblemKind::MalformedFeed, reason))),
         };
     }
     let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
@@ -705,12 +706,12 @@ fn open_stream(origin: Origin, mut reader: Box<dyn Read + Send>, opts: &ReadOpti
                 let kind = forced_kind(forced, head).unwrap_or_else(|| sniff_kind(head, &origin));
                 from_decoded(&origin, kind, decoded.text, decoded.encoding, max_bytes)
             }
-            Err(err) => Stream::one(Err(origin.problem(err.to_string()))),
+            Err(err) => Stream::one(Err(origin.problem(ProblemKind::Decode, err.to_string()))),
         };
     }
     let unmarked = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&head);
     if let Err(err) = check_binary(unmarked) {
-        return Stream::one(Err(origin.problem(err.to_string())));
+        return Stream::one(Err(origin.problem(ProblemKind::Decode, err.to_string())));
     }
     let kind = forced_kind(forced, unmarked).unwrap_or_else(|| sniff_kind(unmarked, &origin));
     if kind == Kind::JsonLines {
@@ -726,7 +727,7 @@ fn open_stream(origin: Origin, mut reader: Box<dyn Read + Send>, opts: &ReadOpti
     }
     match decode(&bytes) {
         Ok(decoded) => from_decoded(&origin, kind, decoded.text, decoded.encoding, max_bytes),
-        Err(err) => Stream::one(Err(origin.problem(err.to_string()))),
+        Err(err) => Stream::one(Err(origin.problem(ProblemKind::Decode, err.to_string()))),
     }
 }
 
@@ -735,7 +736,9 @@ fn open_stream(origin: Origin, mut reader: Box<dyn Read + Send>, opts: &ReadOpti
 fn html_file(origin: &Origin, bytes: &[u8]) -> Stream {
     let page = crate::payload::decode_page(bytes, None);
     if page.text.trim().is_empty() {
-        return Stream::one(Err(origin.problem(format!("empty {}", origin.what()))));
+        return Stream::one(Err(
+            origin.problem(ProblemKind::Empty, format!("empty {}", origin.what()))
+        ));
     }
     Stream::one(Ok(RawDoc {
         source: origin.name.clone(),
@@ -757,13 +760,16 @@ fn read_whole(
     let cap = human_size(max_bytes as u64);
     let over_cap = |size: Option<u64>| {
         let what = origin.what();
-        origin.problem(match size {
-            Some(size) => format!(
-                "{what} is {}, over the {cap} per-document cap (--max-doc-size)",
-                human_size(size)
-            ),
-            None => format!("{what} is over the {cap} per-document cap (--max-doc-size)"),
-        })
+        origin.problem(
+            ProblemKind::TooLarge,
+            match size {
+                Some(size) => format!(
+                    "{what} is {}, over the {cap} per-document cap (--max-doc-size)",
+                    human_size(size)
+                ),
+                None => format!("{what} is over the {cap} per-document cap (--max-doc-size)"),
+            },
+        )
     };
     if let Some(size) = origin.size
         && size > max_bytes as u64
@@ -775,7 +781,7 @@ fn read_whole(
     reader
         .take(limit)
         .read_to_end(&mut bytes)
-        .map_err(|err| origin.problem(format!("cannot read: {err}")))?;
+        .map_err(|err| origin.problem(ProblemKind::Io, format!("cannot read: {err}")))?;
     if bytes.len() > max_bytes {
         return Err(over_cap(None));
     }
@@ -790,7 +796,9 @@ fn from_decoded(
     max_bytes: usize,
 ) -> Stream {
     if text.trim().is_empty() {
-        return Stream::one(Err(origin.problem(format!("empty {}", origin.what()))));
+        return Stream::one(Err(
+            origin.problem(ProblemKind::Empty, format!("empty {}", origin.what()))
+        ));
     }
     match kind {
         Kind::Text | Kind::Html => {
@@ -826,11 +834,10 @@ fn json_document(
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
         Err(err) => {
-            return vec![Err(Problem {
-                source: origin.name.clone(),
-                line: Some(err.line()),
-                reason: format!("malformed JSON: {err}"),
-            })];
+            let reason = format!("malformed JSON: {err}");
+            return vec![Err(origin
+                .problem(ProblemKind::MalformedJson, reason)
+                .at_line(err.line()))];
         }
     };
     match value {
@@ -839,16 +846,13 @@ fn json_document(
             .enumerate()
             .map(|(i, item)| {
                 let source = format!("{}[{i}]", origin.name);
-                record_to_doc(item, source.clone(), encoding).map_err(|reason| Problem {
-                    source,
-                    line: None,
-                    reason,
-                })
+                record_to_doc(item, source.clone(), encoding)
+                    .map_err(|(kind, reason)| Problem::new(source, kind, reason))
             })
             .collect(),
         other => vec![
             record_to_doc(other, origin.name.clone(), encoding)
-                .map_err(|reason| origin.problem(reason)),
+                .map_err(|(kind, reason)| origin.problem(kind, reason)),
         ],
     }
 }
@@ -885,12 +889,8 @@ impl JsonLines {
         }
     }
 
-    fn problem(&self, line: Option<usize>, reason: impl Into<String>) -> Problem {
-        Problem {
-            source: self.name.clone(),
-            line,
-            reason: reason.into(),
-        }
+    fn problem(&self, kind: ProblemKind, reason: impl Into<String>) -> Problem {
+        Problem::new(self.name.clone(), kind, reason)
     }
 
     /// Parses the line in `self.buf`.
@@ -909,11 +909,15 @@ impl JsonLines {
                 (text, TextEncoding::Windows1252)
             }
         };
-        let value: Value = serde_json::from_str(&text)
-            .map_err(|err| self.problem(Some(line), format!("malformed JSON: {err}")))?;
+        let value: Value = serde_json::from_str(&text).map_err(|err| {
+            let reason = format!("malformed JSON: {err}");
+            self.problem(ProblemKind::MalformedJson, reason)
+                .at_line(line)
+        })?;
         let source = format!("{}:{line}", self.name);
-        let mut doc =
-            record_to_doc(value, source, encoding).map_err(|r| self.problem(Some(line), r))?;
+        let mut doc = record_to_doc(value, source, encoding)
+            .map_err(|(kind, reason)| self.problem(kind, reason).at_line(line))?;
+        doc.line = Some(line);
         warnings.append(&mut doc.warnings);
         doc.warnings = warnings;
         Ok(doc)
@@ -929,15 +933,16 @@ impl Iterator for JsonLines {
             let line = match read {
                 Err(err) => {
                     self.finished = true;
-                    return Some(Err(
-                        self.problem(Some(self.line + 1), format!("cannot read: {err}"))
-                    ));
+                    let reason = format!("cannot read: {err}");
+                    return Some(Err(self
+                        .problem(ProblemKind::Io, reason)
+                        .at_line(self.line + 1)));
                 }
                 Ok(None) => {
                     self.finished = true;
                     if !self.seen_content {
                         let reason = format!("empty {}", self.what);
-                        return Some(Err(self.problem(None, reason)));
+                        return Some(Err(self.problem(ProblemKind::Empty, reason)));
                     }
                     return None;
                 }
@@ -946,14 +951,14 @@ impl Iterator for JsonLines {
             self.line += 1;
             if line.over_cap {
                 self.seen_content = true;
-                return Some(Err(self.problem(
-                    Some(self.line),
-                    format!(
-                        "line is {}, over the {} per-document cap (--max-doc-size)",
-                        human_size(line.len as u64),
-                        human_size(self.max_bytes as u64)
-                    ),
-                )));
+                let reason = format!(
+                    "line is {}, over the {} per-document cap (--max-doc-size)",
+                    human_size(line.len as u64),
+                    human_size(self.max_bytes as u64)
+                );
+                return Some(Err(self
+                    .problem(ProblemKind::TooLarge, reason)
+                    .at_line(self.line)));
             }
             if self.buf.last() == Some(&b'\r') {
                 self.buf.pop();
@@ -1019,11 +1024,16 @@ fn read_capped_line(
 
 /// A JSON object to a document. Unknown fields are ignored; a field of the wrong type is
 /// ignored with a warning; a record with neither text nor HTML is refused.
-fn record_to_doc(value: Value, source: String, encoding: TextEncoding) -> Result<RawDoc, String> {
+fn record_to_doc(
+    value: Value,
+    source: String,
+    encoding: TextEncoding,
+) -> Result<RawDoc, (ProblemKind, String)> {
     let Value::Object(mut record) = value else {
-        return Err(format!(
-            "expected a JSON object, found {}",
-            json_kind_name(&value)
+        let found = json_kind_name(&value);
+        return Err((
+            ProblemKind::MalformedJson,
+            format!("expected a JSON object, found {found}"),
         ));
     };
     let mut warnings = Vec::new();
@@ -1037,7 +1047,8 @@ fn record_to_doc(value: Value, source: String, encoding: TextEncoding) -> Result
     let author = field("author");
     let language = field("language");
     if text.is_none() && html.is_none() {
-        return Err("no non-empty \"text\" or \"html\" field".to_string());
+        let reason = "no non-empty \"text\" or \"html\" field".to_string();
+        return Err((ProblemKind::NoText, reason));
     }
     let published = match record.remove("published") {
         None | Some(Value::Null) => None,
@@ -1061,6 +1072,7 @@ fn record_to_doc(value: Value, source: String, encoding: TextEncoding) -> Result
     };
     Ok(RawDoc {
         source,
+        line: None,
         id_hint,
         url,
         title: title.map(|t| t.trim().to_string()),

@@ -153,6 +153,48 @@ fn json_lines_good_bad_empty_and_huge_lines() {
 }
 
 #[test]
+fn problems_have_a_kind_and_keep_the_line_out_of_the_source() {
+    let input = "{\"text\": \"One.\"}\n{\"text\": \"unterminated\n[1]\n{\"title\": \"x\"}\n";
+    let items = read_bytes("f.jsonl", input.as_bytes(), 1_000);
+    let one = doc(&items[0]);
+    assert_eq!((one.source.as_str(), one.line), ("f.jsonl:1", Some(1)));
+    let found: Vec<_> = items[1..]
+        .iter()
+        .map(|item| {
+            let p = problem(item);
+            (p.source.as_str(), p.line, p.kind)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("f.jsonl", Some(2), ProblemKind::MalformedJson),
+            ("f.jsonl", Some(3), ProblemKind::MalformedJson),
+            ("f.jsonl", Some(4), ProblemKind::NoText),
+        ]
+    );
+    // A problem found later with a read document is placed the same way.
+    let later = one.problem(ProblemKind::NoText, "no article body left");
+    assert_eq!((later.source.as_str(), later.line), ("f.jsonl", Some(1)));
+    assert_eq!(later.to_string(), "f.jsonl:1: no article body left");
+
+    assert_eq!(
+        problem(&read_bytes("e.txt", b" \n", 100)[0]).kind,
+        ProblemKind::Empty
+    );
+    assert_eq!(
+        problem(&read_bytes("b.txt", b"\0\x01", 100)[0]).kind,
+        ProblemKind::Decode
+    );
+    assert_eq!(
+        problem(&read_bytes("t.txt", b"too long", 3)[0]).kind,
+        ProblemKind::TooLarge
+    );
+    let url = read_all(&[PathBuf::from("https://example.org/a")], 100);
+    assert_eq!(problem(&url[0]).kind, ProblemKind::Offline);
+}
+
+#[test]
 fn unreadable_dates_and_wrong_types_are_warnings_not_problems() {
     let input = b"{\"text\": \"A.\", \"published\": \"sometime last week\", \"author\": [\"x\"]}\n\
                   {\"text\": \"B.\", \"published\": 1641513600}\n\
@@ -392,18 +434,6 @@ fn sizes_read_like_a_file_manager() {
     assert_eq!(human_size(10_000_000), "10 MB");
     assert_eq!(human_size(52_400_000), "52.4 MB");
     assert_eq!(human_size(3_000_000_000), "3 GB");
-}
-
-#[test]
-fn problems_display_file_and_line() {
-    let p = Problem {
-        source: "feed.jsonl".into(),
-        line: Some(12),
-        reason: "malformed JSON".into(),
-    };
-    assert_eq!(p.to_string(), "feed.jsonl:12: malformed JSON");
-    let p = Problem { line: None, ..p };
-    assert_eq!(p.to_string(), "feed.jsonl: malformed JSON");
 }
 
 #[test]

@@ -21,10 +21,11 @@
 //! text), which a watcher stores to never fetch the same item twice.
 
 use chrono::{NaiveDate, NaiveTime};
+use sitrep_model::{Problem, ProblemKind};
 
 use crate::fetch::{Fetcher, Page};
-use crate::source::{RawDoc, parse_published};
-use sitrep_model::{Problem, ProblemKind};
+use crate::published::parse_published;
+use crate::raw::RawDoc;
 
 /// Characters of text (tags dropped) from which a feed item's own content is taken as the
 /// full article rather than a teaser.

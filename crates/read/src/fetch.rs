@@ -28,12 +28,12 @@ use std::io::Read;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use sitrep_model::{Problem, ProblemKind};
 use thiserror::Error;
 use url::Url;
 
 use crate::payload::{MediaType, decode_page, looks_like_html};
-use crate::source::RawDoc;
-use sitrep_model::{Problem, ProblemKind};
+use crate::raw::RawDoc;
 
 /// The `User-Agent` header: the program, its version and what it does, without a made-up
 /// contact address.

@@ -45,69 +45,20 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use encoding_rs::WINDOWS_1252;
 use serde_json::{Map, Value};
+use sitrep_model::{Problem, ProblemKind};
 
 use crate::decode::{TextEncoding, check_binary, decode, normalise_line_ends};
 use crate::feed::{FeedItems, looks_like_feed, parse_feed};
 use crate::fetch::Fetcher;
 use crate::payload::looks_like_html;
+use crate::published::parse_published;
+use crate::raw::RawDoc;
 use crate::warc::{PassedOver, WarcRecords, WarcSource, looks_like_warc, read_warc};
-use sitrep_model::{Problem, ProblemKind};
 
 /// How much of an input is read to decide what it is.
 const SNIFF_BYTES: usize = 8 * 1024;
-
-/// One document as read, before cleaning.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RawDoc {
-    /// Where it came from: the path; `path:LINE` for a JSON Lines line; `path[INDEX]` for an
-    /// element of a JSON array (0-based); `-` or `-:LINE` for stdin.
-    pub source: String,
-    /// The 1-based line of the input the document was read from (JSON Lines); `source` is
-    /// then `INPUT:LINE`. Problems with the document put the line here, not in their source.
-    pub line: Option<usize>,
-    /// The input's own id (JSON "id"), when it has one.
-    pub id_hint: Option<String>,
-    pub url: Option<String>,
-    pub title: Option<String>,
-    pub site: Option<String>,
-    pub author: Option<String>,
-    pub language: Option<String>,
-    /// Publication date from the metadata (a datetime is cut to its date as written).
-    pub published: Option<NaiveDate>,
-    /// The article text, for the cleaner. LF line ends.
-    pub text: Option<String>,
-    /// HTML, kept for an HTML main-text extractor when there is no text.
-    pub html: Option<String>,
-    /// The encoding the bytes were decoded from (see [`TextEncoding::name`]).
-    pub encoding: &'static str,
-    /// Things worth telling the user that did not stop the document (an unreadable date).
-    pub warnings: Vec<String>,
-}
-
-impl RawDoc {
-    /// A problem with this document (say, nothing left to analyse), placed by the rule of
-    /// [`Problem`]: the input in its source, the line of a JSON Lines document in its line.
-    ///
-    /// ```
-    /// use sitrep_read::{ProblemKind, RawDoc};
-    /// let raw = RawDoc { source: "f.jsonl:2".into(), line: Some(2), ..RawDoc::default() };
-    /// let problem = raw.problem(ProblemKind::NoText, "has neither text nor HTML");
-    /// assert_eq!((problem.source.as_str(), problem.line), ("f.jsonl", Some(2)));
-    /// assert_eq!(problem.to_string(), "f.jsonl:2: has neither text nor HTML");
-    /// ```
-    pub fn problem(&self, kind: ProblemKind, reason: impl Into<String>) -> Problem {
-        match self.line {
-            Some(line) => {
-                let input = self.source.strip_suffix(&format!(":{line}"));
-                Problem::new(input.unwrap_or(&self.source), kind, reason).at_line(line)
-            }
-            None => Problem::new(self.source.clone(), kind, reason),
-        }
-    }
-}
 
 /// Reader settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1118,48 +1069,6 @@ fn json_kind_name(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
-}
-
-/// The publication date of a metadata string: a date (`2022-01-07`), an RFC 3339 / ISO 8601
-/// datetime (its date as written, whatever the offset), or an RFC 2822 feed date.
-///
-/// ```
-/// use chrono::NaiveDate;
-/// use sitrep_read::parse_published;
-/// let jan7 = NaiveDate::from_ymd_opt(2022, 1, 7);
-/// assert_eq!(parse_published("2022-01-07"), jan7);
-/// assert_eq!(parse_published("2022-01-07T23:30:00-05:00"), jan7);
-/// assert_eq!(parse_published("Fri, 07 Jan 2022 10:00:00 +0000"), jan7);
-/// assert_eq!(parse_published("last Friday"), None);
-/// ```
-pub fn parse_published(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Some(date);
-    }
-    if let Ok(datetime) = DateTime::parse_from_rfc3339(s) {
-        return Some(datetime.date_naive());
-    }
-    for format in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(datetime) = NaiveDateTime::parse_from_str(s, format) {
-            return Some(datetime.date());
-        }
-    }
-    if let Ok(datetime) = DateTime::parse_from_rfc2822(s) {
-        return Some(datetime.date_naive());
-    }
-    // Other ISO-like datetimes ("2022-01-07T10:00:00+0100", "2022-01-07 10:00 UTC"): the date
-    // part is what we need.
-    let (date, rest) = (s.get(..10)?, &s[10..]);
-    if rest.starts_with(['T', ' ']) {
-        return NaiveDate::parse_from_str(date, "%Y-%m-%d").ok();
-    }
-    None
 }
 
 /// "52.4 MB", "10 MB", "1.5 kB", "100 bytes": sizes in decimal units, as file managers show.

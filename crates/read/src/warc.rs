@@ -35,10 +35,10 @@ use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, BufRead, Read, Seek, SeekFrom};
 
 use flate2::bufread::{DeflateDecoder, GzDecoder, ZlibDecoder};
+use sitrep_model::{Problem, ProblemKind};
 
 use crate::payload::{MediaType, decode_page, looks_like_html};
-use crate::source::RawDoc;
-use sitrep_model::{Problem, ProblemKind};
+use crate::raw::RawDoc;
 
 /// Kinds of input passed over without a problem, with how many of each.
 pub type PassedOver = BTreeMap<&'static str, u64>;

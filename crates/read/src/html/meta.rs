@@ -22,7 +22,7 @@ use chrono::NaiveDate;
 use serde_json::Value;
 
 use super::dom::{AttrName, Dom, NONE, NodeKind, Tag};
-use crate::source::parse_published;
+use crate::published::parse_published;
 
 /// Metadata read from the page itself.
 #[derive(Debug, Clone, Default, PartialEq)]

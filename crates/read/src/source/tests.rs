@@ -1,4 +1,5 @@
 use super::*;
+use chrono::NaiveDate;
 use std::fs;
 
 fn opts(max_bytes: usize) -> ReadOptions {

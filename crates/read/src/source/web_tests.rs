@@ -4,6 +4,7 @@ use std::fs;
 use std::io::Write;
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 

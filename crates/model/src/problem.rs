@@ -30,7 +30,8 @@ use serde::{Deserialize, Serialize};
 /// use sitrep_model::{Problem, ProblemKind};
 /// let p = Problem::new("f.jsonl", ProblemKind::MalformedJson, "malformed JSON").at_line(2);
 /// assert_eq!(p.to_string(), "f.jsonl:2: malformed JSON");
-/// assert_eq!(Problem::new("a.txt", ProblemKind::Empty, "empty file").to_string(), "a.txt: empty file");
+/// let p = Problem::new("a.txt", ProblemKind::Empty, "empty file");
+/// assert_eq!(p.to_string(), "a.txt: empty file");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {

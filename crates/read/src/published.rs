@@ -44,3 +44,29 @@ pub fn parse_published(s: &str) -> Option<NaiveDate> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn published_formats() {
+        let jan7 = NaiveDate::from_ymd_opt(2022, 1, 7);
+        for s in [
+            "2022-01-07",
+            " 2022-01-07 ",
+            "2022-01-07T10:00:00Z",
+            "2022-01-07T10:00:00.123+01:00",
+            "2022-01-07T10:00:00",
+            "2022-01-07 10:00:00",
+            "2022-01-07T10:00",
+            "2022-01-07T10:00:00+0100",
+            "Fri, 07 Jan 2022 10:00:00 GMT",
+        ] {
+            assert_eq!(parse_published(s), jan7, "{s}");
+        }
+        for s in ["", "07/01/2022", "2022-13-45", "yesterday", "2022-01-07x"] {
+            assert_eq!(parse_published(s), None, "{s}");
+        }
+    }
+}

@@ -1,6 +1,12 @@
-use super::*;
-use chrono::NaiveDate;
 use std::fs;
+use std::io::Cursor;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use sitrep_model::{Problem, ProblemKind};
+
+use super::*;
+use crate::raw::RawDoc;
 
 fn opts(max_bytes: usize) -> ReadOptions {
     ReadOptions {
@@ -224,27 +230,6 @@ fn unreadable_dates_and_wrong_types_are_warnings_not_problems() {
 }
 
 #[test]
-fn published_formats() {
-    let jan7 = NaiveDate::from_ymd_opt(2022, 1, 7);
-    for s in [
-        "2022-01-07",
-        " 2022-01-07 ",
-        "2022-01-07T10:00:00Z",
-        "2022-01-07T10:00:00.123+01:00",
-        "2022-01-07T10:00:00",
-        "2022-01-07 10:00:00",
-        "2022-01-07T10:00",
-        "2022-01-07T10:00:00+0100",
-        "Fri, 07 Jan 2022 10:00:00 GMT",
-    ] {
-        assert_eq!(parse_published(s), jan7, "{s}");
-    }
-    for s in ["", "07/01/2022", "2022-13-45", "yesterday", "2022-01-07x"] {
-        assert_eq!(parse_published(s), None, "{s}");
-    }
-}
-
-#[test]
 fn invalid_utf8_in_a_line_falls_back_to_windows_1252() {
     let input = b"{\"text\": \"Caf\xe9 owner\x92s view.\"}\n";
     let items = read_bytes("f.jsonl", input, 1_000);
@@ -400,41 +385,6 @@ fn html_files_are_decoded_by_their_meta_charset() {
     // Without a declaration, UTF-8 is UTF-8.
     let items = read_bytes("page.html", "<p>Café</p>".as_bytes(), 1_000);
     assert_eq!(doc(&items[0]).html.as_deref(), Some("<p>Café</p>"));
-}
-
-#[test]
-fn capped_line_reader_handles_chunk_boundaries() {
-    let input = b"short\r\nthis line is far too long\nok\nend-without-newline";
-    // A 4-byte buffer makes every line cross several chunks.
-    let mut reader = BufReader::with_capacity(4, &input[..]);
-    let mut buf = Vec::new();
-    let mut lines = Vec::new();
-    while let Some(line) = read_capped_line(&mut reader, 10, &mut buf).unwrap() {
-        lines.push((
-            String::from_utf8(buf.clone()).unwrap(),
-            line.len,
-            line.over_cap,
-        ));
-    }
-    assert_eq!(
-        lines,
-        vec![
-            ("short\r".to_string(), 6, false),
-            (String::new(), 25, true),
-            ("ok".to_string(), 2, false),
-            (String::new(), 19, true),
-        ]
-    );
-}
-
-#[test]
-fn sizes_read_like_a_file_manager() {
-    assert_eq!(human_size(999), "999 bytes");
-    assert_eq!(human_size(1_000), "1 kB");
-    assert_eq!(human_size(1_500), "1.5 kB");
-    assert_eq!(human_size(10_000_000), "10 MB");
-    assert_eq!(human_size(52_400_000), "52.4 MB");
-    assert_eq!(human_size(3_000_000_000), "3 GB");
 }
 
 #[test]

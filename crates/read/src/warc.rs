@@ -786,6 +786,15 @@ impl HttpHead {
 
 // --- The byte layers -------------------------------------------------------------------
 
+/// `Read` for a layer that keeps its own buffer: copies from what [`BufRead::fill_buf`] has.
+fn read_from_buffer(input: &mut impl BufRead, out: &mut [u8]) -> io::Result<usize> {
+    let available = input.fill_buf()?;
+    let n = available.len().min(out.len());
+    out[..n].copy_from_slice(&available[..n]);
+    input.consume(n);
+    Ok(n)
+}
+
 /// The file's bytes, buffered, with their absolute offset, and a way back for files.
 struct Packed {
     source: WarcSource,
@@ -882,11 +891,7 @@ impl Packed {
 
 impl Read for Packed {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(out.len());
-        out[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
+        read_from_buffer(self, out)
     }
 }
 
@@ -1085,11 +1090,7 @@ impl Unpacked {
 
 impl Read for Unpacked {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(out.len());
-        out[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
+        read_from_buffer(self, out)
     }
 }
 

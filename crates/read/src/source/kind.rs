@@ -3,7 +3,9 @@
 
 use super::options::InputKind;
 use super::origin::Origin;
+use crate::feed::looks_like_feed;
 use crate::payload::looks_like_html;
+use crate::warc::looks_like_warc;
 
 /// What the first bytes say an input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +19,18 @@ pub(super) enum Kind {
 
 fn first_non_blank(bytes: &[u8]) -> Option<u8> {
     bytes.iter().copied().find(|b| !b.is_ascii_whitespace())
+}
+
+/// Whether an input is a WARC archive: forced, or by its extension or first bytes.
+pub(super) fn is_warc(forced: Option<InputKind>, origin: &Origin, head: &[u8]) -> bool {
+    forced == Some(InputKind::Warc)
+        || (forced.is_none() && (origin.ext_is(&["warc"]) || looks_like_warc(head)))
+}
+
+/// Whether an input is a feed: forced, or by its extension or first bytes.
+pub(super) fn is_feed(forced: Option<InputKind>, origin: &Origin, head: &[u8]) -> bool {
+    forced == Some(InputKind::Feed)
+        || (forced.is_none() && (origin.ext_is(&["rss", "atom"]) || looks_like_feed(head)))
 }
 
 /// The kind `--input` forces, if any (WARC and feeds are dispatched before this).

@@ -9,14 +9,14 @@ use std::path::Path;
 use sitrep_model::{Problem, ProblemKind};
 
 use super::json::JsonLines;
-use super::kind::{Kind, forced_kind, sniff_kind};
-use super::options::{InputKind, ReadOptions};
+use super::kind::{Kind, forced_kind, is_feed, is_warc, sniff_kind};
+use super::options::ReadOptions;
 use super::origin::{Origin, extension, is_url};
 use super::stream::Stream;
 use super::whole::{from_decoded, html_file, read_whole};
 use crate::decode::{check_binary, decode};
-use crate::feed::{FeedItems, looks_like_feed, parse_feed};
-use crate::warc::{WarcSource, looks_like_warc, read_warc};
+use crate::feed::{FeedItems, parse_feed};
+use crate::warc::{WarcSource, read_warc};
 
 /// How much of an input is read to decide what it is.
 const SNIFF_BYTES: usize = 8 * 1024;
@@ -61,9 +61,7 @@ pub(super) fn open_file(path: &Path, opts: &ReadOptions) -> Stream {
         origin.size = None;
         return open_gzip(origin, GzInput::File(file), opts);
     }
-    if opts.input == Some(InputKind::Warc)
-        || (opts.input.is_none() && (origin.ext_is(&["warc"]) || looks_like_warc(head)))
-    {
+    if is_warc(opts.input, &origin, head) {
         let records = read_warc(
             &origin.name,
             WarcSource::Seekable(Box::new(file)),
@@ -100,16 +98,12 @@ pub(super) fn open_stream(
         return open_gzip(origin, GzInput::Stream(replay), opts);
     }
     let forced = opts.input;
-    if forced == Some(InputKind::Warc)
-        || (forced.is_none() && (origin.ext_is(&["warc"]) || looks_like_warc(&head)))
-    {
+    if is_warc(forced, &origin, &head) {
         let replay: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(reader));
         let records = read_warc(&origin.name, WarcSource::Stream(replay), false, max_bytes);
         return Stream::Warc(Box::new(records));
     }
-    if forced == Some(InputKind::Feed)
-        || (forced.is_none() && (origin.ext_is(&["rss", "atom"]) || looks_like_feed(&head)))
-    {
+    if is_feed(forced, &origin, &head) {
         let bytes = match read_whole(&origin, head, reader, max_bytes) {
             Ok(bytes) => bytes,
             Err(problem) => return Stream::one(Err(problem)),
@@ -228,9 +222,7 @@ fn open_gzip(origin: Origin, input: GzInput, opts: &ReadOptions) -> Stream {
         }
     };
     let head = &head[..head_len];
-    let warc = opts.input == Some(InputKind::Warc)
-        || (opts.input.is_none() && (origin.ext_is(&["warc"]) || looks_like_warc(head)));
-    if warc {
+    if is_warc(opts.input, &origin, head) {
         let source = match input {
             GzInput::File(file) => WarcSource::Seekable(Box::new(file)),
             GzInput::Stream(reader) => WarcSource::Stream(reader),

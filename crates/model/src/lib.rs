@@ -10,11 +10,16 @@
 //! pair of **Unicode code-point** offsets into [`Document::text`], end exclusive, so that
 //! consumers in any language can slice the text without knowing Rust's UTF-8 byte offsets.
 //! Inside the pipeline, stages work in byte offsets and convert with [`CharIndex`].
+//!
+//! What could not become a document (an unreadable file, a malformed JSON line, a page
+//! without article text) is a [`Problem`]: where, of what [`ProblemKind`], and why.
 
 mod document;
 mod id;
 mod offsets;
+mod problem;
 
 pub use document::*;
 pub use id::{content_id, normalise_for_id};
 pub use offsets::CharIndex;
+pub use problem::{Problem, ProblemKind};

@@ -119,11 +119,12 @@ mod tests {
                 "a.txt",
                 "Talks resumed on Monday between the two delegations.",
             ),
-            Err(Problem {
-                source: "b.jsonl".into(),
-                line: Some(2),
-                reason: "expected value at line 1 column 1".into(),
-            }),
+            Err(Problem::new(
+                "b.jsonl",
+                sitrep_read::ProblemKind::MalformedJson,
+                "expected value at line 1 column 1",
+            )
+            .at_line(2)),
             raw("c.txt", "Aid reached the town after a week of fighting."),
             raw(
                 "d.txt",

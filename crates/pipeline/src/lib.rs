@@ -32,7 +32,7 @@ use sitrep_model::{
 };
 use sitrep_nlp::model_io::ModelError;
 use sitrep_nlp::{Analysis, Analyzer, Ner, Nlp, ParserChoice, WordAnalysis};
-use sitrep_read::{Problem, RawDoc};
+use sitrep_read::{Problem, ProblemKind, RawDoc};
 
 pub use extract::extract;
 pub use ingest::{IngestReport, Progress, ingest};
@@ -211,11 +211,7 @@ impl Pipeline {
     /// Metadata precedence: the input's own fields (JSON Lines) win, then what the page
     /// declares, then `--published` for the date.
     pub fn prepare(&self, raw: RawDoc) -> Result<Document, Problem> {
-        let problem = |reason: &str| Problem {
-            source: raw.source.clone(),
-            line: None,
-            reason: reason.to_string(),
-        };
+        let problem = |reason: &str| raw.problem(ProblemKind::NoText, reason);
         let page = match (&raw.text, &raw.html) {
             (Some(_), _) => None,
             (None, Some(html)) => Some(sitrep_read::extract_html(html, raw.url.as_deref())),

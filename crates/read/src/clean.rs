@@ -374,14 +374,17 @@ pub(crate) fn related_heading_line(line: &str) -> Option<Option<String>> {
 
 /// Title comparison ignores case, punctuation and spacing.
 fn same_title(a: &str, b: &str) -> bool {
-    let key = |s: &str| -> Vec<String> {
-        s.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect()
-    };
-    let (a, b) = (key(a), key(b));
+    let (a, b) = (title_words(a), title_words(b));
     !a.is_empty() && a == b
+}
+
+/// A title's words, lowercased, without its punctuation and spacing: what title comparisons
+/// look at (here and in the HTML metadata).
+pub(crate) fn title_words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// Steps 2 and 3: a role for every paragraph, title candidates still undecided.

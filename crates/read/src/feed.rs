@@ -21,9 +21,11 @@
 //! text), which a watcher stores to never fetch the same item twice.
 
 use chrono::{NaiveDate, NaiveTime};
+use sitrep_model::{Problem, ProblemKind};
 
 use crate::fetch::{Fetcher, Page};
-use crate::source::{Problem, RawDoc, parse_published};
+use crate::published::parse_published;
+use crate::raw::RawDoc;
 
 /// Characters of text (tags dropped) from which a feed item's own content is taken as the
 /// full article rather than a teaser.
@@ -297,8 +299,9 @@ impl FeedItem {
         Some(doc)
     }
 
-    /// The document for an item whose link was fetched.
-    pub fn fetched_document(&self, feed: &Feed, page: &Page) -> Result<RawDoc, String> {
+    /// The document for an item whose link was fetched; the problem, when the page is not one,
+    /// is about the page (see [`Page::to_raw_doc`]).
+    pub fn fetched_document(&self, feed: &Feed, page: &Page) -> Result<RawDoc, Problem> {
         let from_page = page.to_raw_doc()?;
         let mut doc = self.metadata(feed, from_page.source.clone());
         doc.url = from_page.url;
@@ -343,12 +346,9 @@ impl FeedItems {
         }
     }
 
-    fn problem(&self, index: usize, reason: String) -> Problem {
-        Problem {
-            source: format!("{}#item-{}", self.feed_source, index + 1),
-            line: None,
-            reason,
-        }
+    fn problem(&self, index: usize, kind: ProblemKind, reason: String) -> Problem {
+        let source = format!("{}#item-{}", self.feed_source, index + 1);
+        Problem::new(source, kind, reason)
     }
 }
 
@@ -366,20 +366,25 @@ impl Iterator for FeedItems {
         let Some(link) = item.link.as_deref() else {
             return Some(Err(self.problem(
                 index,
+                ProblemKind::NoText,
                 "feed item has neither its article nor a link to it".to_string(),
             )));
         };
         let Some(fetcher) = &self.fetcher else {
             return Some(Err(self.problem(
                 index,
+                ProblemKind::Offline,
                 format!("feed item has only a link ({link}); fetching is off"),
             )));
         };
-        let result = fetcher
-            .get(link)
-            .map_err(|err| err.to_string())
-            .and_then(|page| item.fetched_document(&self.feed, &page));
-        Some(result.map_err(|reason| self.problem(index, reason)))
+        // The reason names the page (or the URL that failed): the item's link may redirect.
+        let result = match fetcher.get(link) {
+            Ok(page) => item
+                .fetched_document(&self.feed, &page)
+                .map_err(|p| (p.kind, p.to_string())),
+            Err(err) => Err((err.problem_kind(), err.to_string())),
+        };
+        Some(result.map_err(|(kind, reason)| self.problem(index, kind, reason)))
     }
 }
 

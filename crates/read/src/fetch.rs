@@ -28,11 +28,12 @@ use std::io::Read;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use sitrep_model::{Problem, ProblemKind};
 use thiserror::Error;
 use url::Url;
 
 use crate::payload::{MediaType, decode_page, looks_like_html};
-use crate::source::RawDoc;
+use crate::raw::RawDoc;
 
 /// The `User-Agent` header: the program, its version and what it does, without a made-up
 /// contact address.
@@ -195,21 +196,22 @@ impl Page {
 
     /// The page as a document: HTML (by its content type, or by its first bytes when the
     /// type says nothing) in [`RawDoc::html`], plain text in [`RawDoc::text`], decoded with
-    /// the declared charset ([`decode_page`]). Other types are refused. The source is the URL
-    /// asked for; [`RawDoc::url`] is where the page was found after redirects.
-    pub fn to_raw_doc(&self) -> Result<RawDoc, String> {
+    /// the declared charset ([`decode_page`]). Other types are refused, with a problem about
+    /// the page where it was found. The source is the URL asked for; [`RawDoc::url`] is where
+    /// the page was found after redirects.
+    pub fn to_raw_doc(&self) -> Result<RawDoc, Problem> {
         let media = self.media_type();
         let is_html = media.is_html() || (media.is_unspecific() && looks_like_html(&self.body));
         if !is_html && media.essence != "text/plain" {
-            return Err(format!(
-                "{}: not an HTML page (Content-Type {})",
-                self.url,
+            let reason = format!(
+                "not an HTML page (Content-Type {})",
                 self.content_type.as_deref().unwrap_or("missing")
-            ));
+            );
+            return Err(Problem::new(&self.url, ProblemKind::Unsupported, reason));
         }
         let page = decode_page(&self.body, media.charset.as_deref());
         if page.text.trim().is_empty() {
-            return Err(format!("{}: empty page", self.url));
+            return Err(Problem::new(&self.url, ProblemKind::Empty, "empty page"));
         }
         let mut doc = RawDoc {
             source: self.requested.clone(),
@@ -269,6 +271,14 @@ impl FetchError {
             | FetchError::TooLarge { url, .. }
             | FetchError::Timeout { url, .. }
             | FetchError::Network { url, .. } => url,
+        }
+    }
+
+    /// The kind of problem this error is for the input that was being fetched.
+    pub fn problem_kind(&self) -> ProblemKind {
+        match self {
+            FetchError::TooLarge { .. } => ProblemKind::TooLarge,
+            _ => ProblemKind::Fetch,
         }
     }
 

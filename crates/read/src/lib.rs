@@ -43,6 +43,8 @@ pub mod feed;
 pub mod fetch;
 pub mod html;
 pub mod payload;
+mod published;
+mod raw;
 mod rules;
 pub mod source;
 #[cfg(test)]
@@ -52,4 +54,7 @@ pub mod warc;
 pub use clean::{Cleaned, clean};
 pub use decode::{DecodeError, Decoded, TextEncoding, decode};
 pub use html::{HtmlArticle, extract_html};
-pub use source::{InputKind, Inputs, Problem, RawDoc, ReadOptions, parse_published, read_inputs};
+pub use published::parse_published;
+pub use raw::RawDoc;
+pub use sitrep_model::{Problem, ProblemKind};
+pub use source::{InputKind, Inputs, ReadOptions, read_inputs};

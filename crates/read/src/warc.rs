@@ -35,9 +35,10 @@ use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, BufRead, Read, Seek, SeekFrom};
 
 use flate2::bufread::{DeflateDecoder, GzDecoder, ZlibDecoder};
+use sitrep_model::{Problem, ProblemKind};
 
 use crate::payload::{MediaType, decode_page, looks_like_html};
-use crate::source::{Problem, RawDoc};
+use crate::raw::RawDoc;
 
 /// Kinds of input passed over without a problem, with how many of each.
 pub type PassedOver = BTreeMap<&'static str, u64>;
@@ -143,7 +144,7 @@ impl Iterator for WarcRecords {
             let record = self.records;
             let step = self.next_record();
             match step {
-                Ok(Step::Doc(doc)) => self.hold(self.records, Outcome::Item(Box::new(Ok(doc)))),
+                Ok(Step::Doc(doc)) => self.hold(self.records, Outcome::Item(Box::new(Ok(*doc)))),
                 Ok(Step::Problem(problem)) => {
                     self.hold(self.records, Outcome::Item(Box::new(Err(problem))));
                 }
@@ -163,7 +164,8 @@ impl Iterator for WarcRecords {
                 Err(failure) => {
                     self.records += u64::from(failure.record == 0);
                     let record = self.records;
-                    let problem = self.problem(record, failure.offset, &failure.reason);
+                    let problem =
+                        self.problem(record, failure.offset, failure.kind, &failure.reason);
                     self.lost_sync = true;
                     self.hold(record, Outcome::Item(Box::new(Err(problem))));
                 }
@@ -224,7 +226,7 @@ impl WarcRecords {
 
 /// What reading one record gave.
 enum Step {
-    Doc(RawDoc),
+    Doc(Box<RawDoc>),
     /// A record that is readable but refused (too large, undecodable payload); the stream
     /// is still in step.
     Problem(Problem),
@@ -240,18 +242,22 @@ struct Failure {
     record: u64,
     /// Byte offset of the record (uncompressed file) or its gzip member.
     offset: u64,
+    kind: ProblemKind,
     reason: String,
     /// The byte layer failed (I/O or gzip), rather than the WARC structure.
     layer_error: bool,
 }
 
 impl WarcRecords {
-    fn problem(&self, record: u64, offset: u64, reason: impl std::fmt::Display) -> Problem {
-        Problem {
-            source: format!("{}#record-{record}", self.name),
-            line: None,
-            reason: format!("at byte {offset}: {reason}"),
-        }
+    fn problem(
+        &self,
+        record: u64,
+        offset: u64,
+        kind: ProblemKind,
+        reason: impl std::fmt::Display,
+    ) -> Problem {
+        let source = format!("{}#record-{record}", self.name);
+        Problem::new(source, kind, format!("at byte {offset}: {reason}"))
     }
 
     /// Turns a failure of the byte layer into one problem and puts the reader back in step.
@@ -279,7 +285,7 @@ impl WarcRecords {
             failure.record
         });
         self.records = record;
-        let problem = self.problem(record, offset, &failure.reason);
+        let problem = self.problem(record, offset, failure.kind, &failure.reason);
         if matches!(self.input.layer, Layer::Plain(_)) {
             // An uncompressed file that cannot be read on (it ended, or the disk failed).
             self.finished = true;
@@ -298,18 +304,23 @@ impl WarcRecords {
     }
 
     fn failure(&self, record: u64, offset: u64, err: &io::Error) -> Failure {
-        let reason = match &self.input.layer {
-            Layer::Gzip(_) => format!(
-                "gzip member is corrupt or truncated ({err}); reading resumes at the next member"
+        let (kind, reason) = match &self.input.layer {
+            Layer::Gzip(_) => (
+                ProblemKind::MalformedWarc,
+                format!(
+                    "gzip member is corrupt or truncated ({err}); reading resumes at the next member"
+                ),
             ),
-            Layer::Plain(_) if err.kind() == io::ErrorKind::UnexpectedEof => {
-                format!("record is truncated ({err})")
-            }
-            Layer::Plain(_) => format!("cannot read: {err}"),
+            Layer::Plain(_) if err.kind() == io::ErrorKind::UnexpectedEof => (
+                ProblemKind::MalformedWarc,
+                format!("record is truncated ({err})"),
+            ),
+            Layer::Plain(_) => (ProblemKind::Io, format!("cannot read: {err}")),
         };
         Failure {
             record,
             offset,
+            kind,
             reason,
             layer_error: true,
         }
@@ -336,6 +347,7 @@ impl WarcRecords {
             return Err(Failure {
                 record: 0,
                 offset,
+                kind: ProblemKind::MalformedWarc,
                 reason: "not a WARC record (expected a \"WARC/1.x\" version line)".to_string(),
                 layer_error: false,
             });
@@ -350,6 +362,7 @@ impl WarcRecords {
                 return Err(Failure {
                     record,
                     offset,
+                    kind: ProblemKind::MalformedWarc,
                     reason,
                     layer_error: false,
                 });
@@ -361,6 +374,7 @@ impl WarcRecords {
             return Err(Failure {
                 record,
                 offset,
+                kind: ProblemKind::MalformedWarc,
                 reason: "WARC record without a valid Content-Length".to_string(),
                 layer_error: false,
             });
@@ -484,6 +498,7 @@ impl WarcRecords {
             return Ok(Step::Problem(self.problem(
                 record,
                 offset,
+                ProblemKind::TooLarge,
                 format!(
                     "page is {total} bytes, over the {} bytes per-document cap (--max-doc-size)",
                     self.max_bytes
@@ -501,18 +516,20 @@ impl WarcRecords {
         raw.extend_from_slice(&rest);
         let body = match encodings.decode(raw, self.max_bytes) {
             Ok(body) => body,
-            Err(reason) => return Ok(Step::Problem(self.problem(record, offset, reason))),
+            Err((kind, reason)) => {
+                return Ok(Step::Problem(self.problem(record, offset, kind, reason)));
+            }
         };
         let page = decode_page(&body, payload_type.charset.as_deref());
         warnings.extend(page.warnings);
-        Ok(Step::Doc(RawDoc {
+        Ok(Step::Doc(Box::new(RawDoc {
             source: format!("{}#record-{record}", self.name),
             url,
             html: Some(page.text),
             encoding: page.encoding,
             warnings,
             ..RawDoc::default()
-        }))
+        })))
     }
 }
 
@@ -546,7 +563,7 @@ struct Encodings {
 impl Encodings {
     /// Undoes chunking and gzip/deflate compression (crawlers that store the payload as sent
     /// keep them); the decoded body is capped at `max_bytes`.
-    fn decode(&self, raw: Vec<u8>, max_bytes: usize) -> Result<Vec<u8>, String> {
+    fn decode(&self, raw: Vec<u8>, max_bytes: usize) -> Result<Vec<u8>, (ProblemKind, String)> {
         let raw = if self.chunked {
             // Common Crawl de-chunks but keeps the header; a body that does not parse as
             // chunks is taken as it is.
@@ -554,8 +571,11 @@ impl Encodings {
         } else {
             raw
         };
-        let over =
-            || format!("page is over the {max_bytes} bytes per-document cap (--max-doc-size)");
+        let over = || {
+            let reason =
+                format!("page is over the {max_bytes} bytes per-document cap (--max-doc-size)");
+            (ProblemKind::TooLarge, reason)
+        };
         let decoded = match self.content.as_deref() {
             None => raw,
             Some(kind @ ("gzip" | "x-gzip" | "deflate")) => {
@@ -579,12 +599,18 @@ impl Encodings {
                     // Common Crawl stores the payload decoded but keeps the header: a body
                     // that is not compressed after all is taken as it is.
                     Err(_) if looks_like_html(&raw) => raw,
-                    Err(err) => return Err(format!("cannot undo Content-Encoding {kind}: {err}")),
+                    Err(err) => {
+                        let reason = format!("cannot undo Content-Encoding {kind}: {err}");
+                        return Err((ProblemKind::Decode, reason));
+                    }
                 }
             }
             // An encoding this reader cannot undo, on a body that was stored decoded.
             Some(_) if looks_like_html(&raw) => raw,
-            Some(other) => return Err(format!("Content-Encoding {other} is not supported")),
+            Some(other) => {
+                let reason = format!("Content-Encoding {other} is not supported");
+                return Err((ProblemKind::Decode, reason));
+            }
         };
         if decoded.len() > max_bytes {
             return Err(over());
@@ -760,6 +786,15 @@ impl HttpHead {
 
 // --- The byte layers -------------------------------------------------------------------
 
+/// `Read` for a layer that keeps its own buffer: copies from what [`BufRead::fill_buf`] has.
+fn read_from_buffer(input: &mut impl BufRead, out: &mut [u8]) -> io::Result<usize> {
+    let available = input.fill_buf()?;
+    let n = available.len().min(out.len());
+    out[..n].copy_from_slice(&available[..n]);
+    input.consume(n);
+    Ok(n)
+}
+
 /// The file's bytes, buffered, with their absolute offset, and a way back for files.
 struct Packed {
     source: WarcSource,
@@ -856,11 +891,7 @@ impl Packed {
 
 impl Read for Packed {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(out.len());
-        out[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
+        read_from_buffer(self, out)
     }
 }
 
@@ -1059,11 +1090,7 @@ impl Unpacked {
 
 impl Read for Unpacked {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(out.len());
-        out[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
+        read_from_buffer(self, out)
     }
 }
 

@@ -21,9 +21,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use sitrep_pipeline::Pipeline;
-use sitrep_read::Problem;
 use sitrep_read::feed::{Feed, parse_feed};
 use sitrep_read::fetch::{Fetched, Fetcher, Validators};
+use sitrep_read::{Problem, ProblemKind};
 use sitrep_store::{FeedItemRecord, FeedLog, FeedState, SqliteStore};
 
 use crate::{EXIT_OK, EXIT_PARTIAL, WatchArgs};
@@ -233,11 +233,7 @@ impl Watcher<'_> {
             ..FeedState::default()
         });
         state.last_polled = Some(now());
-        let problem = |reason: String| Problem {
-            source: key.clone(),
-            line: None,
-            reason,
-        };
+        let problem = |kind, reason: String| Problem::new(key.clone(), kind, reason);
         let (bytes, validators) = match feed {
             FeedLocation::Url(url) => {
                 let asked = Validators {
@@ -257,15 +253,17 @@ impl Watcher<'_> {
                         self.store.save_feed_state(&state)?;
                         let text = err.to_string();
                         let reason = text.strip_prefix(&format!("{url}: ")).unwrap_or(&text);
-                        report.problems.push(problem(reason.to_string()));
+                        report
+                            .problems
+                            .push(problem(err.problem_kind(), reason.to_string()));
                         return Ok(report);
                     }
                 }
             }
             FeedLocation::File(path) => match read_capped(path, self.max_bytes) {
                 Ok(bytes) => (bytes, None),
-                Err(reason) => {
-                    report.problems.push(problem(reason));
+                Err((kind, reason)) => {
+                    report.problems.push(problem(kind, reason));
                     return Ok(report);
                 }
             },
@@ -275,7 +273,9 @@ impl Watcher<'_> {
             Ok(parsed) => parsed,
             Err(reason) => {
                 self.store.save_feed_state(&state)?;
-                report.problems.push(problem(reason));
+                report
+                    .problems
+                    .push(problem(ProblemKind::MalformedFeed, reason));
                 return Ok(report);
             }
         };
@@ -329,21 +329,20 @@ impl Watcher<'_> {
             }
             let item = &feed.items[index];
             let source = item.source(key, index);
-            let problem = |reason: String| Problem {
-                source: source.clone(),
-                line: None,
-                reason,
-            };
+            let problem = |kind, reason: String| Problem::new(source.clone(), kind, reason);
             let made = match item.own_document(feed, source.clone()) {
                 Some(doc) => Ok(doc),
                 None => match item.link.as_deref() {
                     None => Err((
                         false,
+                        ProblemKind::NoText,
                         "feed item has neither its article nor a link to it".to_string(),
                     )),
                     Some(link) => match fetcher.get(link) {
-                        Ok(page) => item.fetched_document(feed, &page).map_err(|r| (false, r)),
-                        Err(err) => Err((err.is_transient(), err.to_string())),
+                        Ok(page) => item
+                            .fetched_document(feed, &page)
+                            .map_err(|p| (false, p.kind, p.to_string())),
+                        Err(err) => Err((err.is_transient(), err.problem_kind(), err.to_string())),
                     },
                 },
             };
@@ -357,17 +356,17 @@ impl Watcher<'_> {
                     });
                     Ok(doc)
                 }
-                Err((true, reason)) => {
+                Err((true, kind, reason)) => {
                     attempts.push(Attempt::Transient);
-                    Err(problem(format!("{reason} (will retry)")))
+                    Err(problem(kind, format!("{reason} (will retry)")))
                 }
-                Err((false, reason)) => {
+                Err((false, kind, reason)) => {
                     attempts.push(Attempt::Failed {
                         key: item.key.clone(),
                         link: item.link.clone(),
                         reason: reason.clone(),
                     });
-                    Err(problem(reason))
+                    Err(problem(kind, reason))
                 }
             })
         });
@@ -425,16 +424,21 @@ impl Watcher<'_> {
 }
 
 /// A feed file, refused when over the size cap.
-fn read_capped(path: &Path, max_bytes: usize) -> std::result::Result<Vec<u8>, String> {
+fn read_capped(
+    path: &Path,
+    max_bytes: usize,
+) -> std::result::Result<Vec<u8>, (ProblemKind, String)> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let file =
+        std::fs::File::open(path).map_err(|e| (ProblemKind::Io, format!("cannot open: {e}")))?;
     let mut bytes = Vec::new();
     file.take(max_bytes as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read: {e}"))?;
+        .map_err(|e| (ProblemKind::Io, format!("cannot read: {e}")))?;
     if bytes.len() > max_bytes {
-        return Err(format!(
-            "feed is over the {max_bytes} bytes cap (--max-doc-size)"
+        return Err((
+            ProblemKind::TooLarge,
+            format!("feed is over the {max_bytes} bytes cap (--max-doc-size)"),
         ));
     }
     Ok(bytes)

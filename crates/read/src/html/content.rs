@@ -124,53 +124,25 @@ fn text_size(word: &str) -> usize {
         .sum()
 }
 
-/// Elements that start a new block.
+/// Elements that start a new block: every element that closes an open `<p>` (the parser's
+/// list of block-level elements, [`Tag::closes_paragraph`]), and the document's roots and
+/// table parts, which close no paragraph but are laid out as blocks too.
 fn is_block(tag: Tag) -> bool {
-    matches!(
-        tag,
-        Tag::Address
-            | Tag::Article
-            | Tag::Aside
-            | Tag::Blockquote
-            | Tag::Body
-            | Tag::Caption
-            | Tag::Center
-            | Tag::Dd
-            | Tag::Details
-            | Tag::Dialog
-            | Tag::Div
-            | Tag::Dl
-            | Tag::Dt
-            | Tag::Fieldset
-            | Tag::Figcaption
-            | Tag::Figure
-            | Tag::Footer
-            | Tag::Form
-            | Tag::Frameset
-            | Tag::Header
-            | Tag::Heading(_)
-            | Tag::Hgroup
-            | Tag::Hr
-            | Tag::Html
-            | Tag::Legend
-            | Tag::Li
-            | Tag::Main
-            | Tag::Menu
-            | Tag::Nav
-            | Tag::Ol
-            | Tag::P
-            | Tag::Pre
-            | Tag::Section
-            | Tag::Summary
-            | Tag::Table
-            | Tag::Tbody
-            | Tag::Td
-            | Tag::Tfoot
-            | Tag::Th
-            | Tag::Thead
-            | Tag::Tr
-            | Tag::Ul
-    )
+    tag.closes_paragraph()
+        || matches!(
+            tag,
+            Tag::Body
+                | Tag::Caption
+                | Tag::Frameset
+                | Tag::Html
+                | Tag::Legend
+                | Tag::Tbody
+                | Tag::Td
+                | Tag::Tfoot
+                | Tag::Th
+                | Tag::Thead
+                | Tag::Tr
+        )
 }
 
 /// Elements that are page furniture by their tag.

@@ -234,7 +234,8 @@ impl Tag {
     }
 
     /// Start tags that close an open `<p>` (the standard's list, trimmed to what occurs).
-    fn closes_paragraph(self) -> bool {
+    /// These are the block-level elements, so the text extractor's blocks start with them.
+    pub(crate) fn closes_paragraph(self) -> bool {
         matches!(
             self,
             Tag::Address

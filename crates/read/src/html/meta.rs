@@ -22,7 +22,8 @@ use chrono::NaiveDate;
 use serde_json::Value;
 
 use super::dom::{AttrName, Dom, NONE, NodeKind, Tag};
-use crate::source::parse_published;
+use crate::clean::title_words;
+use crate::published::parse_published;
 
 /// Metadata read from the page itself.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -429,13 +430,7 @@ pub(crate) fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
 /// Whether two titles say the same: equal once case, punctuation and spacing are ignored, or
 /// one is the other with words added (a site name, a kicker).
 fn titles_agree(h1: &str, declared: &str) -> bool {
-    let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect()
-    };
-    let (a, b) = (words(h1), words(declared));
+    let (a, b) = (title_words(h1), title_words(declared));
     if a.is_empty() || b.is_empty() {
         return false;
     }

@@ -1,5 +1,12 @@
-use super::*;
 use std::fs;
+use std::io::Cursor;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use sitrep_model::{Problem, ProblemKind};
+
+use super::*;
+use crate::raw::RawDoc;
 
 fn opts(max_bytes: usize) -> ReadOptions {
     ReadOptions {
@@ -153,6 +160,48 @@ fn json_lines_good_bad_empty_and_huge_lines() {
 }
 
 #[test]
+fn problems_have_a_kind_and_keep_the_line_out_of_the_source() {
+    let input = "{\"text\": \"One.\"}\n{\"text\": \"unterminated\n[1]\n{\"title\": \"x\"}\n";
+    let items = read_bytes("f.jsonl", input.as_bytes(), 1_000);
+    let one = doc(&items[0]);
+    assert_eq!((one.source.as_str(), one.line), ("f.jsonl:1", Some(1)));
+    let found: Vec<_> = items[1..]
+        .iter()
+        .map(|item| {
+            let p = problem(item);
+            (p.source.as_str(), p.line, p.kind)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("f.jsonl", Some(2), ProblemKind::MalformedJson),
+            ("f.jsonl", Some(3), ProblemKind::MalformedJson),
+            ("f.jsonl", Some(4), ProblemKind::NoText),
+        ]
+    );
+    // A problem found later with a read document is placed the same way.
+    let later = one.problem(ProblemKind::NoText, "no article body left");
+    assert_eq!((later.source.as_str(), later.line), ("f.jsonl", Some(1)));
+    assert_eq!(later.to_string(), "f.jsonl:1: no article body left");
+
+    assert_eq!(
+        problem(&read_bytes("e.txt", b" \n", 100)[0]).kind,
+        ProblemKind::Empty
+    );
+    assert_eq!(
+        problem(&read_bytes("b.txt", b"\0\x01", 100)[0]).kind,
+        ProblemKind::Decode
+    );
+    assert_eq!(
+        problem(&read_bytes("t.txt", b"too long", 3)[0]).kind,
+        ProblemKind::TooLarge
+    );
+    let url = read_all(&[PathBuf::from("https://example.org/a")], 100);
+    assert_eq!(problem(&url[0]).kind, ProblemKind::Offline);
+}
+
+#[test]
 fn unreadable_dates_and_wrong_types_are_warnings_not_problems() {
     let input = b"{\"text\": \"A.\", \"published\": \"sometime last week\", \"author\": [\"x\"]}\n\
                   {\"text\": \"B.\", \"published\": 1641513600}\n\
@@ -178,27 +227,6 @@ fn unreadable_dates_and_wrong_types_are_warnings_not_problems() {
     assert_eq!(c.published, NaiveDate::from_ymd_opt(2022, 1, 7));
     assert_eq!(c.title, None, "empty strings are unknown values");
     assert!(c.warnings.is_empty());
-}
-
-#[test]
-fn published_formats() {
-    let jan7 = NaiveDate::from_ymd_opt(2022, 1, 7);
-    for s in [
-        "2022-01-07",
-        " 2022-01-07 ",
-        "2022-01-07T10:00:00Z",
-        "2022-01-07T10:00:00.123+01:00",
-        "2022-01-07T10:00:00",
-        "2022-01-07 10:00:00",
-        "2022-01-07T10:00",
-        "2022-01-07T10:00:00+0100",
-        "Fri, 07 Jan 2022 10:00:00 GMT",
-    ] {
-        assert_eq!(parse_published(s), jan7, "{s}");
-    }
-    for s in ["", "07/01/2022", "2022-13-45", "yesterday", "2022-01-07x"] {
-        assert_eq!(parse_published(s), None, "{s}");
-    }
 }
 
 #[test]
@@ -357,53 +385,6 @@ fn html_files_are_decoded_by_their_meta_charset() {
     // Without a declaration, UTF-8 is UTF-8.
     let items = read_bytes("page.html", "<p>Café</p>".as_bytes(), 1_000);
     assert_eq!(doc(&items[0]).html.as_deref(), Some("<p>Café</p>"));
-}
-
-#[test]
-fn capped_line_reader_handles_chunk_boundaries() {
-    let input = b"short\r\nthis line is far too long\nok\nend-without-newline";
-    // A 4-byte buffer makes every line cross several chunks.
-    let mut reader = BufReader::with_capacity(4, &input[..]);
-    let mut buf = Vec::new();
-    let mut lines = Vec::new();
-    while let Some(line) = read_capped_line(&mut reader, 10, &mut buf).unwrap() {
-        lines.push((
-            String::from_utf8(buf.clone()).unwrap(),
-            line.len,
-            line.over_cap,
-        ));
-    }
-    assert_eq!(
-        lines,
-        vec![
-            ("short\r".to_string(), 6, false),
-            (String::new(), 25, true),
-            ("ok".to_string(), 2, false),
-            (String::new(), 19, true),
-        ]
-    );
-}
-
-#[test]
-fn sizes_read_like_a_file_manager() {
-    assert_eq!(human_size(999), "999 bytes");
-    assert_eq!(human_size(1_000), "1 kB");
-    assert_eq!(human_size(1_500), "1.5 kB");
-    assert_eq!(human_size(10_000_000), "10 MB");
-    assert_eq!(human_size(52_400_000), "52.4 MB");
-    assert_eq!(human_size(3_000_000_000), "3 GB");
-}
-
-#[test]
-fn problems_display_file_and_line() {
-    let p = Problem {
-        source: "feed.jsonl".into(),
-        line: Some(12),
-        reason: "malformed JSON".into(),
-    };
-    assert_eq!(p.to_string(), "feed.jsonl:12: malformed JSON");
-    let p = Problem { line: None, ..p };
-    assert_eq!(p.to_string(), "feed.jsonl: malformed JSON");
 }
 
 #[test]

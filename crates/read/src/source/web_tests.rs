@@ -1,14 +1,18 @@
 //! Input detection for the web formats (WARC, gzip, feeds, URLs) and `--input`.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Cursor, Write};
+use std::path::PathBuf;
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use flate2::Compression;
 use flate2::write::GzEncoder;
+use sitrep_model::Problem;
 
 use super::*;
-use crate::fetch::FetchOptions;
+use crate::fetch::{FetchOptions, Fetcher};
+use crate::raw::RawDoc;
 use crate::test_server::{Reply, TestServer};
 
 const PAGE: &str = "<!DOCTYPE html><html><body><article><p>Talks resumed in the capital on \

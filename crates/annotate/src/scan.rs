@@ -186,6 +186,20 @@ mod tests {
     }
 
     #[test]
+    fn figures_run_on_over_group_spaces_but_pieces_stay_inside_tokens() {
+        assert_eq!(
+            texts("2\u{A0}500\u{A0}000 people, not 2 500."),
+            ["2\u{A0}500\u{A0}000", "people", ",", "not", "2", "500", "."]
+        );
+        // The tokenizer's "do" + "n't" stay two words here too.
+        let text = "They don't know.";
+        let toks = scan(text);
+        let words: Vec<&str> = toks.iter().map(|t| &text[t.range()]).collect();
+        assert_eq!(words, ["They", "do", "n", "'", "t", "know", "."]);
+        assert!(toks[1].spaced && !toks[2].spaced);
+    }
+
+    #[test]
     fn letters_and_digits_split_and_glue_is_recorded() {
         let text = "COVID-19 in Mali’s 3rd region";
         let toks = scan(text);

@@ -2,10 +2,19 @@
 
 use std::io::{self, Write};
 
+use clap::ValueEnum;
 use sitrep_model::Document;
 use sitrep_store::DocSummary;
 
-use crate::Format;
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One pretty-printed JSON object per document.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// A readable summary.
+    Text,
+}
 
 fn or_dash(s: Option<&str>) -> &str {
     s.unwrap_or("-")

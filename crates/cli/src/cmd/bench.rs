@@ -3,14 +3,58 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use clap::Args;
 use sitrep_nlp::{Stage, StageTimes};
 use sitrep_pipeline::{Config, Pipeline, synth};
 use sitrep_read::RawDoc;
 
-use crate::{BenchArgs, EXIT_OK, GenerateArgs};
+use crate::EXIT_OK;
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Number of generated documents (with `--text DIR`: at most this many files).
+    #[arg(long, default_value_t = 2000)]
+    pub docs: usize,
+    /// Repeat the measurement this many times and report the best and the median.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Measure the NLP core instead (tokenize + tag + lemmatise + parse + entities), in
+    /// words per second on one thread.
+    #[arg(long)]
+    pub nlp: bool,
+    /// With --nlp: the text to measure on: a file with one document per line, or a directory
+    /// of `.txt` files, one document each, read in name order (default: the generated corpus).
+    #[arg(long, value_name = "FILE|DIR", requires = "nlp")]
+    pub text: Option<PathBuf>,
+    /// Model directory (default: SITREP_MODELS, else data/models above the working
+    /// directory or the executable).
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+    /// Without --nlp: measure reading, cleaning, sentences, tokens, dates and quantities only
+    /// (no tagger, parser or entity recogniser loaded).
+    #[arg(long, conflicts_with = "nlp")]
+    pub no_models: bool,
+}
+
+#[derive(Args)]
+pub struct GenerateArgs {
+    /// Number of documents.
+    #[arg(long, default_value_t = 1000)]
+    pub docs: usize,
+    /// Seed of the generator: the same seed gives the same corpus.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
 
 pub fn generate(args: GenerateArgs) -> Result<u8> {
     let mut out: Box<dyn Write> = match &args.output {

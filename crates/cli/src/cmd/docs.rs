@@ -2,11 +2,64 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
 use sitrep_store::{DocQuery, Store};
 
-use crate::{DbArgs, DocsArgs, EXIT_OK, ExportArgs, ExportFormat, Format, ShowArgs, render};
+use crate::cmd::DbArgs;
+use crate::render::Format;
+use crate::{EXIT_OK, render};
+
+#[derive(Args)]
+pub struct DocsArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Full-text search over titles and bodies (FTS5 syntax: words, "phrases", OR, NOT, prefix*).
+    #[arg(long, short)]
+    pub search: Option<String>,
+    /// Only documents published on or after this date.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<NaiveDate>,
+    /// Only documents from this site.
+    #[arg(long)]
+    pub site: Option<String>,
+    /// Leave out near-duplicate copies: each story once, under its first copy.
+    #[arg(long)]
+    pub originals: bool,
+    /// At most this many documents.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Args)]
+pub struct ShowArgs {
+    /// Document id or a prefix of at least 4 characters.
+    pub id: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// The output contract, one document per line.
+    Jsonl,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+    pub format: ExportFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
 
 fn open(db: &DbArgs) -> Result<Box<dyn Store>> {
     if !db.db.exists() {

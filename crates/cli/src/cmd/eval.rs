@@ -1,15 +1,64 @@
 //! `sitrep eval`: scores against gold annotations, failing below the floors.
 
 use std::path::Path;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
 use sitrep_eval::html::score_pages;
 use sitrep_eval::seed::{Gold, evaluate};
 use sitrep_pipeline::{Config, Pipeline};
 use sitrep_read::{ReadOptions, read_inputs};
 
-use crate::{EXIT_OK, EXIT_PARTIAL, EvalHtmlArgs, EvalSeedArgs};
+use crate::cmd::nlp::EvalNerArgs;
+use crate::cmd::nlp::EvalUdArgs;
+use crate::{EXIT_OK, EXIT_PARTIAL};
+
+#[derive(Subcommand)]
+pub enum EvalCommand {
+    /// The seed article against its hand annotation (shared/seed/README.md's rules).
+    Seed(EvalSeedArgs),
+    /// Tagging, lemmas and dependency parsing against a UD treebank: with gold tokens (UPOS,
+    /// XPOS, lemma, UAS, LAS; fails below the floors) and end to end from raw text.
+    Ud(EvalUdArgs),
+    /// Entity recognition against IOB2 gold (entity-level precision, recall, F1; fails below
+    /// the floor).
+    Ner(EvalNerArgs),
+    /// HTML main-text extraction on ScrapingHub-style pages: shingle precision, recall and F1
+    /// of the cleaned body against each page's gold articleBody, and pages per second.
+    Html(EvalHtmlArgs),
+}
+
+#[derive(Args)]
+pub struct EvalHtmlArgs {
+    /// Folder of pages named ID.html.gz or ID.html.
+    #[arg(long, value_name = "DIR")]
+    pub pages: PathBuf,
+    /// The gold file: a JSON object from page ID to {"articleBody": ..., "url": ...}.
+    #[arg(long, value_name = "FILE")]
+    pub truth: PathBuf,
+    /// Exit with status 3 when F1 is below this.
+    #[arg(long, default_value_t = 0.95)]
+    pub floor: f64,
+    /// Print each page's precision and recall, worst first.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Args)]
+pub struct EvalSeedArgs {
+    /// The gold file; the article is the file it names, beside it.
+    #[arg(long, value_name = "FILE")]
+    pub gold: PathBuf,
+    /// Print every miss, not just the scores.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Wrap the article in a generated news page (data template) and read it as HTML: title,
+    /// body and related headlines must equal the text path's, and the page's date is checked.
+    #[arg(long)]
+    pub html: bool,
+}
 
 pub fn seed(args: EvalSeedArgs) -> Result<u8> {
     let gold_text = std::fs::read_to_string(&args.gold)

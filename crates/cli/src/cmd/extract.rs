@@ -3,8 +3,19 @@
 use std::io::{BufWriter, Write};
 
 use anyhow::Result;
+use clap::Args;
 
-use crate::{EXIT_OK, EXIT_PARTIAL, ExtractArgs, render};
+use crate::cmd::InputArgs;
+use crate::render::Format;
+use crate::{EXIT_OK, EXIT_PARTIAL, render};
+
+#[derive(Args)]
+pub struct ExtractArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+}
 
 pub fn run(args: ExtractArgs) -> Result<u8> {
     let (pipeline, read) = super::configure(&args.input)?;

@@ -1,9 +1,26 @@
 //! `sitrep ingest`: read, run the pipeline, store; a progress bar on stderr and a summary.
 
 use anyhow::{Context, Result};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::{EXIT_OK, EXIT_PARTIAL, IngestArgs};
+use crate::cmd::DbArgs;
+use crate::cmd::InputArgs;
+use crate::{EXIT_OK, EXIT_PARTIAL};
+
+#[derive(Args)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Documents per transaction.
+    #[arg(long, default_value_t = 256)]
+    pub batch_size: usize,
+    /// Do not draw the progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
 
 pub fn run(args: IngestArgs) -> Result<u8> {
     let (pipeline, read) = super::configure(&args.input)?;

@@ -8,12 +8,91 @@ pub mod ingest;
 pub mod nlp;
 pub mod watch;
 
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
 use sitrep_pipeline::{Config, Pipeline};
 use sitrep_read::fetch::{FetchOptions, Fetcher};
 use sitrep_read::warc::PassedOver;
 use sitrep_read::{InputKind, Inputs, Problem, RawDoc, ReadOptions, read_inputs};
 
-use crate::InputArgs;
+/// Inputs and reading options shared by `extract` and `ingest`.
+#[derive(Args, Clone)]
+pub struct InputArgs {
+    /// Files or folders (read recursively), http(s) URLs (fetched); `-` reads standard input.
+    /// Text, JSON Lines, HTML, WARC (.warc, .warc.gz) and feeds are told apart by name and
+    /// content.
+    #[arg(required_unless_present = "feeds", value_name = "PATH|URL")]
+    pub inputs: Vec<PathBuf>,
+    /// A feed (RSS, Atom, JSON Feed) to read, by URL or file: its items are the documents,
+    /// and items that are only links are fetched. Repeatable.
+    #[arg(long = "feed", value_name = "URL|FILE")]
+    pub feeds: Vec<String>,
+    /// Read every input as this kind instead of detecting it.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub input: Option<InputKindArg>,
+    /// Pause between two requests to the same web host ("1s", "500ms").
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = humantime::parse_duration)]
+    pub host_delay: std::time::Duration,
+    /// Publication date for documents whose input has none; relative dates ("Friday", "last
+    /// week") are resolved against it. Without one they stay unresolved.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub published: Option<NaiveDate>,
+    /// Skip any document larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 10_000_000)]
+    pub max_doc_size: usize,
+    /// Write the tokens layer into each document (tags, lemmas and the dependency tree; the
+    /// parser runs either way).
+    #[arg(long)]
+    pub tokens: bool,
+    /// NLP model directory (default: SITREP_MODELS, else data/models above the working
+    /// directory or the executable).
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<std::path::PathBuf>,
+    /// Worker threads analysing documents (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+}
+
+/// `--input`: what every input is, when detection should not decide.
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+pub enum InputKindArg {
+    /// One plain-text article per input.
+    Text,
+    /// JSON Lines (or one JSON document).
+    Jsonl,
+    /// One HTML page per input.
+    Html,
+    /// A WARC archive, compressed or not.
+    Warc,
+    /// An RSS, Atom or JSON Feed feed.
+    Feed,
+}
+
+impl From<InputKindArg> for sitrep_read::InputKind {
+    fn from(kind: InputKindArg) -> sitrep_read::InputKind {
+        match kind {
+            InputKindArg::Text => sitrep_read::InputKind::Text,
+            InputKindArg::Jsonl => sitrep_read::InputKind::JsonLines,
+            InputKindArg::Html => sitrep_read::InputKind::Html,
+            InputKindArg::Warc => sitrep_read::InputKind::Warc,
+            InputKindArg::Feed => sitrep_read::InputKind::Feed,
+        }
+    }
+}
+
+/// The database: `--db`, else `SITREP_DB`, else `sitrep.db` in the working directory.
+#[derive(Args, Clone)]
+pub struct DbArgs {
+    #[arg(
+        long,
+        env = "SITREP_DB",
+        default_value = "sitrep.db",
+        value_name = "FILE"
+    )]
+    pub db: PathBuf,
+}
 
 /// The pipeline configuration a command's flags ask for: the models folder, `--fast`, the
 /// token layer and the publication-date fallback; everything else computed.

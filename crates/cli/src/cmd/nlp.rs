@@ -2,11 +2,13 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use clap::{Args, Subcommand, ValueEnum};
 use sitrep_eval::ud::{SystemSentence, SystemWord, gold_text, score_raw};
 use sitrep_nlp::conllu::{Sentence, Word, read_conllu_file, write_conllu};
 use sitrep_nlp::ner::{
@@ -19,10 +21,141 @@ use sitrep_nlp::train::{ParserTrainOptions, save_parser, train_parser, train_tag
 use sitrep_nlp::{Ner, Nlp, ParserChoice, eval_ud};
 use sitrep_pipeline::parse_text;
 
-use crate::{
-    EXIT_OK, EXIT_PARTIAL, EvalNerArgs, EvalUdArgs, NerArgs, NerDataArgs, NerFormat, ParseArgs,
-    ParseFormat, ParseInput, TrainArgs, TrainCommand,
-};
+use crate::{EXIT_OK, EXIT_PARTIAL};
+
+#[derive(Args)]
+pub struct TrainArgs {
+    #[command(subcommand)]
+    pub command: TrainCommand,
+}
+
+#[derive(Subcommand)]
+pub enum TrainCommand {
+    /// The UPOS+XPOS tagger and the lemmatiser (writes tagger.bin and lemma.bin).
+    Tagger(TrainModelArgs),
+    /// The dependency parser, trained on jackknifed tags (writes parser.bin).
+    Parser(TrainModelArgs),
+    /// The entity recogniser from IOB2 (UNER layout), with gazetteer features (writes ner.bin).
+    Ner(TrainNerArgs),
+}
+
+/// Inputs of the entity recogniser's training and cross-validation.
+#[derive(Args)]
+pub struct NerDataArgs {
+    /// Gazetteer folder (actors, places, countries, names).
+    #[arg(long, value_name = "DIR", default_value = "data/gazetteer")]
+    pub gazetteer: PathBuf,
+    /// A UD treebank whose text gives word statistics (the EWT train file); optional.
+    #[arg(long, value_name = "FILE")]
+    pub treebank: Option<PathBuf>,
+    /// Seed: the same data and seed give the same model.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Args)]
+pub struct TrainNerArgs {
+    /// Training data (IOB2).
+    #[arg(long, value_name = "FILE")]
+    pub train: PathBuf,
+    /// Model file to write.
+    #[arg(long, value_name = "FILE", default_value = "data/models/ner.bin")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub data: NerDataArgs,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+pub enum NerFormat {
+    /// UNER layout: index, token, tag (PER, ORG, LOC, OTH).
+    Iob2,
+}
+
+#[derive(Args)]
+pub struct NerArgs {
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value_t = NerFormat::Iob2)]
+    pub input: NerFormat,
+    #[arg(long, value_enum, default_value_t = NerFormat::Iob2)]
+    pub format: NerFormat,
+    /// Model file (default: ner.bin in the model directory).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct EvalNerArgs {
+    /// Gold entities (IOB2, UNER layout).
+    #[arg(long, value_name = "FILE")]
+    pub gold: PathBuf,
+    /// Instead of scoring the shipped model, cross-validate: train on K-1 folds of the gold
+    /// file (split by document) and score the held-out fold, K times.
+    #[arg(long, value_name = "K")]
+    pub cv: Option<usize>,
+    #[command(flatten)]
+    pub data: NerDataArgs,
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct TrainModelArgs {
+    /// Training treebank (CoNLL-U).
+    #[arg(long, value_name = "FILE")]
+    pub train: PathBuf,
+    /// Development treebank, scored after each epoch.
+    #[arg(long, value_name = "FILE")]
+    pub dev: Option<PathBuf>,
+    /// Model directory to write.
+    #[arg(long, value_name = "DIR", default_value = "data/models")]
+    pub out: PathBuf,
+    /// Seed of the shuffling: the same data and seed give the same model.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Training epochs (default: the model's own).
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Parser only: beam width. The default trains the accurate parser (beam 8, written as
+    /// parser.bin); 1 trains the greedy one (parser-fast.bin, used with --fast).
+    #[arg(long, value_name = "N")]
+    pub beam: Option<usize>,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+pub enum ParseInput {
+    /// CoNLL-U: the words of column 2, sentence by sentence; annotations ignored.
+    Conllu,
+    /// Raw text: sitrep's own sentences and tokens.
+    Text,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+pub enum ParseFormat {
+    Conllu,
+}
+
+#[derive(Args)]
+pub struct ParseArgs {
+    pub file: PathBuf,
+    /// What FILE is (default: CoNLL-U for `.conllu`, else text).
+    #[arg(long, value_enum)]
+    pub input: Option<ParseInput>,
+    #[arg(long, value_enum, default_value_t = ParseFormat::Conllu)]
+    pub format: ParseFormat,
+    /// Model directory (default: SITREP_MODELS, else data/models above the working
+    /// directory or the executable).
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct EvalUdArgs {
+    /// Gold treebank (CoNLL-U).
+    #[arg(long, value_name = "FILE")]
+    pub gold: PathBuf,
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+}
 
 /// Whether `--fast` asked for the greedy parser (set once from the command line).
 static FAST_PARSER: AtomicBool = AtomicBool::new(false);

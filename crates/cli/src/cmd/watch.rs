@@ -20,13 +20,51 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use clap::Args;
 use sitrep_pipeline::Pipeline;
 use sitrep_read::feed::{Feed, parse_feed};
 use sitrep_read::fetch::{Fetched, Fetcher, Validators};
 use sitrep_read::{Problem, ProblemKind};
 use sitrep_store::{FeedItemRecord, FeedLog, FeedState, SqliteStore};
 
-use crate::{EXIT_OK, EXIT_PARTIAL, WatchArgs};
+use crate::cmd::DbArgs;
+use crate::{EXIT_OK, EXIT_PARTIAL};
+
+#[derive(Args)]
+pub struct WatchArgs {
+    /// A file listing feeds, one URL (or file path, relative to this file) per line; `#`
+    /// starts a comment.
+    #[arg(value_name = "FEEDS.txt")]
+    pub feeds: PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Time between two polls of the list ("15m", "1h", "90s").
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = humantime::parse_duration)]
+    pub every: std::time::Duration,
+    /// Poll every feed once and exit (for cron and tests).
+    #[arg(long)]
+    pub once: bool,
+    /// Pause between two requests to the same web host.
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = humantime::parse_duration)]
+    pub host_delay: std::time::Duration,
+    /// Skip any feed or page larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 10_000_000)]
+    pub max_doc_size: usize,
+    /// Print only problems and the per-round summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Publication date for items whose feed and page give none.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub published: Option<NaiveDate>,
+    /// Add the tokens layer to each stored document.
+    #[arg(long)]
+    pub tokens: bool,
+    /// NLP model directory (default: SITREP_MODELS, else data/models above the working
+    /// directory or the executable).
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+}
 
 /// Documents per store transaction while ingesting one feed's new items.
 const BATCH: usize = 32;

@@ -16,7 +16,7 @@
 //!   shared by both passes.
 //! * **Features** — the word, its lower-case form, prefixes and suffixes, character shape,
 //!   capitalisation class, sentence-initial flag, words and shapes at ±2, the previous
-//!   decisions and their conjunctions; **gazetteer** features from a [`PhraseIndex`] (for
+//!   decisions and their conjunctions; **gazetteer** features from a [`PhraseIndex`](crate::gazetteer::PhraseIndex) (for
 //!   each list — countries, nationalities, places, Phoenix persons, organisations, companies
 //!   and armed groups, given names, surnames, organisation/place keywords, titles — whether
 //!   the word begins, continues, ends or alone forms a listed name of up to six words, with

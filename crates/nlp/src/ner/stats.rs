@@ -109,7 +109,7 @@ pub struct NerResources {
     pub names: Arc<NamePools>,
 }
 
-/// Names to swap into training sentences (see [`NerOptions::augment`]).
+/// Names to swap into training sentences (see [`NerOptions::augment`](super::NerOptions::augment)).
 #[derive(Debug, Clone, Default)]
 pub struct NamePools {
     pub given: Vec<String>,

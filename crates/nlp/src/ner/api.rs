@@ -2,11 +2,11 @@
 
 use std::path::Path;
 
-use super::iob::{NerError, read_iob2_file, write_iob2};
 use super::model::Ner;
+use super::resources::NerResources;
 use super::score::{NerScores, eval_ner};
-use super::stats::NerResources;
 use super::train::{NerOptions, train_ner};
+use crate::corpus::iob2::{NerError, read_iob2_file, write_iob2};
 use crate::gazetteer::Gazetteer;
 
 /// Builds training resources from a gazetteer directory and an optional CoNLL-U treebank
@@ -17,7 +17,7 @@ pub fn load_resources(
 ) -> Result<NerResources, NerError> {
     let gazetteer = Gazetteer::load(gazetteer_dir)?;
     let sentences = match treebank {
-        Some(p) => crate::conllu::read_conllu_file(p)?,
+        Some(p) => crate::corpus::conllu::read_conllu_file(p)?,
         None => Vec::new(),
     };
     Ok(NerResources::new(&gazetteer, &sentences))

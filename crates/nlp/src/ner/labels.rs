@@ -1,6 +1,7 @@
 //! Entity types and spans, and the BIO tags that encode them (read the way conlleval reads
 //! them).
 
+/// Entity types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityLabel {
     Per,

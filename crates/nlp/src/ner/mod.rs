@@ -46,22 +46,23 @@
 
 mod api;
 mod features;
-mod iob;
 mod labels;
 mod model;
+mod resources;
 mod score;
 mod stats;
 mod train;
 
-pub use api::{eval_ner_file, eval_ner_files, load_resources, tag_iob2_file, train_ner_file};
-pub use features::{DocHistory, NerWorkspace};
-pub use iob::{
+pub use crate::corpus::iob2::{
     IobSentence, NerError, documents, parse_iob2, read_iob2_file, starts_document, write_iob2,
 };
+pub use api::{eval_ner_file, eval_ner_files, load_resources, tag_iob2_file, train_ner_file};
+pub use features::{DocHistory, NerWorkspace};
 pub use labels::{EntityLabel, EntitySpan, spans_from_tags, tags_from_spans};
 pub use model::{NER_FILE, Ner};
+pub use resources::{NamePools, NerResources};
 pub use score::{NerScores, Prf, eval_ner};
-pub use stats::{NamePools, NerResources, WordStats};
+pub use stats::WordStats;
 pub use train::{
     CvReport, NerOptions, cross_validate, cross_validate_with_predictions, document_folds,
     train_ner,

@@ -7,8 +7,7 @@ use super::features::{
     DocHistory, NO_CLASS, NerWorkspace, decision_features, stack_features, token_infos,
     word_features,
 };
-use super::iob::{IobSentence, starts_document};
-use super::labels::{EntityLabel, EntitySpan, tags_from_spans};
+use super::labels::{EntityLabel, EntitySpan};
 use super::stats::WordStats;
 use crate::gazetteer::{Category, PhraseIndex};
 use crate::model_io::{ModelError, Reader, Writer, hash_str, read_file};
@@ -348,67 +347,6 @@ impl Ner {
             prev1 = self.class_hash[best];
             prev_class = self.classes[best];
         }
-    }
-
-    /// First-stage decisions (class hashes) for sentences read as documents, for training
-    /// the second stage.
-    pub(super) fn first_pass(&self, sentences: &[IobSentence]) -> Vec<Vec<u64>> {
-        let single = Ner {
-            stacked: None,
-            ..self.clone()
-        };
-        let mut ws = NerWorkspace::default();
-        let mut spans = Vec::new();
-        let mut history = DocHistory::new();
-        sentences
-            .iter()
-            .map(|s| {
-                if starts_document(s) {
-                    history.clear();
-                }
-                let words = s.word_refs();
-                let upos: Vec<&str> = s.upos.iter().map(String::as_str).collect();
-                let upos = (!upos.is_empty()).then_some(upos.as_slice());
-                single.recognise_in_document(&words, upos, Some(&mut history), &mut ws, &mut spans);
-                ws.classes
-                    .iter()
-                    .map(|&c| self.class_hash[usize::from(c)])
-                    .collect()
-            })
-            .collect()
-    }
-
-    /// Tags sentences, returning copies with predicted BIO tags; `uner` writes the UNER type
-    /// names (NORP and MISC as OTH) and `keep_norp` keeps the gazetteer NORP spans (UNER
-    /// EWT annotates no nationality words, so an evaluation there drops them).
-    pub fn tag_sentences(
-        &self,
-        sentences: &[IobSentence],
-        uner: bool,
-        keep_norp: bool,
-    ) -> Vec<IobSentence> {
-        let mut ws = NerWorkspace::default();
-        let mut spans = Vec::new();
-        let mut history = DocHistory::new();
-        sentences
-            .iter()
-            .map(|s| {
-                if starts_document(s) {
-                    history.clear();
-                }
-                let words = s.word_refs();
-                let upos: Vec<&str> = s.upos.iter().map(String::as_str).collect();
-                let upos = (!upos.is_empty()).then_some(upos.as_slice());
-                self.recognise_in_document(&words, upos, Some(&mut history), &mut ws, &mut spans);
-                if !keep_norp {
-                    spans.retain(|s| s.label != EntityLabel::Norp);
-                }
-                IobSentence {
-                    tags: tags_from_spans(words.len(), &spans, uner),
-                    ..s.clone()
-                }
-            })
-            .collect()
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {

@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::iob::{IobSentence, NerError};
 use super::labels::typed_spans;
+use crate::corpus::iob2::{IobSentence, NerError};
 
+/// Precision, recall and F1 (fractions in 0..=1) with the counts behind them.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Prf {
     pub gold: usize,
@@ -136,7 +137,7 @@ pub(super) fn scores_from_counts(counts: &BTreeMap<String, (usize, usize, usize)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ner::iob::sentence;
+    use crate::corpus::iob2::sentence;
 
     #[test]
     fn scorer_counts_exact_matches_only() {

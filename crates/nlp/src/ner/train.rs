@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::features::{DocHistory, NO_CLASS, NerWorkspace, TokenInfo, features, token_infos};
-use super::iob::{IobSentence, documents, starts_document};
 use super::labels::{EntityLabel, typed_spans};
 use super::model::{Class, Ner};
+use super::resources::{NamePools, NerResources, match_case};
 use super::score::{NerScores, Prf, eval_ner, score_tags, scores_from_counts};
-use super::stats::{NamePools, NerResources, match_case};
+use crate::corpus::iob2::{IobSentence, documents, starts_document};
 use crate::model_io::Rng;
 use crate::perceptron::{FeatureSet, LinearModel, PerceptronTrainer, argmax_valid};
 
@@ -476,12 +476,42 @@ pub fn cross_validate_with_predictions(
     (report, predictions.into_iter().flatten().collect())
 }
 
+impl Ner {
+    /// First-stage decisions (class hashes) for sentences read as documents, for training
+    /// the second stage.
+    pub(super) fn first_pass(&self, sentences: &[IobSentence]) -> Vec<Vec<u64>> {
+        let single = Ner {
+            stacked: None,
+            ..self.clone()
+        };
+        let mut ws = NerWorkspace::default();
+        let mut spans = Vec::new();
+        let mut history = DocHistory::new();
+        sentences
+            .iter()
+            .map(|s| {
+                if starts_document(s) {
+                    history.clear();
+                }
+                let words = s.word_refs();
+                let upos: Vec<&str> = s.upos.iter().map(String::as_str).collect();
+                let upos = (!upos.is_empty()).then_some(upos.as_slice());
+                single.recognise_in_document(&words, upos, Some(&mut history), &mut ws, &mut spans);
+                ws.classes
+                    .iter()
+                    .map(|&c| self.class_hash[usize::from(c)])
+                    .collect()
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::iob2::sentence;
     use crate::gazetteer::{Gazetteer, GazetteerSources};
     use crate::model_io::ModelError;
-    use crate::ner::iob::sentence;
     use crate::ner::{EntitySpan, NER_FILE};
 
     fn gazetteer() -> Gazetteer {

@@ -7,7 +7,6 @@ use rustc_hash::FxHashMap;
 use super::beam;
 use super::features::{AmbiguityLexicon, Lexical, View, action_features, label_features};
 use super::transition::{ACTIONS, NONE, ROOT, State};
-use crate::conllu::Sentence;
 use crate::model_io::{ModelError, Reader, Writer, hash_str};
 use crate::perceptron::{FeatureSet, LinearModel, argmax_valid};
 
@@ -205,22 +204,6 @@ impl Parser {
                 .map(|l| l as u8)
                 .unwrap_or_else(|| self.choose_label(ws, h, d));
             ws.state.add_arc(h, d, label);
-        }
-    }
-
-    /// Parses sentences in place (HEAD and DEPREL), using their UPOS and XPOS columns as tags.
-    pub fn parse_sentences(&self, sentences: &mut [Sentence]) {
-        let mut ws = ParserWorkspace::default();
-        let (mut heads, mut labels) = (Vec::new(), Vec::new());
-        for s in sentences {
-            let forms: Vec<String> = s.words.iter().map(|w| w.form.clone()).collect();
-            let words: Vec<&str> = forms.iter().map(String::as_str).collect();
-            let tags: Vec<u64> = s.words.iter().map(|w| tag_hash(&w.upos, &w.xpos)).collect();
-            self.parse_hashed(&words, &tags, &mut ws, &mut heads, &mut labels);
-            for ((w, &h), &l) in s.words.iter_mut().zip(&heads).zip(&labels) {
-                w.head = Some(h);
-                w.deprel = self.label_of(l).to_string();
-            }
         }
     }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::features::{AmbiguityLexicon, Lexical, View, action_features, label_features};
 use super::model::{BEAM_MARGIN, Parser, tag_hash};
 use super::transition::{ACTIONS, NONE, ROOT, State, projectivize};
-use crate::conllu::{Sentence, document_folds};
+use crate::corpus::conllu::{Sentence, document_folds};
 use crate::model_io::{Rng, hash_str};
 use crate::perceptron::{FeatureSet, PerceptronTrainer, argmax_valid};
 use crate::tagger::normalise;
@@ -451,7 +451,7 @@ pub(super) fn toy_treebank() -> Vec<Sentence> {
         }
         text.push('\n');
     }
-    crate::conllu::parse_conllu(&text).unwrap()
+    crate::corpus::conllu::parse_conllu(&text).unwrap()
 }
 
 #[cfg(test)]
@@ -517,7 +517,7 @@ mod tests {
         let text = "1\tRebels\t_\tNOUN\tNNS\t_\t2\tnsubj\t_\t_\n\
                     2\tattacked\t_\tVERB\tVBD\t_\t0\troot\t_\t_\n\
                     3\tGao\t_\tPROPN\tNNP\t_\t2\tobj\t_\t_\n\n";
-        let data = crate::conllu::parse_conllu(text).unwrap();
+        let data = crate::corpus::conllu::parse_conllu(text).unwrap();
         let lexicon = AmbiguityLexicon::build(data.iter());
         let noun = lexicon.coarse_of(tag_hash("NOUN", "NNS"));
         assert_eq!(lexicon.coarse_of(tag_hash("PROPN", "NNP")), noun);

@@ -4,9 +4,12 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::labels::{EntitySpan, spans_from_tags};
 use crate::model_io::ModelError;
+use crate::ner::{
+    DocHistory, EntityLabel, EntitySpan, Ner, NerWorkspace, spans_from_tags, tags_from_spans,
+};
 
+/// Errors of the NER file and model functions.
 #[derive(Debug, thiserror::Error)]
 pub enum NerError {
     // The I/O error is part of the message rather than a `source`, so that error chains
@@ -22,7 +25,7 @@ pub enum NerError {
     #[error(transparent)]
     Gazetteer(#[from] crate::gazetteer::GazetteerError),
     #[error(transparent)]
-    Conllu(#[from] crate::conllu::ConlluError),
+    Conllu(#[from] crate::corpus::conllu::ConlluError),
     #[error("no sentences in {0}")]
     Empty(String),
 }
@@ -118,7 +121,7 @@ pub fn parse_iob2(text: &str) -> Result<Vec<IobSentence>, NerError> {
 
 /// Reads an IOB2 file.
 pub fn read_iob2_file(path: &Path) -> Result<Vec<IobSentence>, NerError> {
-    let text = crate::conllu::read_text(path).map_err(|error| NerError::Io {
+    let text = crate::corpus::conllu::read_text(path).map_err(|error| NerError::Io {
         path: path.display().to_string(),
         error,
     })?;
@@ -162,9 +165,44 @@ pub fn documents(sentences: &[IobSentence]) -> Vec<std::ops::Range<usize>> {
     docs
 }
 
+impl Ner {
+    /// Tags sentences, returning copies with predicted BIO tags; `uner` writes the UNER type
+    /// names (NORP and MISC as OTH) and `keep_norp` keeps the gazetteer NORP spans (UNER
+    /// EWT annotates no nationality words, so an evaluation there drops them).
+    pub fn tag_sentences(
+        &self,
+        sentences: &[IobSentence],
+        uner: bool,
+        keep_norp: bool,
+    ) -> Vec<IobSentence> {
+        let mut ws = NerWorkspace::default();
+        let mut spans = Vec::new();
+        let mut history = DocHistory::new();
+        sentences
+            .iter()
+            .map(|s| {
+                if starts_document(s) {
+                    history.clear();
+                }
+                let words = s.word_refs();
+                let upos: Vec<&str> = s.upos.iter().map(String::as_str).collect();
+                let upos = (!upos.is_empty()).then_some(upos.as_slice());
+                self.recognise_in_document(&words, upos, Some(&mut history), &mut ws, &mut spans);
+                if !keep_norp {
+                    spans.retain(|s| s.label != EntityLabel::Norp);
+                }
+                IobSentence {
+                    tags: tags_from_spans(words.len(), &spans, uner),
+                    ..s.clone()
+                }
+            })
+            .collect()
+    }
+}
+
 /// A sentence of space-separated words with space-separated tags (for tests).
 #[cfg(test)]
-pub(super) fn sentence(words: &str, tags: &str) -> IobSentence {
+pub(crate) fn sentence(words: &str, tags: &str) -> IobSentence {
     let words: Vec<&str> = words.split(' ').collect();
     let tags: Vec<String> = tags.split(' ').map(String::from).collect();
     assert_eq!(words.len(), tags.len());
@@ -177,7 +215,7 @@ pub(super) fn sentence(words: &str, tags: &str) -> IobSentence {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ner::{EntityLabel, EntitySpan};
+    use crate::ner::EntityLabel;
 
     const SNIPPET: &str = "# newdoc id = doc-a
 # sent_id = doc-a-1

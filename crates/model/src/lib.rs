@@ -10,11 +10,16 @@
 //! pair of **Unicode code-point** offsets into [`Document::text`], end exclusive, so that
 //! consumers in any language can slice the text without knowing Rust's UTF-8 byte offsets.
 //! Inside the pipeline, stages work in byte offsets and convert with [`CharIndex`].
+//!
+//! The crate also holds what every other sitrep crate may share without depending on one
+//! another: the SplitMix64 finaliser and generator ([`hash`]).
 
 mod document;
+pub mod hash;
 mod id;
 mod offsets;
 
 pub use document::*;
+pub use hash::{SplitMix64, mix64};
 pub use id::{content_id, normalise_for_id};
 pub use offsets::CharIndex;

@@ -26,6 +26,7 @@
 //! were, but no runtime code uses them; the `boundary` test below checks it.
 
 pub mod analyzer;
+mod chars;
 pub mod corpus;
 pub mod gazetteer;
 pub mod lemma;
@@ -57,6 +58,7 @@ mod boundary {
     /// The runtime source files (tests excluded).
     const RUNTIME: &[(&str, &str)] = &[
         ("analyzer.rs", include_str!("analyzer.rs")),
+        ("chars.rs", include_str!("chars.rs")),
         ("gazetteer.rs", include_str!("gazetteer.rs")),
         ("lemma/mod.rs", include_str!("lemma/mod.rs")),
         ("locate.rs", include_str!("locate.rs")),

@@ -12,6 +12,8 @@
 
 use std::path::Path;
 
+use sitrep_model::SplitMix64;
+
 /// Current version of every sitrep model file.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -33,15 +35,9 @@ pub enum ModelError {
     NotFound(String),
 }
 
-/// Avalanche finaliser (splitmix64): spreads every input bit over the output.
-#[inline]
-pub fn finalize(mut x: u64) -> u64 {
-    x ^= x >> 30;
-    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x ^= x >> 27;
-    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
-}
+/// The avalanche finaliser every stable hash ends with (SplitMix64's, shared with the rest of
+/// the workspace).
+pub use sitrep_model::mix64;
 
 /// Stable 64-bit hash of a string.
 #[inline]
@@ -51,7 +47,7 @@ pub fn hash_str(s: &str) -> u64 {
         h ^= u64::from(*b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    finalize(h ^ (s.len() as u64))
+    mix64(h ^ (s.len() as u64))
 }
 
 /// Combines a running hash with one more value (order-sensitive).
@@ -189,17 +185,16 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ModelError> {
     })
 }
 
-/// A small deterministic PRNG (splitmix64) for shuffling and exploration during training.
+/// A small deterministic PRNG (SplitMix64) for shuffling and exploration during training.
 #[derive(Debug, Clone)]
-pub struct Rng(u64);
+pub struct Rng(SplitMix64);
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed ^ 0x5eed_5eed_5eed_5eed)
+        Rng(SplitMix64::new(seed ^ 0x5eed_5eed_5eed_5eed))
     }
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        finalize(self.0)
+        self.0.next_u64()
     }
     /// Uniform in `[0, 1)`.
     pub fn next_f64(&mut self) -> f64 {

@@ -175,6 +175,25 @@ impl Ner {
         uner: bool,
         keep_norp: bool,
     ) -> Vec<IobSentence> {
+        self.recognise_documents(sentences, |s, spans, _| {
+            if !keep_norp {
+                spans.retain(|s| s.label != EntityLabel::Norp);
+            }
+            IobSentence {
+                tags: tags_from_spans(s.words.len(), spans, uner),
+                ..s.clone()
+            }
+        })
+    }
+
+    /// Recognises `sentences` read as documents (the history starts afresh at each
+    /// `# newdoc`, with the UPOS tags a sentence carries), and maps each sentence, its
+    /// entities and the workspace the recogniser left (its decisions) through `each`.
+    pub(crate) fn recognise_documents<T>(
+        &self,
+        sentences: &[IobSentence],
+        mut each: impl FnMut(&IobSentence, &mut Vec<EntitySpan>, &NerWorkspace) -> T,
+    ) -> Vec<T> {
         let mut ws = NerWorkspace::default();
         let mut spans = Vec::new();
         let mut history = DocHistory::new();
@@ -188,13 +207,7 @@ impl Ner {
                 let upos: Vec<&str> = s.upos.iter().map(String::as_str).collect();
                 let upos = (!upos.is_empty()).then_some(upos.as_slice());
                 self.recognise_in_document(&words, upos, Some(&mut history), &mut ws, &mut spans);
-                if !keep_norp {
-                    spans.retain(|s| s.label != EntityLabel::Norp);
-                }
-                IobSentence {
-                    tags: tags_from_spans(words.len(), &spans, uner),
-                    ..s.clone()
-                }
+                each(s, &mut spans, &ws)
             })
             .collect()
     }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::stats::WordStats;
+use crate::chars::shape;
 use crate::gazetteer::{Category, PhraseIndex, PhraseMatch, fold_word, word_key};
 use crate::model_io::hash_str;
 use crate::perceptron::FeatureSet;
@@ -129,52 +130,43 @@ const CHUNK_ALL_CAPS: u16 = 128;
 const CHUNK_SENTENCE_START: u16 = 256;
 const CHUNK_CONNECTOR: u16 = 512;
 
-const PAD_START: TokenInfo = TokenInfo {
-    form: 0x0053_5441_5254,
-    lower: 0x0053_5441_5254,
-    prefix: [1, 2, 3],
-    suffix: [1, 2, 3, 4],
-    shape: 0x5354,
-    cap: 9,
-    gaz: [0; 4],
-    stats: 0xfff0,
-    upos: 0x5354,
-    first: false,
-    chunk: Chunk {
-        pos: 9,
-        len: 0,
-        flags: 0,
-        gaz: 0,
-        first_word: 0,
-        last_word: 0,
-        start: 0,
-        end: 0,
-    },
-    hist: 0,
-};
-const PAD_END: TokenInfo = TokenInfo {
-    form: 0x0045_4e44,
-    lower: 0x0045_4e44,
-    prefix: [5, 6, 7],
-    suffix: [5, 6, 7, 8],
-    shape: 0x454e,
-    cap: 10,
-    gaz: [0; 4],
-    stats: 0xfff1,
-    upos: 0x454e,
-    first: false,
-    chunk: Chunk {
-        pos: 10,
-        len: 0,
-        flags: 0,
-        gaz: 0,
-        first_word: 0,
-        last_word: 0,
-        start: 0,
-        end: 0,
-    },
-    hist: 0,
-};
+/// A padding word before the start or after the end of a sentence: markers no real word
+/// has, in every field the templates read.
+const fn pad(
+    word: u64,
+    short: u64,
+    prefix: [u64; 3],
+    suffix: [u64; 4],
+    class: u8,
+    stats: u16,
+) -> TokenInfo {
+    TokenInfo {
+        form: word,
+        lower: word,
+        prefix,
+        suffix,
+        shape: short,
+        cap: class as u64,
+        gaz: [0; 4],
+        stats,
+        upos: short,
+        first: false,
+        chunk: Chunk {
+            pos: class,
+            len: 0,
+            flags: 0,
+            gaz: 0,
+            first_word: 0,
+            last_word: 0,
+            start: 0,
+            end: 0,
+        },
+        hist: 0,
+    }
+}
+
+const PAD_START: TokenInfo = pad(0x0053_5441_5254, 0x5354, [1, 2, 3], [1, 2, 3, 4], 9, 0xfff0);
+const PAD_END: TokenInfo = pad(0x0045_4e44, 0x454e, [5, 6, 7], [5, 6, 7, 8], 10, 0xfff1);
 
 fn cap_class(word: &str) -> u64 {
     let mut letters = 0;
@@ -201,27 +193,6 @@ fn cap_class(word: &str) -> u64 {
         CAP_INITIAL
     } else {
         CAP_MIXED
-    }
-}
-
-/// Collapsed character-class shape: `Iraq` → `Xx`, `U.S.` → `X.X.`, `1990s` → `dx`.
-fn shape(word: &str, out: &mut String) {
-    out.clear();
-    let mut last = '\0';
-    for c in word.chars() {
-        let k = if c.is_uppercase() {
-            'X'
-        } else if c.is_lowercase() {
-            'x'
-        } else if c.is_ascii_digit() {
-            'd'
-        } else {
-            c
-        };
-        if k != last {
-            out.push(k);
-            last = k;
-        }
     }
 }
 

@@ -484,25 +484,12 @@ impl Ner {
             stacked: None,
             ..self.clone()
         };
-        let mut ws = NerWorkspace::default();
-        let mut spans = Vec::new();
-        let mut history = DocHistory::new();
-        sentences
-            .iter()
-            .map(|s| {
-                if starts_document(s) {
-                    history.clear();
-                }
-                let words = s.word_refs();
-                let upos: Vec<&str> = s.upos.iter().map(String::as_str).collect();
-                let upos = (!upos.is_empty()).then_some(upos.as_slice());
-                single.recognise_in_document(&words, upos, Some(&mut history), &mut ws, &mut spans);
-                ws.classes
-                    .iter()
-                    .map(|&c| self.class_hash[usize::from(c)])
-                    .collect()
-            })
-            .collect()
+        single.recognise_documents(sentences, |_, _, ws| {
+            ws.classes
+                .iter()
+                .map(|&c| self.class_hash[usize::from(c)])
+                .collect()
+        })
     }
 }
 

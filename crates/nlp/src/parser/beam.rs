@@ -11,7 +11,7 @@ use std::hash::BuildHasherDefault;
 use super::features::{BUFFER, N0_ARCS, PAIR, STATE, View, action_features_of, group_signature};
 use super::model::{Parser, ParserWorkspace};
 use super::transition::{ACTIONS, Action, NONE, State};
-use crate::model_io::{combine, finalize};
+use crate::model_io::{combine, mix64};
 use crate::perceptron::{FeatureSet, KeyHasher};
 
 /// One partial parse in the beam.
@@ -266,7 +266,7 @@ impl Parser {
             },
             |state, h, d| {
                 *labelled
-                    .entry(finalize(u64::from(h) << 32 | u64::from(d)))
+                    .entry(mix64(u64::from(h) << 32 | u64::from(d)))
                     .or_insert_with(|| self.label_in(state, lex, h, d, lfeats, lscores))
             },
             None,

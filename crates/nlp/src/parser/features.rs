@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 
 use super::transition::{NONE, ROOT, State};
-use crate::model_io::{combine, finalize, hash_str};
+use crate::model_io::{combine, hash_str, mix64};
 use crate::perceptron::FeatureSet;
 use crate::tagger::normalise;
 
@@ -359,10 +359,7 @@ pub(super) fn group_signature(s: &State, group: u8) -> u64 {
     let set = |i: u32, v: &[u64]| if i == NONE { u64::MAX } else { v[i as usize] };
     let s0 = s.s0();
     let n0 = if s.next <= s.n { s.next as u32 } else { NONE };
-    let mut h = combine(
-        combine(finalize(u64::from(group) + 1), s0.into()),
-        n0.into(),
-    );
+    let mut h = combine(combine(mix64(u64::from(group) + 1), s0.into()), n0.into());
     let mut add = |x: u64| h = combine(h, x);
     if group == N0_ARCS {
         let (l1, l2) = (at(n0, &s.lc1), at(n0, &s.lc2));

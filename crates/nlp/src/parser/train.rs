@@ -308,15 +308,66 @@ impl MemberInputs<'_> {
         argmax_valid(scores, |l| l != root).unwrap_or(0)
     }
 
-    /// Empty transition and label models, the shuffling generator and the example order.
-    fn start(&self, seed: u64) -> (PerceptronTrainer, PerceptronTrainer, Rng, Vec<usize>) {
-        (
-            PerceptronTrainer::new(4),
-            PerceptronTrainer::new(self.label_hash.len()),
-            Rng::new(seed),
-            (0..self.examples.len()).collect(),
-        )
+    /// The epochs every member goes through, whatever it learns: each epoch visits the
+    /// examples in a new seeded order and lets `learn` update the transition and label models
+    /// on each one. `learn` returns its (errors, decisions) for the error rate passed to
+    /// `report(epoch, error %, actions, labeller)` after each epoch.
+    fn train(
+        &self,
+        seed: u64,
+        mut report: impl FnMut(usize, f64, &PerceptronTrainer, &PerceptronTrainer),
+        mut learn: impl FnMut(Step<'_>) -> (usize, usize),
+    ) -> (PerceptronTrainer, PerceptronTrainer) {
+        let mut actions = PerceptronTrainer::new(4);
+        let mut labeller = PerceptronTrainer::new(self.label_hash.len());
+        let mut rng = Rng::new(seed);
+        let mut order: Vec<usize> = (0..self.examples.len()).collect();
+        let mut lex = Lexical::default();
+        for epoch in 0..self.opts.iterations {
+            rng.shuffle(&mut order);
+            let (mut wrong, mut decisions) = (0usize, 0usize);
+            for &index in &order {
+                let example = &self.examples[index];
+                let words: Vec<&str> = example.words.iter().map(String::as_str).collect();
+                lex.fill(
+                    &words,
+                    example.tags.iter().copied(),
+                    &self.fold_lexicons[example.fold],
+                );
+                let (w, d) = learn(Step {
+                    epoch,
+                    index,
+                    example,
+                    lex: &lex,
+                    actions: &mut actions,
+                    labeller: &mut labeller,
+                    rng: &mut rng,
+                });
+                wrong += w;
+                decisions += d;
+            }
+            report(
+                epoch,
+                100.0 * wrong as f64 / decisions.max(1) as f64,
+                &actions,
+                &labeller,
+            );
+        }
+        (actions, labeller)
     }
+}
+
+/// One example's turn in a member's training (see [`MemberInputs::train`]).
+struct Step<'a> {
+    epoch: usize,
+    /// The example's position in [`MemberInputs::examples`].
+    index: usize,
+    example: &'a Example,
+    /// The example's word features, with the ambiguity lexicon of the other folds.
+    lex: &'a Lexical,
+    actions: &'a mut PerceptronTrainer,
+    labeller: &'a mut PerceptronTrainer,
+    rng: &'a mut Rng,
 }
 
 /// Trains one transition model and one label model by online learning with the dynamic
@@ -324,93 +375,87 @@ impl MemberInputs<'_> {
 fn train_member(
     inputs: &MemberInputs<'_>,
     seed: u64,
-    mut report: impl FnMut(usize, f64, &PerceptronTrainer, &PerceptronTrainer),
+    report: impl FnMut(usize, f64, &PerceptronTrainer, &PerceptronTrainer),
 ) -> (PerceptronTrainer, PerceptronTrainer) {
     let MemberInputs {
-        examples,
-        fold_lexicons,
         label_hash,
         root_label,
         opts,
+        ..
     } = *inputs;
-    let (mut actions, mut labeller, mut rng, mut order) = inputs.start(seed);
     let mut state = State::default();
-    let mut lex = Lexical::default();
     let mut feats = FeatureSet::default();
     let mut lfeats = FeatureSet::default();
     let mut lscores = vec![0f32; label_hash.len()];
-    for epoch in 0..opts.iterations {
-        rng.shuffle(&mut order);
-        let (mut steps, mut wrong) = (0usize, 0usize);
-        for &ei in &order {
-            let ex = &examples[ei];
-            let words: Vec<&str> = ex.words.iter().map(String::as_str).collect();
-            lex.fill(&words, ex.tags.iter().copied(), &fold_lexicons[ex.fold]);
-            state.reset(words.len());
-            let gold = &ex.gold_heads;
-            while !state.is_terminal() {
-                let view = View {
-                    s: &state,
-                    lex: &lex,
-                    label_hash,
-                };
-                action_features(&view, &mut feats);
-                let mut scores = [0f32; 4];
-                actions.score(&feats.keys, &mut scores);
-                let mut costs = [u32::MAX; 4];
-                for (i, &a) in ACTIONS.iter().enumerate() {
-                    if state.is_valid(a) {
-                        costs[i] = state.cost(a, gold);
-                    }
-                }
-                let min_cost = *costs.iter().min().unwrap();
-                let guess = argmax_valid(&scores, |i| costs[i] != u32::MAX).unwrap();
-                let best = argmax_valid(&scores, |i| costs[i] == min_cost).unwrap();
-                steps += 1;
-                if costs[guess] > min_cost {
-                    wrong += 1;
-                    actions.update(&feats.keys, best, guess);
-                }
-                actions.tick();
-                let follow = if epoch >= opts.explore_from && rng.next_f64() < opts.explore_p {
-                    guess
-                } else {
-                    best
-                };
-                let action = ACTIONS[follow];
-                let mut label = 0u8;
-                if let Some((h, d)) = state.arc_of(action) {
-                    if h == ROOT {
-                        label = root_label;
-                    } else {
-                        let lguess = inputs.guess_label(
-                            &labeller,
-                            &state,
-                            &lex,
-                            (h, d),
-                            &mut lfeats,
-                            &mut lscores,
-                        );
-                        label = lguess as u8;
-                        if gold[d as usize] == h {
-                            let truth = ex.gold_labels[d as usize];
-                            labeller.update(&lfeats.keys, usize::from(truth), lguess);
-                            labeller.tick();
-                            label = truth;
-                        }
-                    }
-                }
-                state.apply(action, label);
-            }
-        }
-        report(
+    inputs.train(seed, report, |step| {
+        let Step {
             epoch,
-            100.0 * wrong as f64 / steps.max(1) as f64,
-            &actions,
-            &labeller,
-        );
-    }
-    (actions, labeller)
+            example: ex,
+            lex,
+            actions,
+            labeller,
+            rng,
+            ..
+        } = step;
+        let (mut steps, mut wrong) = (0usize, 0usize);
+        state.reset(ex.words.len());
+        let gold = &ex.gold_heads;
+        while !state.is_terminal() {
+            let view = View {
+                s: &state,
+                lex,
+                label_hash,
+            };
+            action_features(&view, &mut feats);
+            let mut scores = [0f32; 4];
+            actions.score(&feats.keys, &mut scores);
+            let mut costs = [u32::MAX; 4];
+            for (i, &a) in ACTIONS.iter().enumerate() {
+                if state.is_valid(a) {
+                    costs[i] = state.cost(a, gold);
+                }
+            }
+            let min_cost = *costs.iter().min().unwrap();
+            let guess = argmax_valid(&scores, |i| costs[i] != u32::MAX).unwrap();
+            let best = argmax_valid(&scores, |i| costs[i] == min_cost).unwrap();
+            steps += 1;
+            if costs[guess] > min_cost {
+                wrong += 1;
+                actions.update(&feats.keys, best, guess);
+            }
+            actions.tick();
+            let follow = if epoch >= opts.explore_from && rng.next_f64() < opts.explore_p {
+                guess
+            } else {
+                best
+            };
+            let action = ACTIONS[follow];
+            let mut label = 0u8;
+            if let Some((h, d)) = state.arc_of(action) {
+                if h == ROOT {
+                    label = root_label;
+                } else {
+                    let lguess = inputs.guess_label(
+                        labeller,
+                        &state,
+                        lex,
+                        (h, d),
+                        &mut lfeats,
+                        &mut lscores,
+                    );
+                    label = lguess as u8;
+                    if gold[d as usize] == h {
+                        let truth = ex.gold_labels[d as usize];
+                        labeller.update(&lfeats.keys, usize::from(truth), lguess);
+                        labeller.tick();
+                        label = truth;
+                    }
+                }
+            }
+            state.apply(action, label);
+        }
+        (wrong, steps)
+    })
 }
 
 /// A tiny hand-written treebank: `form/TAG/head/deprel` per word, heads 1-based (tests).

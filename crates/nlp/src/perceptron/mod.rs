@@ -21,7 +21,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::model_io::{ModelError, Reader, Writer, combine, finalize};
+use crate::model_io::{ModelError, Reader, Writer, combine, mix64};
 
 pub mod train;
 
@@ -55,7 +55,7 @@ pub struct FeatureSet {
 
 #[inline]
 fn to_key(h: u64) -> u32 {
-    let k = (finalize(h) >> 32) as u32;
+    let k = (mix64(h) >> 32) as u32;
     if k == 0 { 1 } else { k }
 }
 

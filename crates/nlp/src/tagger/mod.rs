@@ -25,6 +25,7 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::chars::shape;
 use crate::model_io::{ModelError, Reader, Writer, hash_str};
 use crate::perceptron::{FeatureSet, LinearModel, argmax_valid};
 
@@ -49,26 +50,23 @@ struct TokenInfo {
     mft: u64,
 }
 
-const START: TokenInfo = TokenInfo {
-    form: 0x0053_5441_5254,
-    norm: 0x0053_5441_5254,
-    prefix: [1, 2, 3, 4, 9],
-    suffix: [1, 2, 3, 4, 9],
-    shape: 0x5354,
-    flags: 0xffff,
-    amb: 0x5354,
-    mft: 0x5354,
-};
-const END: TokenInfo = TokenInfo {
-    form: 0x0045_4e44,
-    norm: 0x0045_4e44,
-    prefix: [5, 6, 7, 8, 10],
-    suffix: [5, 6, 7, 8, 10],
-    shape: 0x454e,
-    flags: 0xfffe,
-    amb: 0x454e,
-    mft: 0x454e,
-};
+/// A padding word before the start or after the end of a sentence: markers no real word
+/// has, in every field the templates read.
+const fn pad(word: u64, short: u64, affixes: [u64; AFFIXES], flags: u64) -> TokenInfo {
+    TokenInfo {
+        form: word,
+        norm: word,
+        prefix: affixes,
+        suffix: affixes,
+        shape: short,
+        flags,
+        amb: short,
+        mft: short,
+    }
+}
+
+const START: TokenInfo = pad(0x0053_5441_5254, 0x5354, [1, 2, 3, 4, 9], 0xffff);
+const END: TokenInfo = pad(0x0045_4e44, 0x454e, [5, 6, 7, 8, 10], 0xfffe);
 /// Longest prefix and suffix used as features.
 const AFFIXES: usize = 5;
 const NO_TAG: u64 = 0x004e_4f54_4147;
@@ -107,28 +105,6 @@ pub(crate) fn normalise(word: &str) -> String {
             out.push('0');
         } else {
             out.extend(c.to_lowercase());
-        }
-    }
-    out
-}
-
-/// Collapsed character-class shape: `Iraq` → `Xx`, `1990s` → `dx`, `U.S.` → `X.X.`.
-fn shape(word: &str) -> String {
-    let mut out = String::new();
-    let mut last = '\0';
-    for c in word.chars() {
-        let k = if c.is_uppercase() {
-            'X'
-        } else if c.is_lowercase() {
-            'x'
-        } else if c.is_ascii_digit() {
-            'd'
-        } else {
-            c
-        };
-        if k != last {
-            out.push(k);
-            last = k;
         }
     }
     out
@@ -180,12 +156,14 @@ impl TokenInfo {
         if letters == 0 {
             flags |= 32;
         }
+        shape(word, &mut buf);
+        let shape = hash_str(&buf);
         TokenInfo {
             form: hash_str(word),
             norm: hash_str(&norm),
             prefix,
             suffix,
-            shape: hash_str(&shape(word)),
+            shape,
             flags,
             amb,
             mft,
@@ -532,6 +510,11 @@ mod tests {
 
     #[test]
     fn shapes_and_normalisation() {
+        let shape = |w: &str| {
+            let mut s = "stale".to_string();
+            shape(w, &mut s);
+            s
+        };
         assert_eq!(shape("Iraq"), "Xx");
         assert_eq!(shape("U.S."), "X.X.");
         assert_eq!(shape("1990s"), "dx");

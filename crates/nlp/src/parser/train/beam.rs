@@ -1,7 +1,7 @@
 //! Global training of the beam parser: a structured perceptron with early update on the
 //! static oracle's transition sequence (see `parser/beam.rs` for the search).
 
-use super::MemberInputs;
+use super::{MemberInputs, Step};
 use crate::parser::beam::{Outcome, SearchBuffers, search};
 use crate::parser::features::{Lexical, View, action_features};
 use crate::parser::transition::{Action, ROOT, State};
@@ -69,117 +69,100 @@ fn replay(
 pub(super) fn train_member_beam(
     inputs: &MemberInputs<'_>,
     seed: u64,
-    mut report: impl FnMut(usize, f64, &PerceptronTrainer, &PerceptronTrainer),
+    report: impl FnMut(usize, f64, &PerceptronTrainer, &PerceptronTrainer),
 ) -> (PerceptronTrainer, PerceptronTrainer) {
     let MemberInputs {
         examples,
-        fold_lexicons,
         label_hash,
         root_label,
         opts,
+        ..
     } = *inputs;
-    let (mut actions, mut labeller, mut rng, mut order) = inputs.start(seed);
     let gold: Vec<Vec<(Action, u8)>> = examples
         .iter()
         .map(|ex| gold_sequence(&ex.gold_heads, &ex.gold_labels, root_label))
         .collect();
     let (mut beam, mut spare) = (Vec::new(), Vec::new());
     let mut bufs = SearchBuffers::default();
-    let mut lex = Lexical::default();
     let mut state = State::default();
     let (mut gold_steps, mut pred_steps) = (Vec::new(), Vec::new());
     let (mut feats, mut afeats) = (FeatureSet::default(), FeatureSet::default());
     let mut lscores = vec![0f32; label_hash.len()];
-    for epoch in 0..opts.iterations {
-        rng.shuffle(&mut order);
-        let mut wrong = 0usize;
-        for &ei in &order {
-            let ex = &examples[ei];
-            let words: Vec<&str> = ex.words.iter().map(String::as_str).collect();
-            let n = words.len();
-            lex.fill(&words, ex.tags.iter().copied(), &fold_lexicons[ex.fold]);
-            let gold_seq = &gold[ei];
-            // Labels: local perceptron along the gold sequence.
-            state.reset(n);
-            for &(action, label) in gold_seq {
-                if let Some(arc) = state.arc_of(action).filter(|&(h, _)| h != ROOT) {
-                    let guess =
-                        inputs.guess_label(&labeller, &state, &lex, arc, &mut feats, &mut lscores);
-                    labeller.update(&feats.keys, usize::from(label), guess);
-                    labeller.tick();
-                }
-                state.apply(action, label);
+    inputs.train(seed, report, |step| {
+        let Step {
+            index,
+            example,
+            lex,
+            actions,
+            labeller,
+            ..
+        } = step;
+        let n = example.words.len();
+        let gold_seq = &gold[index];
+        // Labels: local perceptron along the gold sequence.
+        state.reset(n);
+        for &(action, label) in gold_seq {
+            if let Some(arc) = state.arc_of(action).filter(|&(h, _)| h != ROOT) {
+                let guess =
+                    inputs.guess_label(labeller, &state, lex, arc, &mut feats, &mut lscores);
+                labeller.update(&feats.keys, usize::from(label), guess);
+                labeller.tick();
             }
-            // Transitions: beam search with early update.
-            let outcome = search(
-                opts.beam.max(1),
-                f32::INFINITY,
-                n,
-                &mut beam,
-                &mut spare,
-                &mut bufs,
-                |items, out| {
-                    for item in items {
-                        let view = View {
-                            s: &item.state,
-                            lex: &lex,
-                            label_hash,
-                        };
-                        let mut scores = [0f32; 4];
-                        if !item.state.is_terminal() {
-                            action_features(&view, &mut afeats);
-                            actions.score(&afeats.keys, &mut scores);
-                        }
-                        out.push(scores);
-                    }
-                },
-                |s, h, d| {
-                    if h == ROOT {
-                        return root_label;
-                    }
-                    inputs.guess_label(&labeller, s, &lex, (h, d), &mut feats, &mut lscores) as u8
-                },
-                Some(gold_seq),
-            );
-            let (gold_prefix, best) = match outcome {
-                Outcome::GoldLost(step) => {
-                    (&gold_seq[..step.min(gold_seq.len())], &beam[0].history)
-                }
-                Outcome::Finished if !beam[0].gold => (&gold_seq[..], &beam[0].history),
-                Outcome::Finished => {
-                    actions.tick();
-                    continue;
-                }
-            };
-            wrong += 1;
-            replay(
-                gold_prefix,
-                n,
-                &lex,
-                label_hash,
-                &mut state,
-                &mut gold_steps,
-            );
-            replay(best, n, &lex, label_hash, &mut state, &mut pred_steps);
-            let same = gold_prefix
-                .iter()
-                .zip(best.iter())
-                .take_while(|(g, p)| g == p)
-                .count();
-            for (keys, class) in &gold_steps[same..] {
-                actions.add(keys, *class, 1.0);
-            }
-            for (keys, class) in &pred_steps[same..] {
-                actions.add(keys, *class, -1.0);
-            }
-            actions.tick();
+            state.apply(action, label);
         }
-        report(
-            epoch,
-            100.0 * wrong as f64 / examples.len().max(1) as f64,
-            &actions,
-            &labeller,
+        // Transitions: beam search with early update.
+        let outcome = search(
+            opts.beam.max(1),
+            f32::INFINITY,
+            n,
+            &mut beam,
+            &mut spare,
+            &mut bufs,
+            |items, out| {
+                for item in items {
+                    let view = View {
+                        s: &item.state,
+                        lex,
+                        label_hash,
+                    };
+                    let mut scores = [0f32; 4];
+                    if !item.state.is_terminal() {
+                        action_features(&view, &mut afeats);
+                        actions.score(&afeats.keys, &mut scores);
+                    }
+                    out.push(scores);
+                }
+            },
+            |s, h, d| {
+                if h == ROOT {
+                    return root_label;
+                }
+                inputs.guess_label(labeller, s, lex, (h, d), &mut feats, &mut lscores) as u8
+            },
+            Some(gold_seq),
         );
-    }
-    (actions, labeller)
+        let (gold_prefix, best) = match outcome {
+            Outcome::GoldLost(step) => (&gold_seq[..step.min(gold_seq.len())], &beam[0].history),
+            Outcome::Finished if !beam[0].gold => (&gold_seq[..], &beam[0].history),
+            Outcome::Finished => {
+                actions.tick();
+                return (0, 1);
+            }
+        };
+        replay(gold_prefix, n, lex, label_hash, &mut state, &mut gold_steps);
+        replay(best, n, lex, label_hash, &mut state, &mut pred_steps);
+        let same = gold_prefix
+            .iter()
+            .zip(best.iter())
+            .take_while(|(g, p)| g == p)
+            .count();
+        for (keys, class) in &gold_steps[same..] {
+            actions.add(keys, *class, 1.0);
+        }
+        for (keys, class) in &pred_steps[same..] {
+            actions.add(keys, *class, -1.0);
+        }
+        actions.tick();
+        (1, 1)
+    })
 }

@@ -6,7 +6,9 @@
 //! Only one side of the crate is on the path that analyses text:
 //!
 //! * **Runtime**: what loading the shipped models and analysing text needs. [`sentences`] and
-//!   [`tokenize`](mod@tokenize), [`model_io`] (model files and stable hashes), the compiled
+//!   [`tokenize`](mod@tokenize) (with the word lists and character classes they share,
+//!   `lexicon.rs` and `chars.rs`, so that neither depends on the other's internals),
+//!   [`model_io`] (model files and stable hashes), the compiled
 //!   weights of [`perceptron`], the runtime parts of [`tagger`], [`lemma`], [`parser`] and
 //!   [`ner`], [`analyzer`] ([`Nlp`]), [`locate`] and the [`gazetteer`]. They take a sentence
 //!   as word slices (`&[&str]`) and return plain results.
@@ -30,6 +32,7 @@ mod chars;
 pub mod corpus;
 pub mod gazetteer;
 pub mod lemma;
+mod lexicon;
 pub mod locate;
 pub mod model_io;
 pub mod ner;
@@ -60,6 +63,7 @@ mod boundary {
         ("analyzer.rs", include_str!("analyzer.rs")),
         ("chars.rs", include_str!("chars.rs")),
         ("gazetteer.rs", include_str!("gazetteer.rs")),
+        ("lexicon.rs", include_str!("lexicon.rs")),
         ("lemma/mod.rs", include_str!("lemma/mod.rs")),
         ("locate.rs", include_str!("locate.rs")),
         ("model_io.rs", include_str!("model_io.rs")),

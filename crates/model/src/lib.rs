@@ -12,7 +12,7 @@
 //! Inside the pipeline, stages work in byte offsets and convert with [`CharIndex`].
 //!
 //! The crate also holds what every other sitrep crate may share without depending on one
-//! another: the SplitMix64 finaliser and generator ([`hash`]).
+//! another: the stable hashes and the SplitMix64 generator ([`hash`]).
 
 mod document;
 pub mod hash;

@@ -8,10 +8,10 @@
 //! * **Runtime**: what loading the shipped models and analysing text needs. [`sentences`] and
 //!   [`tokenize`](mod@tokenize) (with the word lists and character classes they share,
 //!   `lexicon.rs` and `chars.rs`, so that neither depends on the other's internals),
-//!   [`model_io`] (model files and stable hashes), the compiled
-//!   weights of [`perceptron`], the runtime parts of [`tagger`], [`lemma`], [`parser`] and
-//!   [`ner`], [`analyzer`] ([`Nlp`]), [`locate`] and the [`gazetteer`]. They take a sentence
-//!   as word slices (`&[&str]`) and return plain results.
+//!   [`model_io`] (model files and stable hashes), the compiled weights of [`perceptron`],
+//!   the runtime parts of [`tagger`], [`lemma`], [`parser`] and [`ner`], [`analyzer`]
+//!   ([`Nlp`]), and [`locate`] and the [`gazetteer`] (the `sitrep-gazetteer` crate,
+//!   re-exported). They take a sentence as word slices (`&[&str]`) and return plain results.
 //! * **Corpus and evaluation**: the files of training and evaluation data ([`corpus`]:
 //!   CoNLL-U and IOB2 readers and writers, and the file-level methods of the runtime types,
 //!   such as [`Nlp::annotate`], [`Tagger::tag_sentences`](tagger::Tagger::tag_sentences) or
@@ -30,10 +30,8 @@
 pub mod analyzer;
 mod chars;
 pub mod corpus;
-pub mod gazetteer;
 pub mod lemma;
 mod lexicon;
-pub mod locate;
 pub mod model_io;
 pub mod ner;
 pub mod parser;
@@ -52,6 +50,11 @@ pub use ner::{
     train_ner,
 };
 pub use sentences::split_sentences;
+/// The gazetteer is its own crate (shared with place and actor resolution); its old path
+/// here stays.
+pub use sitrep_gazetteer as gazetteer;
+/// Data folders are found the gazetteer's way (the lowest crate that reads `data/`).
+pub use sitrep_gazetteer::locate;
 pub use tokenize::{tokenize, tokenize_into, tokenize_sentences};
 pub use train::{ParserTrainOptions, TrainedTagger, train_parser, train_tagger};
 pub use ud_eval::{UdScores, eval_ud};
@@ -62,10 +65,8 @@ mod boundary {
     const RUNTIME: &[(&str, &str)] = &[
         ("analyzer.rs", include_str!("analyzer.rs")),
         ("chars.rs", include_str!("chars.rs")),
-        ("gazetteer.rs", include_str!("gazetteer.rs")),
         ("lexicon.rs", include_str!("lexicon.rs")),
         ("lemma/mod.rs", include_str!("lemma/mod.rs")),
-        ("locate.rs", include_str!("locate.rs")),
         ("model_io.rs", include_str!("model_io.rs")),
         ("ner/features.rs", include_str!("ner/features.rs")),
         ("ner/labels.rs", include_str!("ner/labels.rs")),

@@ -7,8 +7,9 @@
 //! well under the 300 ms budget.
 //!
 //! Hashes must never change between builds or platforms because the shipped weights are keyed
-//! by them, so they are written here (FNV-1a over bytes, then a splitmix64 finaliser) rather
-//! than taken from `std`'s randomly seeded hasher.
+//! by them, so they are written out (FNV-1a over bytes, then a splitmix64 finaliser) rather
+//! than taken from `std`'s randomly seeded hasher; they live in `sitrep_model::hash`, where
+//! the gazetteer crate shares them, and are re-exported here.
 
 use std::path::Path;
 
@@ -35,28 +36,9 @@ pub enum ModelError {
     NotFound(String),
 }
 
-/// The avalanche finaliser every stable hash ends with (SplitMix64's, shared with the rest of
-/// the workspace).
-pub use sitrep_model::mix64;
-
-/// Stable 64-bit hash of a string.
-#[inline]
-pub fn hash_str(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.as_bytes() {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    mix64(h ^ (s.len() as u64))
-}
-
-/// Combines a running hash with one more value (order-sensitive).
-#[inline]
-pub fn combine(h: u64, v: u64) -> u64 {
-    (h ^ v.wrapping_add(0x9e37_79b9_7f4a_7c15))
-        .wrapping_mul(0xff51_afd7_ed55_8ccd)
-        .rotate_left(29)
-}
+/// The stable hashes (FNV-1a, then the SplitMix64 finaliser), shared with the rest of the
+/// workspace: the gazetteer's phrase index hashes words exactly as the features do.
+pub use sitrep_model::hash::{combine, hash_str, mix64};
 
 /// Builds a little-endian model file in memory.
 #[derive(Default)]
@@ -215,15 +197,6 @@ impl Rng {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hashes_are_stable_across_builds() {
-        // These values are baked into shipped model weights; a change here breaks them.
-        assert_eq!(hash_str(""), hash_str(""));
-        assert_ne!(hash_str("ab"), hash_str("ba"));
-        assert_ne!(combine(1, 2), combine(2, 1));
-        assert_eq!(hash_str("sitrep"), 0xf7fe_ea35_9ba4_8c5b);
-    }
 
     #[test]
     fn writer_reader_round_trip_and_header_checks() {

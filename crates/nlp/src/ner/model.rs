@@ -355,7 +355,7 @@ impl Ner {
         w.strs(&names);
         w.u8(u8::from(self.uses_upos));
         w.u32(self.out_bias as u32);
-        self.phrases.write(&mut w);
+        write_phrases(&self.phrases, &mut w);
         self.stats.write(&mut w);
         self.model.write(&mut w);
         w.u8(u8::from(self.stacked.is_some()));
@@ -377,7 +377,7 @@ impl Ner {
         }
         let uses_upos = r.u8()? != 0;
         let out_bias = r.u32()? as i32;
-        let phrases = PhraseIndex::read(&mut r)?;
+        let phrases = read_phrases(&mut r)?;
         let stats = WordStats::read(&mut r)?;
         let model = LinearModel::read(&mut r)?;
         let stacked = if r.u8()? != 0 {
@@ -400,10 +400,63 @@ impl Ner {
     }
 }
 
+/// Writes the gazetteer phrase index into the model: the longest name's word count, then
+/// every `(hash, flags)` entry as three `u32`s, in hash order.
+fn write_phrases(phrases: &PhraseIndex, w: &mut Writer) {
+    let (max_words, entries) = phrases.entries();
+    w.u32(max_words as u32);
+    w.u32(entries.len() as u32);
+    for (k, v) in entries {
+        w.u32(k as u32);
+        w.u32((k >> 32) as u32);
+        w.u32(v);
+    }
+}
+
+/// Reads what [`write_phrases`] wrote (the entries in one slice: the index holds about a
+/// hundred thousand of them, and this is on the model's load path).
+fn read_phrases(r: &mut Reader<'_>) -> Result<PhraseIndex, ModelError> {
+    let max_words = r.u32()? as usize;
+    if max_words > PhraseIndex::MAX_WORDS {
+        return Err(ModelError::Corrupt("phrase length".into()));
+    }
+    let n = r.u32()? as usize;
+    let bytes = r.take(
+        n.checked_mul(12)
+            .ok_or_else(|| ModelError::Corrupt("phrase index size".into()))?,
+    )?;
+    let entries = bytes.chunks_exact(12).map(|c| {
+        let lo = u64::from(u32::from_le_bytes(c[0..4].try_into().unwrap()));
+        let hi = u64::from(u32::from_le_bytes(c[4..8].try_into().unwrap()));
+        let v = u32::from_le_bytes(c[8..12].try_into().unwrap());
+        (lo | (hi << 32), v)
+    });
+    PhraseIndex::from_entries(max_words, entries)
+        .ok_or_else(|| ModelError::Corrupt("phrase length".into()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::gazetteer::Gazetteer;
+    use crate::ner::resources::name_words;
+
+    #[test]
+    fn the_phrase_index_survives_the_model_file() {
+        let mut index = PhraseIndex::new();
+        index.insert("Ana Petrova", Category::Person.bit(), name_words);
+        index.insert("Acme Inc.", Category::Company.bit(), name_words);
+        index.insert("Karsvik", Category::City.bit(), name_words);
+        let mut w = Writer::new(b"TST");
+        write_phrases(&index, &mut w);
+        let mut r = Reader::new(&w.bytes, b"TST").unwrap();
+        assert_eq!(read_phrases(&mut r).unwrap(), index);
+        r.finish().unwrap();
+        // A longest name past the index's limit is a corrupt file.
+        w.bytes[12] = 99;
+        let mut r = Reader::new(&w.bytes, b"TST").unwrap();
+        assert!(matches!(read_phrases(&mut r), Err(ModelError::Corrupt(_))));
+    }
 
     /// The shipped model (data/models/ner.bin) on sentences written for this test.
     #[test]

@@ -2,6 +2,7 @@
 //! treebank, the gazetteer phrase index, and gazetteer names for mention replacement.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use super::stats::WordStats;
@@ -180,12 +181,41 @@ pub(super) fn match_case(name: &mut [String], like: &[String]) {
     }
 }
 
+/// A gazetteer name cut into words as running text is, so that a listed name matches the
+/// words of a sentence: a lower-case word after the name keeps a final abbreviation period on
+/// its word ("Acme Inc." inside a sentence is "Acme" "Inc."; at the very end of a text the
+/// tokenizer would give the period to the sentence).
+pub(crate) fn name_words(name: &str) -> Vec<Range<usize>> {
+    let padded = format!("{name} x");
+    let mut tokens = crate::tokenize::tokenize(&padded, 0..padded.len());
+    tokens.pop();
+    tokens
+}
+
 impl NerResources {
     pub fn new(gazetteer: &Gazetteer, treebank: &[Sentence]) -> NerResources {
         NerResources {
-            phrases: Arc::new(gazetteer.phrase_index()),
+            phrases: Arc::new(gazetteer.phrase_index(name_words)),
             words: Arc::new(WordStats::from_treebank(treebank)),
             names: Arc::new(NamePools::from_gazetteer(gazetteer)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_cut_like_running_text() {
+        let words = |name: &str| -> Vec<String> {
+            name_words(name)
+                .into_iter()
+                .map(|r| name[r].to_string())
+                .collect()
+        };
+        assert_eq!(words("Acme Inc."), ["Acme", "Inc."]);
+        assert_eq!(words("Côte d'Ivoire"), ["Côte", "d'Ivoire"]);
+        assert_eq!(words("Mr."), ["Mr."]);
     }
 }

@@ -27,6 +27,9 @@
 
 use std::collections::HashMap;
 
+// The 64-bit finaliser (SplitMix64's): spreads the bits of a hash.
+use sitrep_model::mix64 as mix;
+
 /// Words per shingle.
 pub const SHINGLE: usize = 5;
 /// Minima per signature.
@@ -37,13 +40,6 @@ pub const BANDS: usize = 32;
 pub const ROWS: usize = HASHES / BANDS;
 /// Estimated Jaccard similarity from which two bodies are near-duplicates.
 pub const THRESHOLD: f64 = 0.5;
-
-/// 64-bit finaliser (SplitMix64's): spreads the bits of a hash.
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
 
 /// One seed per MinHash function, derived from fixed constants.
 fn seeds() -> &'static [u64; HASHES] {

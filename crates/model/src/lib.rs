@@ -13,13 +13,18 @@
 //!
 //! What could not become a document (an unreadable file, a malformed JSON line, a page
 //! without article text) is a [`Problem`]: where, of what [`ProblemKind`], and why.
+//!
+//! The crate also holds what every other sitrep crate may share without depending on one
+//! another: the stable hashes and the SplitMix64 generator ([`hash`]).
 
 mod document;
+pub mod hash;
 mod id;
 mod offsets;
 mod problem;
 
 pub use document::*;
+pub use hash::{SplitMix64, mix64};
 pub use id::{content_id, normalise_for_id};
 pub use offsets::CharIndex;
 pub use problem::{Problem, ProblemKind};

@@ -26,17 +26,8 @@ use sitrep_nlp::ner::{
 };
 use sitrep_nlp::tagger::Tagger;
 
-fn arg(args: &[String], name: &str) -> Option<String> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-}
-
-fn num<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> T {
-    arg(args, name)
-        .map(|v| v.parse().unwrap_or_else(|_| panic!("{name}: not a number")))
-        .unwrap_or(default)
-}
+mod common;
+use common::{arg, num};
 
 fn options(args: &[String]) -> NerOptions {
     let gazetteer = PathBuf::from(arg(args, "--gazetteer").unwrap_or("data/gazetteer".into()));

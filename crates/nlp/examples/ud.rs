@@ -33,17 +33,8 @@ use sitrep_nlp::train::{
 };
 use sitrep_nlp::{Nlp, Workspace, eval_ud};
 
-fn arg(args: &[String], name: &str) -> Option<String> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-}
-
-fn num<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> T {
-    arg(args, name)
-        .map(|v| v.parse().unwrap_or_else(|_| panic!("{name}: not a number")))
-        .unwrap_or(default)
-}
+mod common;
+use common::{arg, num};
 
 fn load(args: &[String]) -> Nlp {
     let started = Instant::now();

@@ -9,7 +9,6 @@
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-use crate::conllu::{Sentence, Word, parse_conllu, read_conllu_file, write_conllu};
 use crate::lemma::Lemmatizer;
 use crate::model_io::{ModelError, read_file};
 use crate::parser::{Parser, ParserWorkspace, tag_hash};
@@ -248,56 +247,6 @@ impl Nlp {
             a.head = heads[i];
             replace(&mut a.deprel, self.parser.label_of(labels[i]));
         }
-    }
-
-    /// Analyses sentences read from CoNLL-U: the result keeps comments, multiword tokens,
-    /// ID and FORM, and has predicted UPOS, XPOS, LEMMA, HEAD and DEPREL; FEATS, DEPS and
-    /// MISC are left blank.
-    pub fn annotate(&self, sentences: &[Sentence]) -> Vec<Sentence> {
-        let mut ws = Workspace::default();
-        let mut analyses = Vec::new();
-        sentences
-            .iter()
-            .map(|s| {
-                let words = s.forms();
-                self.analyze_into(&words, &mut ws, &mut analyses);
-                Sentence {
-                    comments: s.comments.clone(),
-                    multiword_tokens: s
-                        .multiword_tokens
-                        .iter()
-                        .map(|m| crate::conllu::MultiwordToken {
-                            misc: String::new(),
-                            ..m.clone()
-                        })
-                        .collect(),
-                    words: s
-                        .words
-                        .iter()
-                        .zip(&analyses)
-                        .map(|(w, a)| Word {
-                            form: w.form.clone(),
-                            lemma: a.lemma.clone(),
-                            upos: a.upos.clone(),
-                            xpos: a.xpos.clone(),
-                            head: Some(a.head),
-                            deprel: a.deprel.clone(),
-                            ..Word::default()
-                        })
-                        .collect(),
-                }
-            })
-            .collect()
-    }
-
-    /// Reads CoNLL-U text, analyses its words and returns CoNLL-U with the predictions.
-    pub fn annotate_conllu(&self, text: &str) -> Result<String, crate::conllu::ConlluError> {
-        Ok(write_conllu(&self.annotate(&parse_conllu(text)?)))
-    }
-
-    /// [`Nlp::annotate_conllu`] for a file.
-    pub fn annotate_conllu_file(&self, path: &Path) -> Result<String, crate::conllu::ConlluError> {
-        Ok(write_conllu(&self.annotate(&read_conllu_file(path)?)))
     }
 }
 

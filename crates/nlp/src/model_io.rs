@@ -7,10 +7,13 @@
 //! well under the 300 ms budget.
 //!
 //! Hashes must never change between builds or platforms because the shipped weights are keyed
-//! by them, so they are written here (FNV-1a over bytes, then a splitmix64 finaliser) rather
-//! than taken from `std`'s randomly seeded hasher.
+//! by them, so they are written out (FNV-1a over bytes, then a splitmix64 finaliser) rather
+//! than taken from `std`'s randomly seeded hasher; they live in `sitrep_model::hash`, where
+//! the gazetteer crate shares them, and are re-exported here.
 
 use std::path::Path;
+
+use sitrep_model::SplitMix64;
 
 /// Current version of every sitrep model file.
 pub const FORMAT_VERSION: u32 = 1;
@@ -33,34 +36,9 @@ pub enum ModelError {
     NotFound(String),
 }
 
-/// Avalanche finaliser (splitmix64): spreads every input bit over the output.
-#[inline]
-pub fn finalize(mut x: u64) -> u64 {
-    x ^= x >> 30;
-    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x ^= x >> 27;
-    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
-}
-
-/// Stable 64-bit hash of a string.
-#[inline]
-pub fn hash_str(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.as_bytes() {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    finalize(h ^ (s.len() as u64))
-}
-
-/// Combines a running hash with one more value (order-sensitive).
-#[inline]
-pub fn combine(h: u64, v: u64) -> u64 {
-    (h ^ v.wrapping_add(0x9e37_79b9_7f4a_7c15))
-        .wrapping_mul(0xff51_afd7_ed55_8ccd)
-        .rotate_left(29)
-}
+/// The stable hashes (FNV-1a, then the SplitMix64 finaliser), shared with the rest of the
+/// workspace: the gazetteer's phrase index hashes words exactly as the features do.
+pub use sitrep_model::hash::{combine, hash_str, mix64};
 
 /// Builds a little-endian model file in memory.
 #[derive(Default)]
@@ -189,17 +167,16 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ModelError> {
     })
 }
 
-/// A small deterministic PRNG (splitmix64) for shuffling and exploration during training.
+/// A small deterministic PRNG (SplitMix64) for shuffling and exploration during training.
 #[derive(Debug, Clone)]
-pub struct Rng(u64);
+pub struct Rng(SplitMix64);
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed ^ 0x5eed_5eed_5eed_5eed)
+        Rng(SplitMix64::new(seed ^ 0x5eed_5eed_5eed_5eed))
     }
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        finalize(self.0)
+        self.0.next_u64()
     }
     /// Uniform in `[0, 1)`.
     pub fn next_f64(&mut self) -> f64 {
@@ -220,15 +197,6 @@ impl Rng {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hashes_are_stable_across_builds() {
-        // These values are baked into shipped model weights; a change here breaks them.
-        assert_eq!(hash_str(""), hash_str(""));
-        assert_ne!(hash_str("ab"), hash_str("ba"));
-        assert_ne!(combine(1, 2), combine(2, 1));
-        assert_eq!(hash_str("sitrep"), 0xf7fe_ea35_9ba4_8c5b);
-    }
 
     #[test]
     fn writer_reader_round_trip_and_header_checks() {

@@ -26,15 +26,15 @@
 //! Measured on UD English EWT (web text, not news) with `examples/ewt_eval.rs`; the rules
 //! that helped there were kept only where they also suit news copy.
 //!
-//! The abbreviation decisions share the tokenizer's lexicon, so a period the tokenizer keeps
-//! on an abbreviation is not taken as a sentence end unless the abbreviation can end one.
+//! The abbreviation decisions share the tokenizer's lexicon (`lexicon.rs`), so a period the
+//! tokenizer keeps on an abbreviation is not taken as a sentence end unless the abbreviation can end one.
 
 use std::ops::Range;
 
-use crate::tokenize::{
-    AbbrevKind, is_closer, is_glued_sentence_end, is_word_char, lexicon, starts_like_url,
-    whitespace_at,
+use crate::chars::{
+    is_closer, is_glued_sentence_end, is_word_char, starts_like_url, whitespace_at,
 };
+use crate::lexicon::{AbbrevKind, lexicon};
 
 /// Sentence spans of `text` as byte ranges, in order, without surrounding whitespace,
 /// together covering every non-whitespace character.

@@ -21,258 +21,25 @@
 //!
 //! Everything language-specific comes from the word lists in `data/nlp/` (abbreviations,
 //! sentence openers, hyphen prefixes, fused contractions, unit suffixes), built once into
-//! hash sets. No regular expressions: the scan is byte- and char-based so that it keeps up
-//! with the rest of the pipeline on every document.
+//! hash sets (`lexicon.rs`, shared with the sentence splitter). No regular expressions: the
+//! scan is byte- and char-based so that it keeps up with the rest of the pipeline on every
+//! document.
 //!
 //! Offsets are UTF-8 byte offsets into the text; the pipeline converts them to code points.
 
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::sync::LazyLock;
 
+use crate::chars::{
+    is_ascii_whitespace, is_closer, is_glued_sentence_end, is_word_char, starts_like_url,
+    whitespace_at,
+};
+use crate::lexicon::{AbbrevKind, Lexicon, lexicon};
 use crate::sentences::split_sentences;
-
-/// How an abbreviation behaves at a possible sentence end (the sections of
-/// `abbreviations.txt`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum AbbrevKind {
-    /// Stands before a name or number and never ends a sentence ("Mr.", "Gen.", "vs.").
-    Prefix,
-    /// An abbreviation only when a number follows ("No. 5"); otherwise a plain word.
-    Number,
-    /// May end a sentence ("Inc.", "U.S.", "Jan.", initials).
-    Final,
-    /// Ends a sentence whenever a capitalised word follows ("etc.").
-    Ending,
-}
-
-/// The lexicon's keys are a few bytes long, where SipHash's setup dominates.
-type FastHash = rustc_hash::FxBuildHasher;
-
-/// A short ASCII word folded to lower case and packed into an integer, so that the lists
-/// consulted for most words (contractions, units, hyphen prefixes) are binary searches over
-/// integers, with no hashing or allocation. `None` for longer or non-ASCII words, which are
-/// in none of those lists.
-fn pack_lowercase(word: &str) -> Option<u128> {
-    if word.is_empty() || word.len() > 16 || !word.is_ascii() {
-        return None;
-    }
-    Some(word.bytes().fold(0u128, |acc, b| {
-        (acc << 8) | u128::from(b.to_ascii_lowercase())
-    }))
-}
-
-/// A case-insensitive set of short ASCII words.
-struct ShortWords(HashSet<u128, FastHash>);
-
-impl ShortWords {
-    fn new(words: impl Iterator<Item = &'static str>) -> ShortWords {
-        ShortWords(words.filter_map(pack_lowercase).collect())
-    }
-
-    fn contains(&self, word: &str) -> bool {
-        pack_lowercase(word).is_some_and(|w| self.0.contains(&w))
-    }
-}
-
-/// The word lists, parsed once.
-pub(crate) struct Lexicon {
-    abbreviations: HashMap<String, AbbrevKind, FastHash>,
-    starters: HashSet<&'static str, FastHash>,
-    hyphen_prefixes: ShortWords,
-    /// Packed lower-case fused word → byte lengths of its parts ("cannot" → [3, 3]).
-    contractions: HashMap<u128, Vec<usize>, FastHash>,
-    /// Bit `n` set when some contraction is `n` bytes long: most words skip the look-up.
-    contraction_lengths: u32,
-    units: ShortWords,
-}
-
-static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::load);
-
-pub(crate) fn lexicon() -> &'static Lexicon {
-    &LEXICON
-}
-
-/// The non-comment, non-empty lines of a word list.
-fn entries(list: &'static str) -> impl Iterator<Item = &'static str> {
-    list.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-}
-
-impl Lexicon {
-    fn load() -> Lexicon {
-        Lexicon::parse(
-            include_str!("../../../data/nlp/abbreviations.txt"),
-            include_str!("../../../data/nlp/sentence_starters.txt"),
-            include_str!("../../../data/nlp/hyphen_prefixes.txt"),
-            include_str!("../../../data/nlp/contractions.txt"),
-            include_str!("../../../data/nlp/unit_suffixes.txt"),
-        )
-    }
-
-    fn parse(
-        abbreviations: &'static str,
-        starters: &'static str,
-        hyphen_prefixes: &'static str,
-        contractions: &'static str,
-        units: &'static str,
-    ) -> Lexicon {
-        // Entries as written win over the case variants generated from other entries
-        // ("Ft." for Fort is a prefix; "ft." for feet may end a sentence).
-        let mut written = HashMap::default();
-        let mut variants = HashMap::new();
-        let mut kind = AbbrevKind::Final;
-        for line in entries(abbreviations) {
-            match line {
-                "[prefix]" => kind = AbbrevKind::Prefix,
-                "[number]" => kind = AbbrevKind::Number,
-                "[final]" => kind = AbbrevKind::Final,
-                "[ending]" => kind = AbbrevKind::Ending,
-                _ => {
-                    written.insert(line.to_string(), kind);
-                    // One-letter entries ("p.", "v.") get no variants: "P." is an initial.
-                    if line.chars().count() <= 2 {
-                        continue;
-                    }
-                    variants.insert(line.to_uppercase(), kind);
-                    if !line.chars().any(char::is_uppercase) {
-                        let mut chars = line.chars();
-                        if let Some(first) = chars.next() {
-                            let capitalized: String = first.to_uppercase().chain(chars).collect();
-                            variants.insert(capitalized, kind);
-                        }
-                    }
-                }
-            }
-        }
-        for (variant, kind) in variants {
-            written.entry(variant).or_insert(kind);
-        }
-        let contractions: HashMap<u128, Vec<usize>, FastHash> = entries(contractions)
-            .filter_map(|line| {
-                let parts: Vec<usize> = line.split('|').map(str::len).collect();
-                pack_lowercase(&line.replace('|', "")).map(|word| (word, parts))
-            })
-            .collect();
-        let contraction_lengths = contractions
-            .values()
-            .fold(0u32, |mask, parts| mask | 1 << parts.iter().sum::<usize>());
-        Lexicon {
-            abbreviations: written,
-            starters: entries(starters).collect(),
-            hyphen_prefixes: ShortWords::new(entries(hyphen_prefixes)),
-            contractions,
-            contraction_lengths,
-            units: ShortWords::new(entries(units)),
-        }
-    }
-
-    /// Whether `word` (a capitalised word after a possible sentence end) typically opens a
-    /// sentence.
-    pub(crate) fn is_sentence_starter(&self, word: &str) -> bool {
-        self.starters.contains(word)
-    }
-
-    /// The abbreviation kind of `word_with_dot` (the word including its final period), by
-    /// list or by shape: dotted acronyms ("U.S.", "e.g.") and capital initials ("F.").
-    pub(crate) fn abbreviation_kind(&self, word_with_dot: &str) -> Option<AbbrevKind> {
-        if let Some(&kind) = self.abbreviations.get(word_with_dot) {
-            return Some(kind);
-        }
-        if is_dotted_acronym(word_with_dot) {
-            return Some(AbbrevKind::Final);
-        }
-        let mut chars = word_with_dot.chars();
-        match (chars.next(), chars.next(), chars.next()) {
-            (Some(c), Some('.'), None) if c.is_uppercase() => Some(AbbrevKind::Final),
-            _ => None,
-        }
-    }
-
-    fn is_hyphen_prefix(&self, word: &str) -> bool {
-        self.hyphen_prefixes.contains(word)
-    }
-
-    fn contraction_parts(&self, word: &str) -> Option<&[usize]> {
-        if word.len() >= 32 || self.contraction_lengths & (1 << word.len()) == 0 {
-            return None;
-        }
-        self.contractions
-            .get(&pack_lowercase(word)?)
-            .map(Vec::as_slice)
-    }
-
-    /// Whether `suffix` (the letters after a number) is a unit EWT splits off; one-letter
-    /// units only in lower case ("10k", but "3M" is a name).
-    fn is_unit(&self, suffix: &str) -> bool {
-        if suffix.len() == 1 && !suffix.bytes().all(|b| b.is_ascii_lowercase()) {
-            return false;
-        }
-        self.units.contains(suffix)
-    }
-}
 
 /// Whether `word` is one of the clitics EWT splits after an apostrophe ("'s", "'re").
 fn is_clitic(word: &str) -> bool {
     const CLITICS: [&str; 6] = ["s", "re", "ll", "ve", "d", "m"];
     word.len() <= 2 && CLITICS.iter().any(|c| c.eq_ignore_ascii_case(word))
-}
-
-/// "U.S.", "e.g.", "J.R.R.": two or more single letters, each followed by a period.
-fn is_dotted_acronym(word: &str) -> bool {
-    let mut letters = 0;
-    let mut expect_letter = true;
-    for c in word.chars() {
-        if expect_letter {
-            if !c.is_alphabetic() {
-                return false;
-            }
-            letters += 1;
-        } else if c != '.' {
-            return false;
-        }
-        expect_letter = !expect_letter;
-    }
-    expect_letter && letters >= 2
-}
-
-/// Characters that make up words: letters, digits and the marks that combine with them.
-/// Everything else (punctuation, symbols, emoji) is split off.
-pub(crate) fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphanumeric();
-    }
-    if c.is_alphanumeric() {
-        return true;
-    }
-    // Combining marks, joiners, variation selectors and soft hyphens belong to the letters
-    // around them;
-    // the Indic and Thai blocks hold many vowel signs and viramas that are not "alphabetic".
-    matches!(c as u32,
-        0x00AD
-        | 0x0300..=0x036F
-        | 0x0483..=0x0489
-        | 0x0591..=0x05C7
-        | 0x0610..=0x061A
-        | 0x064B..=0x065F
-        | 0x0670
-        | 0x06D6..=0x06ED
-        | 0x0900..=0x0963
-        | 0x0966..=0x0DFF
-        | 0x0E00..=0x0EFF
-        | 0x1AB0..=0x1AFF
-        | 0x1DC0..=0x1DFF
-        | 0x200C..=0x200D
-        | 0x20D0..=0x20FF
-        | 0xFE00..=0xFE0F
-        | 0xFE20..=0xFE2F
-        | 0xE0100..=0xE01EF)
-}
-
-/// Closing quotes and brackets that stay with the sentence they close.
-pub(crate) fn is_closer(c: char) -> bool {
-    matches!(c, '"' | '\'' | ')' | ']' | '}' | '”' | '’' | '»' | '›')
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -301,21 +68,6 @@ const EMOTICONS: &[&str] = &[
     ":)", ":-)", ":(", ":-(", ";)", ";-)", ":D", ":-D", ":P", ":-P", ":p", ":-p", "=)", "(:", ":/",
     ":'(", "^_^", "<3", ":o", ":O", ":]", ":[",
 ];
-
-/// Prefixes of a chunk that make it a URL, kept whole.
-const URL_STARTS: &[&str] = &["http://", "https://", "ftp://", "www.", "mailto:"];
-
-pub(crate) fn starts_like_url(s: &str) -> bool {
-    if !matches!(
-        s.as_bytes().first(),
-        Some(b'h' | b'H' | b'f' | b'F' | b'w' | b'W' | b'm' | b'M')
-    ) {
-        return false;
-    }
-    URL_STARTS
-        .iter()
-        .any(|p| s.len() >= p.len() && s.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
-}
 
 /// Word tokens of `text[range]` as byte ranges of `text`, in order, non-overlapping and
 /// covering every non-whitespace character of the range. An out-of-bounds range is clamped
@@ -668,8 +420,7 @@ impl Chunker<'_> {
     /// abbreviation list.
     fn is_listed_abbreviation(&self, from: usize, dot_end: usize, chunk_end: usize) -> bool {
         self.lex
-            .abbreviations
-            .contains_key(self.text_of(from, dot_end, chunk_end))
+            .is_listed_abbreviation(self.text_of(from, dot_end, chunk_end))
     }
 
     /// The length of the leading digits of `run` when the rest is empty or a unit ("30",
@@ -804,19 +555,6 @@ impl Chunker<'_> {
     }
 }
 
-/// "said.The": a lower-case word and a capitalised one glued by a period — a sentence end
-/// whose space was lost in extraction, not an abbreviation or a domain name.
-pub(crate) fn is_glued_sentence_end(left: &str, right: &str) -> bool {
-    let mut r = right.chars();
-    left.chars().count() >= 2
-        && left.chars().all(char::is_lowercase)
-        && r.next().is_some_and(char::is_uppercase)
-        && {
-            let rest = r.as_str();
-            !rest.is_empty() && rest.chars().all(char::is_lowercase)
-        }
-}
-
 const ALNUM: u8 = 0;
 const SPACE: u8 = 1;
 const PUNCT: u8 = 2;
@@ -843,20 +581,6 @@ static BYTE_CLASS: [u8; 256] = {
 
 fn all_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-const fn is_ascii_whitespace(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C)
-}
-
-/// Whether the character at byte `i` is whitespace, and its length in bytes.
-pub(crate) fn whitespace_at(text: &str, i: usize) -> (bool, usize) {
-    let b = text.as_bytes()[i];
-    if b < 0x80 {
-        return (is_ascii_whitespace(b), 1);
-    }
-    let c = text[i..].chars().next().unwrap_or(' ');
-    (c.is_whitespace(), c.len_utf8())
 }
 
 #[cfg(test)]
@@ -1133,59 +857,6 @@ mod tests {
                 ("He said “no.”", vec!["He", "said", "“", "no", ".", "”"]),
             ]
         );
-    }
-
-    #[test]
-    fn every_listed_entry_is_found() {
-        let lex = lexicon();
-        let lists = [
-            include_str!("../../../data/nlp/hyphen_prefixes.txt"),
-            include_str!("../../../data/nlp/unit_suffixes.txt"),
-        ];
-        for word in entries(lists[0]) {
-            assert!(lex.is_hyphen_prefix(word), "{word}");
-            assert!(lex.is_hyphen_prefix(&word.to_uppercase()), "{word}");
-        }
-        for word in entries(lists[1]) {
-            assert!(lex.is_unit(word), "{word}");
-        }
-        for line in entries(include_str!("../../../data/nlp/contractions.txt")) {
-            let word = line.replace('|', "");
-            let parts: Vec<usize> = line.split('|').map(str::len).collect();
-            assert_eq!(
-                lex.contraction_parts(&word),
-                Some(parts.as_slice()),
-                "{word}"
-            );
-        }
-        for line in entries(include_str!("../../../data/nlp/abbreviations.txt")) {
-            if !line.starts_with('[') {
-                assert!(lex.abbreviation_kind(line).is_some(), "{line}");
-            }
-        }
-        for word in entries(include_str!("../../../data/nlp/sentence_starters.txt")) {
-            assert!(lex.is_sentence_starter(word), "{word}");
-        }
-        assert!(!lex.is_sentence_starter("Army"));
-        assert!(lex.contraction_parts("cannon").is_none());
-        assert!(!lex.is_unit("M"));
-    }
-
-    #[test]
-    fn lexicon_case_variants() {
-        let lex = lexicon();
-        assert_eq!(lex.abbreviation_kind("Etc."), Some(AbbrevKind::Ending));
-        assert_eq!(lex.abbreviation_kind("ETC."), Some(AbbrevKind::Ending));
-        assert_eq!(lex.abbreviation_kind("Inc."), Some(AbbrevKind::Final));
-        assert_eq!(lex.abbreviation_kind("p."), Some(AbbrevKind::Number));
-        assert_eq!(lex.abbreviation_kind("P."), Some(AbbrevKind::Final));
-        assert_eq!(lex.abbreviation_kind("Ill."), Some(AbbrevKind::Final));
-        assert_eq!(lex.abbreviation_kind("ill."), None);
-        assert_eq!(lex.abbreviation_kind("Ft."), Some(AbbrevKind::Prefix));
-        assert_eq!(lex.abbreviation_kind("ft."), Some(AbbrevKind::Final));
-        assert_eq!(lex.abbreviation_kind("N.A.T.O."), Some(AbbrevKind::Final));
-        assert_eq!(lex.abbreviation_kind("F."), Some(AbbrevKind::Final));
-        assert_eq!(lex.abbreviation_kind("of."), None);
     }
 
     fn check_tokens(text: &str, range: Range<usize>) -> Result<(), TestCaseError> {

@@ -15,7 +15,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::analyzer::{FAST_PARSER_FILE, LEMMA_FILE, PARSER_FILE, TAGGER_FILE};
-use crate::conllu::{ConlluError, Sentence, read_conllu_file};
+use crate::corpus::conllu::{ConlluError, Sentence, read_conllu_file};
 use crate::lemma::Lemmatizer;
 use crate::model_io::{ModelError, Writer};
 use crate::parser::{Parser, ParserOptions, train_parser_on};

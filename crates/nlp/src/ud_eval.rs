@@ -10,7 +10,7 @@
 //!   sentence with a different word count is scored against the gold words it has, and the
 //!   missing ones count as errors; such sentences are counted in `misaligned_sentences`.
 
-use crate::conllu::Sentence;
+use crate::corpus::conllu::Sentence;
 
 /// Scores in percent over all gold words.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -84,7 +84,7 @@ impl std::fmt::Display for UdScores {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conllu::parse_conllu;
+    use crate::corpus::conllu::parse_conllu;
 
     const GOLD: &str = "1\tShe\tshe\tPRON\tPRP\t_\t2\tnsubj:pass\t_\t_\n\
 2\twas\tbe\tAUX\tVBD\t_\t3\taux:pass\t_\t_\n\

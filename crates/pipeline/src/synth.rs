@@ -4,17 +4,14 @@
 //! absolute dates).
 
 use chrono::{Duration, NaiveDate};
+use sitrep_model::SplitMix64;
 
 /// A small deterministic PRNG (SplitMix64): reproducible corpora without a dependency.
-struct SplitMix(u64);
+struct SplitMix(SplitMix64);
 
 impl SplitMix {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
@@ -84,7 +81,9 @@ const VERBS: &[&str] = &[
 /// One generated article as a JSON Lines record (`id`, `url`, `title`, `published`, `site`,
 /// `text`). Articles differ by their number `n`, which is woven into the body.
 pub fn article(seed: u64, n: usize) -> String {
-    let mut rng = SplitMix(seed ^ (n as u64).wrapping_mul(0xA24B_AED4_963E_E407));
+    let mut rng = SplitMix(SplitMix64::new(
+        seed ^ (n as u64).wrapping_mul(0xA24B_AED4_963E_E407),
+    ));
     let base = NaiveDate::from_ymd_opt(2026, 1, 1).expect("a valid date");
     let published = base + Duration::days(rng.below(300) as i64);
     let place = rng.pick(PLACES);

@@ -5,53 +5,23 @@
 //! beam, the features of the gold prefix are rewarded and those of the best prefix in the beam
 //! penalised. Labels stay with the local label model, trained along the gold sequence.
 
+use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use super::*;
-use crate::model_io::{combine, finalize};
-use crate::perceptron::KeyHasher;
+use super::features::{BUFFER, N0_ARCS, PAIR, STATE, View, action_features_of, group_signature};
+use super::model::{Parser, ParserWorkspace};
+use super::transition::{ACTIONS, Action, NONE, State};
+use crate::model_io::{combine, mix64};
+use crate::perceptron::{FeatureSet, KeyHasher};
 
 /// One partial parse in the beam.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Item {
-    state: State,
-    score: f32,
+    pub(super) state: State,
+    pub(super) score: f32,
     /// Whether this item is the gold sequence's prefix (training only).
-    gold: bool,
-    history: Vec<(Action, u8)>,
-}
-
-/// The canonical gold transition sequence of a projective tree (static oracle, preferring
-/// LEFT-ARC, RIGHT-ARC, REDUCE, SHIFT among the transitions that lose no gold arc).
-pub(super) fn gold_sequence(
-    gold_heads: &[u32],
-    gold_labels: &[u8],
-    root_label: u8,
-) -> Vec<(Action, u8)> {
-    let mut s = State::default();
-    s.reset(gold_heads.len() - 1);
-    let mut seq = Vec::new();
-    let order = [
-        Action::LeftArc,
-        Action::RightArc,
-        Action::Reduce,
-        Action::Shift,
-    ];
-    while !s.is_terminal() {
-        let action = order
-            .into_iter()
-            .filter(|&a| s.is_valid(a))
-            .min_by_key(|&a| s.cost(a, gold_heads))
-            .expect("a non-terminal state has a valid transition");
-        let label = match s.arc_of(action) {
-            Some((ROOT, _)) => root_label,
-            Some((_, d)) => gold_labels[d as usize],
-            None => 0,
-        };
-        s.apply(action, label);
-        seq.push((action, label));
-    }
-    seq
+    pub(super) gold: bool,
+    pub(super) history: Vec<(Action, u8)>,
 }
 
 /// Scratch buffers of [`search`], kept between sentences.
@@ -64,7 +34,7 @@ pub(super) struct SearchBuffers {
 }
 
 /// How a search ended.
-enum Outcome {
+pub(super) enum Outcome {
     /// Every item is terminal; the best is first.
     Finished,
     /// Training: the gold prefix fell out of the beam after this many transitions.
@@ -75,7 +45,7 @@ enum Outcome {
 /// item of the beam (terminal items' scores are ignored), `label` picks an arc's label; with
 /// `gold`, the gold item is tracked for early update.
 #[allow(clippy::too_many_arguments)]
-fn search(
+pub(super) fn search(
     width: usize,
     margin: f32,
     n: usize,
@@ -296,7 +266,7 @@ impl Parser {
             },
             |state, h, d| {
                 *labelled
-                    .entry(finalize(u64::from(h) << 32 | u64::from(d)))
+                    .entry(mix64(u64::from(h) << 32 | u64::from(d)))
                     .or_insert_with(|| self.label_in(state, lex, h, d, lfeats, lscores))
             },
             None,
@@ -305,148 +275,4 @@ impl Parser {
         ws.beam = beam;
         ws.spare = spare;
     }
-}
-
-/// Feature keys and transition of each step of `history` (replayed from the start).
-fn replay(
-    history: &[(Action, u8)],
-    n: usize,
-    lex: &Lexical,
-    label_hash: &[u64],
-    state: &mut State,
-    out: &mut Vec<(Vec<u32>, usize)>,
-) {
-    out.clear();
-    state.reset(n);
-    let mut feats = FeatureSet::default();
-    for &(action, label) in history {
-        let view = View {
-            s: state,
-            lex,
-            label_hash,
-        };
-        action_features(&view, &mut feats);
-        out.push((feats.keys.clone(), action as usize));
-        state.apply(action, label);
-    }
-}
-
-/// Trains one transition model (beam search, early update) and one label model (locally,
-/// along the gold sequences); `report` as in `train_member`.
-pub(super) fn train_member_beam(
-    inputs: &MemberInputs<'_>,
-    seed: u64,
-    mut report: impl FnMut(usize, f64, &PerceptronTrainer, &PerceptronTrainer),
-) -> (PerceptronTrainer, PerceptronTrainer) {
-    let MemberInputs {
-        examples,
-        fold_lexicons,
-        label_hash,
-        root_label,
-        opts,
-    } = *inputs;
-    let (mut actions, mut labeller, mut rng, mut order) = inputs.start(seed);
-    let gold: Vec<Vec<(Action, u8)>> = examples
-        .iter()
-        .map(|ex| gold_sequence(&ex.gold_heads, &ex.gold_labels, root_label))
-        .collect();
-    let (mut beam, mut spare) = (Vec::new(), Vec::new());
-    let mut bufs = SearchBuffers::default();
-    let mut lex = Lexical::default();
-    let mut state = State::default();
-    let (mut gold_steps, mut pred_steps) = (Vec::new(), Vec::new());
-    let (mut feats, mut afeats) = (FeatureSet::default(), FeatureSet::default());
-    let mut lscores = vec![0f32; label_hash.len()];
-    for epoch in 0..opts.iterations {
-        rng.shuffle(&mut order);
-        let mut wrong = 0usize;
-        for &ei in &order {
-            let ex = &examples[ei];
-            let words: Vec<&str> = ex.words.iter().map(String::as_str).collect();
-            let n = words.len();
-            lex.fill(&words, ex.tags.iter().copied(), &fold_lexicons[ex.fold]);
-            let gold_seq = &gold[ei];
-            // Labels: local perceptron along the gold sequence.
-            state.reset(n);
-            for &(action, label) in gold_seq {
-                if let Some(arc) = state.arc_of(action).filter(|&(h, _)| h != ROOT) {
-                    let guess =
-                        inputs.guess_label(&labeller, &state, &lex, arc, &mut feats, &mut lscores);
-                    labeller.update(&feats.keys, usize::from(label), guess);
-                    labeller.tick();
-                }
-                state.apply(action, label);
-            }
-            // Transitions: beam search with early update.
-            let outcome = search(
-                opts.beam.max(1),
-                f32::INFINITY,
-                n,
-                &mut beam,
-                &mut spare,
-                &mut bufs,
-                |items, out| {
-                    for item in items {
-                        let view = View {
-                            s: &item.state,
-                            lex: &lex,
-                            label_hash,
-                        };
-                        let mut scores = [0f32; 4];
-                        if !item.state.is_terminal() {
-                            action_features(&view, &mut afeats);
-                            actions.score(&afeats.keys, &mut scores);
-                        }
-                        out.push(scores);
-                    }
-                },
-                |s, h, d| {
-                    if h == ROOT {
-                        return root_label;
-                    }
-                    inputs.guess_label(&labeller, s, &lex, (h, d), &mut feats, &mut lscores) as u8
-                },
-                Some(gold_seq),
-            );
-            let (gold_prefix, best) = match outcome {
-                Outcome::GoldLost(step) => {
-                    (&gold_seq[..step.min(gold_seq.len())], &beam[0].history)
-                }
-                Outcome::Finished if !beam[0].gold => (&gold_seq[..], &beam[0].history),
-                Outcome::Finished => {
-                    actions.tick();
-                    continue;
-                }
-            };
-            wrong += 1;
-            replay(
-                gold_prefix,
-                n,
-                &lex,
-                label_hash,
-                &mut state,
-                &mut gold_steps,
-            );
-            replay(best, n, &lex, label_hash, &mut state, &mut pred_steps);
-            let same = gold_prefix
-                .iter()
-                .zip(best.iter())
-                .take_while(|(g, p)| g == p)
-                .count();
-            for (keys, class) in &gold_steps[same..] {
-                actions.add(keys, *class, 1.0);
-            }
-            for (keys, class) in &pred_steps[same..] {
-                actions.add(keys, *class, -1.0);
-            }
-            actions.tick();
-        }
-        report(
-            epoch,
-            100.0 * wrong as f64 / examples.len().max(1) as f64,
-            &actions,
-            &labeller,
-        );
-    }
-    (actions, labeller)
 }

@@ -1,29 +1,39 @@
-//! Gazetteers: the name lists in `data/gazetteer/` (actors with CAMEO codes, countries and
-//! nationality words, GeoNames places, given names and surnames, keyword lists) and a
+//! sitrep's gazetteer: the name lists in `data/gazetteer/` (actors with CAMEO codes, countries
+//! and nationality words, GeoNames places, given names and surnames, keyword lists) and a
 //! compiled multi-word phrase index over them.
+//!
+//! It is a crate of its own because it is the one phrase index that entity recognition
+//! (`sitrep-nlp`, whose NER model embeds it) and, next, place and actor resolution share:
+//! whatever finds a name in text and whatever resolves it must agree on the lists and on how
+//! a name is cut into words. It depends on nothing of sitrep but the stable hashes of
+//! `sitrep-model`; the tokenizer that cuts names into words is passed in by the caller.
 //!
 //! Design:
 //! * [`Gazetteer`] keeps the tables with their strings: it answers look-ups by name
 //!   ([`Gazetteer::actor_code`], [`Gazetteer::country_code`], [`Gazetteer::places`]) for
 //!   actor coding and place resolution.
 //! * [`PhraseIndex`] is what the entity recogniser uses: every name is cut into words with
-//!   the project tokenizer (so that "Côte d'Ivoire" is split exactly like running text),
+//!   the project tokenizer (passed to [`Gazetteer::phrase_index`], so that "Côte d'Ivoire"
+//!   is split exactly like running text),
 //!   each word is folded to lower case, and the hash of every word sequence is stored with a
 //!   bit set of the lists ([`Category`]) it came from. Every proper prefix of a name is
 //!   stored too (flagged [`PhraseIndex::PREFIX`]), so matching at a word stops as soon as no
 //!   name can continue: a sentence costs a few hash probes per word. The index holds only
 //!   64-bit hashes, which keeps it small enough to embed in the NER model file: the model
-//!   and the exact lists it was trained with travel together.
+//!   and the exact lists it was trained with travel together ([`PhraseIndex::entries`] and
+//!   [`PhraseIndex::from_entries`] are what the model file stores and reads).
 //! * Matching ignores case on purpose: web and news text writes names in lower case or
 //!   capitals; the recogniser combines the match with the word's own capitalisation, and
 //!   learns how far to trust each list.
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::model_io::{ModelError, Reader, Writer, combine, hash_str};
-use crate::tokenize::tokenize;
+use sitrep_model::hash::{combine, hash_str};
+
+pub mod locate;
 
 /// The lists a phrase can belong to (bits of a `u32` mask).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -168,24 +178,26 @@ impl PhraseIndex {
         self.entries.is_empty()
     }
 
-    /// Adds a name (tokenised like running text) to the lists in `categories`.
-    pub fn insert(&mut self, name: &str, categories: u32) {
+    /// Adds a name to the lists in `categories`; `words_of` cuts the (trimmed) name into
+    /// words, as byte ranges of it, the way running text is cut.
+    pub fn insert(
+        &mut self,
+        name: &str,
+        categories: u32,
+        words_of: impl Fn(&str) -> Vec<Range<usize>>,
+    ) {
         let name = name.trim();
         if name.is_empty() {
             return;
         }
-        // A lower-case word after the name keeps a final abbreviation period on its word
-        // ("Acme Inc." inside a sentence is "Acme" "Inc."), as in running text.
-        let padded = format!("{name} x");
-        let mut tokens = tokenize(&padded, 0..padded.len());
-        tokens.pop();
+        let tokens = words_of(name);
         if tokens.is_empty() || tokens.len() > Self::MAX_WORDS {
             return;
         }
         let mut folded = String::new();
         let mut h = PHRASE_SEED;
         for (i, t) in tokens.iter().enumerate() {
-            fold_word(&padded[t.clone()], &mut folded);
+            fold_word(&name[t.clone()], &mut folded);
             h = extend(h, word_key(&folded));
             let flags = if i + 1 == tokens.len() {
                 categories
@@ -233,38 +245,32 @@ impl PhraseIndex {
         }
     }
 
-    /// Serialises into a model file under construction.
-    pub fn write(&self, w: &mut Writer) {
+    /// The most words of any listed name, and every stored `(hash, flags)` pair in ascending
+    /// order: what a model file keeps of the index (sorted, so that the same lists always
+    /// give the same bytes).
+    pub fn entries(&self) -> (usize, Vec<(u64, u32)>) {
         let mut entries: Vec<(u64, u32)> = self.entries.iter().map(|(&k, &v)| (k, v)).collect();
         entries.sort_unstable();
-        w.u32(self.max_words as u32);
-        w.u32(entries.len() as u32);
-        for (k, v) in entries {
-            w.u32(k as u32);
-            w.u32((k >> 32) as u32);
-            w.u32(v);
-        }
+        (self.max_words, entries)
     }
 
-    /// Reads what [`PhraseIndex::write`] wrote.
-    pub fn read(r: &mut Reader<'_>) -> Result<PhraseIndex, ModelError> {
-        let max_words = r.u32()? as usize;
+    /// Rebuilds an index from what [`PhraseIndex::entries`] gave; `None` when `max_words` is
+    /// more than [`PhraseIndex::MAX_WORDS`] (a corrupt file).
+    pub fn from_entries(
+        max_words: usize,
+        entries: impl IntoIterator<Item = (u64, u32)>,
+    ) -> Option<PhraseIndex> {
         if max_words > Self::MAX_WORDS {
-            return Err(ModelError::Corrupt("phrase length".into()));
+            return None;
         }
-        let n = r.u32()? as usize;
-        let bytes = r.take(
-            n.checked_mul(12)
-                .ok_or_else(|| ModelError::Corrupt("phrase index size".into()))?,
-        )?;
-        let mut entries = HashKeyMap::with_capacity_and_hasher(n, Default::default());
-        for c in bytes.chunks_exact(12) {
-            let lo = u64::from(u32::from_le_bytes(c[0..4].try_into().unwrap()));
-            let hi = u64::from(u32::from_le_bytes(c[4..8].try_into().unwrap()));
-            let v = u32::from_le_bytes(c[8..12].try_into().unwrap());
-            entries.insert(lo | (hi << 32), v);
-        }
-        Ok(PhraseIndex { entries, max_words })
+        let entries = entries.into_iter();
+        let mut map =
+            HashKeyMap::with_capacity_and_hasher(entries.size_hint().0, Default::default());
+        map.extend(entries);
+        Some(PhraseIndex {
+            entries: map,
+            max_words,
+        })
     }
 }
 
@@ -427,7 +433,7 @@ impl Gazetteer {
     /// `$SITREP_GAZETTEER` if set, else the first `data/gazetteer` holding `actors.tsv`
     /// walking up from the working directory, the executable, then this crate's checkout.
     pub fn default_dir() -> Option<PathBuf> {
-        crate::locate::data_dir(GAZETTEER_ENV, "gazetteer", "actors.tsv")
+        locate::data_dir(GAZETTEER_ENV, "gazetteer", "actors.tsv")
     }
 
     /// Builds the tables from file contents.
@@ -598,11 +604,12 @@ impl Gazetteer {
             .map(|(n, _)| n.as_str())
     }
 
-    /// Compiles every list into a [`PhraseIndex`].
-    pub fn phrase_index(&self) -> PhraseIndex {
+    /// Compiles every list into a [`PhraseIndex`], cutting names into words with `words_of`
+    /// (see [`PhraseIndex::insert`]).
+    pub fn phrase_index(&self, words_of: impl Fn(&str) -> Vec<Range<usize>>) -> PhraseIndex {
         let mut index = PhraseIndex::new();
         for (name, category) in &self.phrases {
-            index.insert(name, category.bit());
+            index.insert(name, category.bit(), &words_of);
         }
         index
     }
@@ -611,6 +618,18 @@ impl Gazetteer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Names cut at spaces: enough for these lists (the pipeline passes sitrep-nlp's
+    /// tokenizer, which also splits punctuation off).
+    fn words(name: &str) -> Vec<Range<usize>> {
+        name.split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let start = w.as_ptr() as usize - name.as_ptr() as usize;
+                start..start + w.len()
+            })
+            .collect()
+    }
 
     fn sample() -> Gazetteer {
         Gazetteer::parse(&GazetteerSources {
@@ -679,7 +698,7 @@ mod tests {
     #[test]
     fn phrase_index_finds_multiword_names_and_their_lists() {
         let g = sample();
-        let index = g.phrase_index();
+        let index = g.phrase_index(words);
         let words = [
             "The", "Northern", "Shield", "Brigades", "met", "Ana", "Petrova", "in", "new", "port",
             "amber", "and", "Northern", "Shield", ".",
@@ -712,14 +731,13 @@ mod tests {
     }
 
     #[test]
-    fn phrase_index_survives_serialisation() {
-        let index = sample().phrase_index();
-        let mut w = Writer::new(b"TST");
-        index.write(&mut w);
-        let mut r = Reader::new(&w.bytes, b"TST").unwrap();
-        let back = PhraseIndex::read(&mut r).unwrap();
-        r.finish().unwrap();
+    fn phrase_index_survives_its_stored_form() {
+        let index = sample().phrase_index(words);
+        let (max_words, entries) = index.entries();
+        assert!(entries.windows(2).all(|w| w[0] < w[1]));
+        let back = PhraseIndex::from_entries(max_words, entries.iter().copied()).unwrap();
         assert_eq!(back, index);
+        assert!(PhraseIndex::from_entries(PhraseIndex::MAX_WORDS + 1, entries).is_none());
     }
 
     /// The shipped tables (data/gazetteer) load and answer real look-ups.
@@ -738,7 +756,7 @@ mod tests {
         let timbuktu = g.places("Timbuktu");
         assert_eq!(timbuktu[0].country, "MLI");
         assert!((timbuktu[0].lat.unwrap() - 16.77).abs() < 0.1);
-        let index = g.phrase_index();
+        let index = g.phrase_index(words);
         let cats = index.lookup(&keys(&["World", "Health", "Organization"]));
         assert_ne!(cats & Category::Org.bit(), 0);
         assert_ne!(index.lookup(&keys(&["KS"])) & Category::Region.bit(), 0);

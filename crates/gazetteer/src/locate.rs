@@ -1,4 +1,5 @@
-//! Finding sitrep's data folders (`data/models`, `data/gazetteer`) at run time.
+//! Finding sitrep's data folders (`data/models`, `data/gazetteer`) at run time. It lives in
+//! the lowest crate that reads from `data/`; `sitrep-nlp` finds its models with it too.
 
 use std::path::{Path, PathBuf};
 

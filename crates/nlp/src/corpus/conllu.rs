@@ -12,6 +12,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::analyzer::{Nlp, Workspace};
+use crate::parser::{Parser, ParserWorkspace, tag_hash};
+use crate::tagger::{Tagger, TaggerWorkspace};
+
 /// One syntactic word of a sentence (one CoNLL-U word line).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Word {
@@ -296,6 +300,97 @@ pub fn write_sentence(out: &mut String, sentence: &Sentence) {
         );
     }
     out.push('\n');
+}
+
+// ------------------------------------------------------------------------------------------
+// The runtime types on CoNLL-U sentences (kept here so that the runtime modules never see
+// this format).
+
+impl Nlp {
+    /// Analyses sentences read from CoNLL-U: the result keeps comments, multiword tokens,
+    /// ID and FORM, and has predicted UPOS, XPOS, LEMMA, HEAD and DEPREL; FEATS, DEPS and
+    /// MISC are left blank.
+    pub fn annotate(&self, sentences: &[Sentence]) -> Vec<Sentence> {
+        let mut ws = Workspace::default();
+        let mut analyses = Vec::new();
+        sentences
+            .iter()
+            .map(|s| {
+                let words = s.forms();
+                self.analyze_into(&words, &mut ws, &mut analyses);
+                Sentence {
+                    comments: s.comments.clone(),
+                    multiword_tokens: s
+                        .multiword_tokens
+                        .iter()
+                        .map(|m| MultiwordToken {
+                            misc: String::new(),
+                            ..m.clone()
+                        })
+                        .collect(),
+                    words: s
+                        .words
+                        .iter()
+                        .zip(&analyses)
+                        .map(|(w, a)| Word {
+                            form: w.form.clone(),
+                            lemma: a.lemma.clone(),
+                            upos: a.upos.clone(),
+                            xpos: a.xpos.clone(),
+                            head: Some(a.head),
+                            deprel: a.deprel.clone(),
+                            ..Word::default()
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// Reads CoNLL-U text, analyses its words and returns CoNLL-U with the predictions.
+    pub fn annotate_conllu(&self, text: &str) -> Result<String, ConlluError> {
+        Ok(write_conllu(&self.annotate(&parse_conllu(text)?)))
+    }
+
+    /// [`Nlp::annotate_conllu`] for a file.
+    pub fn annotate_conllu_file(&self, path: &Path) -> Result<String, ConlluError> {
+        Ok(write_conllu(&self.annotate(&read_conllu_file(path)?)))
+    }
+}
+
+impl Tagger {
+    /// Tags every sentence in place (UPOS and XPOS columns).
+    pub fn tag_sentences(&self, sentences: &mut [Sentence]) {
+        let mut ws = TaggerWorkspace::default();
+        let mut classes = Vec::new();
+        for s in sentences {
+            let forms: Vec<String> = s.words.iter().map(|w| w.form.clone()).collect();
+            let words: Vec<&str> = forms.iter().map(String::as_str).collect();
+            self.tag_into(&words, &mut ws, &mut classes);
+            for (w, &c) in s.words.iter_mut().zip(&classes) {
+                w.upos = self.upos_of(c).to_string();
+                w.xpos = self.xpos_of(c).to_string();
+            }
+        }
+    }
+}
+
+impl Parser {
+    /// Parses sentences in place (HEAD and DEPREL), using their UPOS and XPOS columns as tags.
+    pub fn parse_sentences(&self, sentences: &mut [Sentence]) {
+        let mut ws = ParserWorkspace::default();
+        let (mut heads, mut labels) = (Vec::new(), Vec::new());
+        for s in sentences {
+            let forms: Vec<String> = s.words.iter().map(|w| w.form.clone()).collect();
+            let words: Vec<&str> = forms.iter().map(String::as_str).collect();
+            let tags: Vec<u64> = s.words.iter().map(|w| tag_hash(&w.upos, &w.xpos)).collect();
+            self.parse_hashed(&words, &tags, &mut ws, &mut heads, &mut labels);
+            for ((w, &h), &l) in s.words.iter_mut().zip(&heads).zip(&labels) {
+                w.head = Some(h);
+                w.deprel = self.label_of(l).to_string();
+            }
+        }
+    }
 }
 
 #[cfg(test)]

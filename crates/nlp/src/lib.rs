@@ -126,9 +126,11 @@ mod boundary {
     fn mentions(code: &str, name: &str) -> bool {
         let ident = |c: char| c.is_alphanumeric() || c == '_';
         code.match_indices(name).any(|(at, _)| {
-            let before = code[..at].chars().next_back().is_some_and(ident);
-            let after = code[at + name.len()..].chars().next().is_some_and(ident);
-            !before && !(after && name.chars().last().is_some_and(ident))
+            let glued_before = code[..at].chars().next_back().is_some_and(ident);
+            // A name ending in punctuation ("score::") may be followed by anything.
+            let glued_after = name.chars().last().is_some_and(ident)
+                && code[at + name.len()..].chars().next().is_some_and(ident);
+            !glued_before && !glued_after
         })
     }
 

@@ -269,6 +269,16 @@ mod tests {
     use proptest::prelude::*;
     use sitrep_model::{QuantityKind, TimeAnchor, TimeKind};
 
+    /// Both annotations of `text` split without models, published on 7 January 2022.
+    fn annotate_on_7_january(text: &str, ix: &CharIndex) -> (Vec<TimeExpr>, Vec<Quantity>) {
+        annotate(
+            text,
+            &Analysis::tokens_only(text),
+            NaiveDate::from_ymd_opt(2022, 1, 7),
+            ix,
+        )
+    }
+
     fn slice(text: &str, start: usize, end: usize) -> String {
         text.chars().skip(start).take(end - start).collect()
     }
@@ -277,12 +287,7 @@ mod tests {
     fn spans_are_code_points() {
         let text = "“Mali’s army” said on Friday that about 400 Russian soldiers arrived in 2021.";
         let ix = CharIndex::new(text);
-        let (times, quantities) = annotate(
-            text,
-            &Analysis::tokens_only(text),
-            NaiveDate::from_ymd_opt(2022, 1, 7),
-            &ix,
-        );
+        let (times, quantities) = annotate_on_7_january(text, &ix);
         let friday = &times[0];
         assert_eq!(friday.text, "Friday");
         assert_eq!(slice(text, friday.start, friday.end), "Friday");
@@ -319,12 +324,7 @@ mod tests {
     fn outputs_are_sorted_by_start() {
         let text = "On 3 May 2020, 12 people died; two days later, about 40% more; by 2023, $5m.";
         let ix = CharIndex::new(text);
-        let (times, quantities) = annotate(
-            text,
-            &Analysis::tokens_only(text),
-            NaiveDate::from_ymd_opt(2022, 1, 7),
-            &ix,
-        );
+        let (times, quantities) = annotate_on_7_january(text, &ix);
         assert!(times.windows(2).all(|w| w[0].start < w[1].start));
         assert!(quantities.windows(2).all(|w| w[0].start < w[1].start));
         assert_eq!(times.len(), 3);
@@ -371,12 +371,7 @@ mod tests {
 
     fn check_spans(s: &str) -> Result<(), TestCaseError> {
         let ix = CharIndex::new(s);
-        let (times, quantities) = annotate(
-            s,
-            &Analysis::tokens_only(s),
-            NaiveDate::from_ymd_opt(2022, 1, 7),
-            &ix,
-        );
+        let (times, quantities) = annotate_on_7_january(s, &ix);
         for t in &times {
             prop_assert_eq!(&slice(s, t.start, t.end), &t.text);
             if let (Some(from), Some(to)) = (t.from, t.to) {

@@ -8,11 +8,9 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use super::features::{BUFFER, N0_ARCS, PAIR, STATE, View, action_features_of, group_signature};
-use super::model::{Parser, ParserWorkspace};
-use super::transition::{ACTIONS, Action, NONE, State};
-use crate::model_io::{combine, mix64};
-use crate::perceptron::{FeatureSet, KeyHasher};
+use super::features::{BUFFER, N0_ARCS, PAIR, STATE};
+use super::transition::{ACTIONS, Action, State};
+use crate::perceptron::KeyHasher;
 
 /// One partial parse in the beam.
 #[derive(Debug, Clone, Default)]
@@ -140,8 +138,8 @@ pub(super) fn search(
 
 /// The action-feature groups, in the order the decoder scores them.
 pub(super) const GROUP_ORDER: [u8; 4] = [BUFFER, PAIR, STATE, N0_ARCS];
-const GROUPS: usize = GROUP_ORDER.len();
-const PAIR_SEED: u64 = 0x7061_6972;
+pub(super) const GROUPS: usize = GROUP_ORDER.len();
+pub(super) const PAIR_SEED: u64 = 0x7061_6972;
 
 /// Scores of action-feature groups already computed in this sentence: `BUFFER` by buffer
 /// position, the other groups by a hash of what determines their keys (the stack pair's
@@ -154,7 +152,14 @@ pub(super) struct GroupScores {
 }
 
 impl GroupScores {
-    fn get(&self, group: u8, slot: u64) -> Option<[i32; 4]> {
+    /// Forgets the last sentence's scores before one of `n` words.
+    pub(super) fn reset(&mut self, n: usize) {
+        self.by_next.clear();
+        self.by_next.resize(n + 2, None);
+        self.by_hash.clear();
+    }
+
+    pub(super) fn get(&self, group: u8, slot: u64) -> Option<[i32; 4]> {
         if group == BUFFER {
             self.by_next[slot as usize]
         } else {
@@ -162,7 +167,7 @@ impl GroupScores {
         }
     }
 
-    fn get_or_insert_with(
+    pub(super) fn get_or_insert_with(
         &mut self,
         group: u8,
         slot: u64,
@@ -173,106 +178,5 @@ impl GroupScores {
         } else {
             *self.by_hash.entry(slot).or_insert_with(f)
         }
-    }
-}
-
-impl Parser {
-    /// Beam decoding of the words whose features are in `ws.lex`; leaves the best parse in
-    /// `ws.state` (leftovers are attached by the caller).
-    pub(super) fn beam_parse(&self, n: usize, ws: &mut ParserWorkspace) {
-        let mut beam = std::mem::take(&mut ws.beam);
-        let mut spare = std::mem::take(&mut ws.spare);
-        let (lex, scores) = (&ws.lex, &mut ws.scores);
-        let groups = &mut ws.groups;
-        groups.by_next.clear();
-        groups.by_next.resize(n + 2, None);
-        groups.by_hash.clear();
-        let (lfeats, lscores) = (&mut ws.feats, &mut ws.label_scores);
-        let item_feats = &mut ws.item_feats;
-        // The items of a beam mostly build the same arcs in slightly different contexts: each
-        // arc is labelled once per sentence, in the first context (-0.08 LAS on held-out
-        // documents, a few percent of decoding time).
-        let labelled = &mut ws.labelled;
-        labelled.clear();
-        search(
-            usize::from(self.beam),
-            self.beam_margin,
-            n,
-            &mut beam,
-            &mut spare,
-            &mut ws.search,
-            |items, out| {
-                // Items share much of their context: a group's scores are looked up once per
-                // sentence for every state with the same buffer position (BUFFER), the same
-                // stack pair (PAIR), or the same signature (the arc-reading groups: their
-                // features are computed only when the signature is new). The
-                // weights live in tables far larger than the caches, so the keys still to
-                // score are all announced before any is read: their memory loads overlap.
-                if item_feats.len() < GROUPS * items.len() {
-                    item_feats.resize_with(GROUPS * items.len(), || (0, FeatureSet::default()));
-                }
-                for (item, f) in items.iter().zip(item_feats.chunks_mut(GROUPS)) {
-                    let state = &item.state;
-                    if state.is_terminal() {
-                        continue;
-                    }
-                    let view = View {
-                        s: state,
-                        lex,
-                        label_hash: &self.label_hash,
-                    };
-                    for ((slot, feats), group) in f.iter_mut().zip(GROUP_ORDER) {
-                        feats.clear();
-                        *slot = match group {
-                            BUFFER => state.next as u64,
-                            PAIR => {
-                                let s1 = match state.stack.len() {
-                                    0 | 1 => NONE,
-                                    k => state.stack[k - 2],
-                                };
-                                combine(
-                                    combine(combine(PAIR_SEED, state.s0().into()), s1.into()),
-                                    state.next as u64,
-                                )
-                            }
-                            _ => group_signature(state, group),
-                        };
-                        if groups.get(group, *slot).is_none() {
-                            action_features_of(&view, group, feats);
-                            self.actions.prefetch(&feats.keys);
-                        }
-                    }
-                }
-                let scale = self.actions.scale();
-                for (item, f) in items.iter().zip(item_feats.chunks(GROUPS)) {
-                    if item.state.is_terminal() {
-                        out.push([0.0; 4]);
-                        continue;
-                    }
-                    let mut total = [0i32; 4];
-                    for ((slot, feats), group) in f.iter().zip(GROUP_ORDER) {
-                        let g = groups.get_or_insert_with(group, *slot, || {
-                            scores.clear();
-                            scores.resize(4, 0);
-                            self.actions.score_fetched(&feats.keys, scores);
-                            [scores[0], scores[1], scores[2], scores[3]]
-                        });
-                        for (t, x) in total.iter_mut().zip(g) {
-                            *t += x;
-                        }
-                    }
-                    out.push(total.map(|x| x as f32 * scale));
-                }
-            },
-            |state, h, d| {
-                *labelled
-                    .entry(mix64(u64::from(h) << 32 | u64::from(d)))
-                    .or_insert_with(|| self.label_in(state, lex, h, d, lfeats, lscores))
-            },
-            None,
-        );
-        ws.state.clone_from(&beam[0].state);
-        ws.beam = beam;
-        ws.spare = spare;
     }
 }

@@ -42,6 +42,7 @@
 //!   (`action_features_of` in `parser/features.rs`).
 
 mod beam;
+mod decode;
 mod features;
 mod model;
 mod train;

@@ -97,8 +97,12 @@ pub(crate) fn from_analysis(text: &str, analysis: &Analysis) -> Vec<Token> {
     // Where the last piece ended: a figure may run on into the next token.
     let mut done = 0usize;
     let spans = analysis.tokens();
-    for (index, range) in spans.iter().enumerate() {
-        let sentence = analysis.sentence_of(index) as u32;
+    let sentence_of = analysis
+        .sentences()
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| s.tokens.clone().map(move |_| i as u32));
+    for ((index, range), sentence) in spans.iter().enumerate().zip(sentence_of) {
         let mut i = range.start.max(done);
         let mut spaced = i == range.start && (i == 0 || done < range.start);
         while i < range.end {

@@ -47,8 +47,6 @@ pub struct Analysis {
     sentences: Vec<SentenceSpan>,
     /// Byte span of each token, in text order.
     tokens: Vec<Range<usize>>,
-    /// Sentence index of each token.
-    sentence_of: Vec<u32>,
     /// One per token when the parser ran, else empty.
     words: Vec<WordAnalysis>,
     mentions: Vec<Mention>,
@@ -68,9 +66,7 @@ impl Analysis {
         for span in split_sentences(text) {
             tokenize_into(text, span.clone(), scratch);
             let first = self.tokens.len();
-            let index = self.sentences.len() as u32;
             self.tokens.append(scratch);
-            self.sentence_of.resize(self.tokens.len(), index);
             self.sentences.push(SentenceSpan {
                 span,
                 tokens: first..self.tokens.len(),
@@ -89,7 +85,7 @@ impl Analysis {
 
     /// The sentence (index into [`Analysis::sentences`]) token `token` belongs to.
     pub fn sentence_of(&self, token: usize) -> usize {
-        self.sentence_of[token] as usize
+        self.sentences.partition_point(|s| s.tokens.end <= token)
     }
 
     /// Whether the tagger, lemmatiser and parser ran: then [`Analysis::word`] is set for

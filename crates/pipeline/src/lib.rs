@@ -296,15 +296,18 @@ impl Pipeline {
 
 /// The token layer: every token of the analysis, with its tags, lemma and tree when parsed.
 fn token_layer(text: &str, analysis: &Analysis, ix: &CharIndex) -> Vec<Token> {
+    let tokens = analysis.tokens();
     analysis
-        .tokens()
+        .sentences()
         .iter()
         .enumerate()
-        .map(|(t, span)| {
+        .flat_map(|(i, s)| s.tokens.clone().map(move |t| (i, t)))
+        .map(|(sentence, t)| {
+            let span = &tokens[t];
             let (start, end) = ix.span(span.start, span.end);
             let a = analysis.word(t);
             Token {
-                sentence: analysis.sentence_of(t),
+                sentence,
                 start,
                 end,
                 text: text[span.clone()].to_string(),

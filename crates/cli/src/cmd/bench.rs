@@ -100,7 +100,7 @@ pub fn run(args: BenchArgs) -> Result<u8> {
     } else {
         super::pipeline_config(args.models.as_deref(), false, None)
     };
-    let pipeline = super::load_pipeline(config)?;
+    let pipeline = super::load_pipeline_timed(config)?;
     let stages = if args.no_models {
         "clean + sentences + tokens + dates + quantities"
     } else {
@@ -182,7 +182,7 @@ fn run_nlp(args: &BenchArgs) -> Result<u8> {
     };
     // The analysis stage of the pipeline, as `extract` and `ingest` run it.
     let pipeline =
-        super::load_pipeline(super::pipeline_config(args.models.as_deref(), false, None))?;
+        super::load_pipeline_timed(super::pipeline_config(args.models.as_deref(), false, None))?;
     let analyzer = pipeline.analyzer();
     let bytes: usize = docs.iter().map(String::len).sum();
     println!(

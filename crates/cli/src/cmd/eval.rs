@@ -70,8 +70,7 @@ pub fn seed(args: EvalSeedArgs) -> Result<u8> {
         .parent()
         .unwrap_or(Path::new("."))
         .join(&gold.document.file);
-    let pipeline =
-        super::load_pipeline(super::pipeline_config(None, false, gold.document.published))?;
+    let pipeline = Pipeline::load(super::pipeline_config(None, false, gold.document.published))?;
     let raw = read_inputs(std::slice::from_ref(&article), &ReadOptions::default())
         .next()
         .with_context(|| format!("{}: no document read", article.display()))?

@@ -110,8 +110,8 @@ pub fn pipeline_config(
     }
 }
 
-/// Loads the pipeline for `config`, saying how long the models took on stderr.
-pub fn load_pipeline(config: Config) -> anyhow::Result<Pipeline> {
+/// Loads the pipeline for `config`, saying on stderr how long the models took (benchmarks).
+pub fn load_pipeline_timed(config: Config) -> anyhow::Result<Pipeline> {
     let started = std::time::Instant::now();
     let pipeline = Pipeline::load(config)?;
     if pipeline.analyzer().nlp().is_some() {
@@ -132,7 +132,7 @@ pub fn configure(input: &InputArgs) -> anyhow::Result<(Pipeline, ReadOptions)> {
             .build_global()?;
     }
     let config = pipeline_config(input.models.as_deref(), input.tokens, input.published);
-    let pipeline = load_pipeline(config)?;
+    let pipeline = Pipeline::load(config)?;
     let read = ReadOptions {
         max_bytes: input.max_doc_size,
         input: input.input.map(InputKind::from),

@@ -124,7 +124,7 @@ pub fn run(args: WatchArgs) -> Result<u8> {
     }
     let mut store = sitrep_store::open(&args.db.db).context("cannot open the database")?;
     let fetcher = super::fetcher(args.max_doc_size, args.host_delay);
-    let pipeline = super::load_pipeline(super::pipeline_config(
+    let pipeline = Pipeline::load(super::pipeline_config(
         args.models.as_deref(),
         args.tokens,
         args.published,

@@ -27,4 +27,4 @@ pub use document::*;
 pub use hash::{SplitMix64, mix64};
 pub use id::{content_id, normalise_for_id};
 pub use offsets::CharIndex;
-pub use problem::{Problem, ProblemKind};
+pub use problem::{Problem, ProblemKind, catch_panic};

@@ -109,11 +109,14 @@ pub enum ProblemKind {
     /// Nothing to analyse: a record without text or HTML, a feed item without its article or
     /// a link, a page without article text, a body that cleaning left empty.
     NoText,
+    /// sitrep itself failed on this input (a panic: a bug). Caught, so that one input never
+    /// takes its batch down; the reason carries the panic's message for a bug report.
+    Internal,
 }
 
 impl ProblemKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ProblemKind; 11] = [
+    pub const ALL: [ProblemKind; 12] = [
         ProblemKind::Io,
         ProblemKind::Decode,
         ProblemKind::TooLarge,
@@ -125,6 +128,7 @@ impl ProblemKind {
         ProblemKind::Unsupported,
         ProblemKind::Empty,
         ProblemKind::NoText,
+        ProblemKind::Internal,
     ];
 
     /// The `snake_case` name, as serialised.
@@ -141,6 +145,7 @@ impl ProblemKind {
             ProblemKind::Unsupported => "unsupported",
             ProblemKind::Empty => "empty",
             ProblemKind::NoText => "no_text",
+            ProblemKind::Internal => "internal",
         }
     }
 }
@@ -149,6 +154,28 @@ impl fmt::Display for ProblemKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
+}
+
+/// Runs `f`, turning a panic into the reason of a [`ProblemKind::Internal`] problem: the
+/// panic's message, or a note that it had none. For the places where one input meets
+/// third-party or complex code (a reader, the pipeline), so that a bug costs that input only.
+/// What `f` touched may be half-updated after a panic: callers drop it.
+///
+/// ```
+/// use sitrep_model::catch_panic;
+/// assert_eq!(catch_panic(|| 2 + 2), Ok(4));
+/// let reason = catch_panic(|| -> u8 { panic!("bad state") }).unwrap_err();
+/// assert_eq!(reason, "sitrep failed on this input (a bug, please report it): bad state");
+/// ```
+pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        format!("sitrep failed on this input (a bug, please report it): {message}")
+    })
 }
 
 #[cfg(test)]

@@ -15,6 +15,14 @@
 //!
 //! Offsets are UTF-8 byte offsets into the analysed text; converting them to code points is
 //! the output layer's job. This module knows no `Document`.
+//!
+//! A sentence has at most [`MAX_SENTENCE_TOKENS`] tokens: a longer one (a table flattened
+//! into text, a list of numbers, a page without punctuation) is cut into pieces of at most
+//! that many, each after the last comma, semicolon, colon or dash of its second half when
+//! there is one. The parser's cost grows faster than linearly with a sentence's length (its
+//! beam copies states as long as the sentence): before the cut, 100 KB of numbers in one
+//! "sentence" took 33 s and 200 KB 225 s; real sentences are far shorter (the longest in UD
+//! EWT's training part has 159 tokens).
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -25,6 +33,9 @@ use crate::analyzer::{Nlp, WordAnalysis, Workspace};
 use crate::ner::{DocHistory, EntityLabel, EntitySpan, Ner, NerWorkspace};
 use crate::sentences::split_sentences;
 use crate::tokenize::tokenize_into;
+
+/// The most tokens one sentence may have; longer ones are cut (see the module doc).
+pub const MAX_SENTENCE_TOKENS: usize = 250;
 
 /// One sentence: its byte span and the range of its tokens in [`Analysis::tokens`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,13 +78,39 @@ impl Analysis {
             tokenize_into(text, span.clone(), scratch);
             let first = self.tokens.len();
             self.tokens.append(scratch);
-            self.sentences.push(SentenceSpan {
-                span,
-                tokens: first..self.tokens.len(),
-            });
+            let end = self.tokens.len();
+            if end - first <= MAX_SENTENCE_TOKENS {
+                self.sentences.push(SentenceSpan {
+                    span,
+                    tokens: first..end,
+                });
+                continue;
+            }
+            // Pieces of a long sentence: the first keeps the sentence's start, the last its
+            // end, and the others run from their first token to their last.
+            let mut from = first;
+            while from < end {
+                let to = cut_point(text, &self.tokens, from, end);
+                let start = if from == first {
+                    span.start
+                } else {
+                    self.tokens[from].start
+                };
+                let stop = if to == end {
+                    span.end
+                } else {
+                    self.tokens[to - 1].end
+                };
+                self.sentences.push(SentenceSpan {
+                    span: start..stop,
+                    tokens: from..to,
+                });
+                from = to;
+            }
         }
     }
 
+    /// The sentences, in text order.
     pub fn sentences(&self) -> &[SentenceSpan] {
         &self.sentences
     }
@@ -147,7 +184,6 @@ struct Scratch {
     nlp: Workspace,
     ner: NerWorkspace,
     found: Vec<EntitySpan>,
-    analyses: Vec<Vec<WordAnalysis>>,
 }
 
 thread_local! {
@@ -209,11 +245,7 @@ impl Analyzer {
             })
             .collect();
         if let Some(nlp) = &self.nlp {
-            nlp.analyze_all_into(&words, &mut scratch.nlp, &mut scratch.analyses);
-            analysis.words.reserve(analysis.tokens.len());
-            for sentence in scratch.analyses.iter_mut() {
-                analysis.words.append(sentence);
-            }
+            nlp.analyze_all_into(&words, &mut scratch.nlp, &mut analysis.words);
             lap(Stage::Parse);
         }
         if let Some(ner) = &self.ner {
@@ -244,6 +276,26 @@ impl Analyzer {
     }
 }
 
+/// Where the piece of a long sentence that starts at token `from` ends (exclusive): after at
+/// most [`MAX_SENTENCE_TOKENS`] tokens, after the last clause mark of the window's second half
+/// when there is one.
+fn cut_point(text: &str, tokens: &[Range<usize>], from: usize, end: usize) -> usize {
+    let limit = (from + MAX_SENTENCE_TOKENS).min(end);
+    if limit == end {
+        return end;
+    }
+    let half = from + MAX_SENTENCE_TOKENS / 2;
+    (half..limit)
+        .rev()
+        .find(|&t| {
+            matches!(
+                &text[tokens[t].clone()],
+                "," | ";" | ":" | "\u{2014}" | "\u{2013}" | "-"
+            )
+        })
+        .map_or(limit, |t| t + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,6 +306,44 @@ mod tests {
 
     fn models() -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/models")
+    }
+
+    /// Issue 11: a "sentence" of thousands of numbers made the parser take minutes. Long
+    /// sentences are cut into pieces of at most MAX_SENTENCE_TOKENS, after a comma when the
+    /// window's second half has one; the pieces partition the tokens and cover the sentence.
+    #[test]
+    fn long_sentences_are_cut_into_bounded_pieces() {
+        let mut text = String::new();
+        for n in 0..1_000 {
+            text.push_str(&format!("{n} "));
+            if n == 400 {
+                text.push_str(", ");
+            }
+        }
+        text.push_str("end.");
+        let a = Analysis::tokens_only(&text);
+        let s = a.sentences();
+        assert_eq!(
+            s.len(),
+            5,
+            "{:?}",
+            s.iter().map(|s| s.tokens.len()).collect::<Vec<_>>()
+        );
+        assert!(s.iter().all(|s| s.tokens.len() <= MAX_SENTENCE_TOKENS));
+        assert_eq!(s[0].span.start, 0);
+        assert_eq!(s.last().unwrap().span.end, text.len());
+        assert_eq!(s.last().unwrap().tokens.end, a.tokens().len());
+        for pair in s.windows(2) {
+            assert_eq!(pair[0].tokens.end, pair[1].tokens.start);
+            assert!(pair[0].span.end <= pair[1].span.start);
+        }
+        // The second piece ends after the comma, in its window's second half.
+        assert_eq!(&text[a.tokens()[s[1].tokens.end - 1].clone()], ",");
+        for sentence in s {
+            let first = &a.tokens()[sentence.tokens.start];
+            let last = &a.tokens()[sentence.tokens.end - 1];
+            assert!(sentence.span.start <= first.start && last.end <= sentence.span.end);
+        }
     }
 
     #[test]

@@ -44,17 +44,38 @@ impl ParserChoice {
 pub const MODELS_ENV: &str = "SITREP_MODELS";
 
 /// The analysis of one word.
+///
+/// Tags and relations are the models' own label strings, shared (interned once when the
+/// models load, [`intern`]) rather than copied into every word: a document's analysis costs
+/// about 80 bytes a word plus its lemma, where four owned strings cost about 200.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WordAnalysis {
     /// Universal POS tag (`NOUN`, `VERB`, ...).
-    pub upos: String,
+    pub upos: &'static str,
     /// Penn Treebank tag (`NNS`, `VBD`, ...).
-    pub xpos: String,
+    pub xpos: &'static str,
     pub lemma: String,
     /// 0-based index of the head word in the sentence, `-1` for the root.
     pub head: i32,
     /// UD relation to the head, with subtypes (`nsubj:pass`).
-    pub deprel: String,
+    pub deprel: &'static str,
+}
+
+/// The one shared copy of a label string (a tag or a relation name). Labels come from the
+/// model files; each distinct one is stored once for the life of the process, so the memory
+/// kept is bounded by the label sets (a few hundred short strings), however often models load.
+pub fn intern(label: &str) -> &'static str {
+    static LABELS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<&'static str>>> =
+        std::sync::LazyLock::new(Default::default);
+    let mut labels = LABELS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(&known) = labels.get(label) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(label.to_string().into_boxed_str());
+    labels.insert(leaked);
+    leaked
 }
 
 /// Tagger, lemmatiser and parser, loaded together.
@@ -64,6 +85,10 @@ pub struct Nlp {
     lemmatizer: Lemmatizer,
     parser: Parser,
     xpos_hash: Vec<u64>,
+    /// Each tag class's UPOS and Penn tag, and each relation id's name, interned.
+    upos: Vec<&'static str>,
+    xpos: Vec<&'static str>,
+    relations: Vec<&'static str>,
 }
 
 /// Reusable scratch buffers for [`Nlp::analyze_into`].
@@ -77,15 +102,16 @@ pub struct Workspace {
     labels: Vec<u8>,
     /// [`Nlp::analyze_all_into`]: each sentence's tag classes.
     all_classes: Vec<Vec<u16>>,
+    /// [`Nlp::analyze_all_into`]: the sentence being parsed.
+    sentence: Vec<WordAnalysis>,
 }
+
+/// Sentences beyond which a document's per-sentence buffers are dropped after use rather than
+/// kept for the next document.
+const LARGE_DOCUMENT_SENTENCES: usize = 4096;
 
 thread_local! {
     static WORKSPACE: RefCell<Workspace> = RefCell::new(Workspace::default());
-}
-
-fn replace(s: &mut String, with: &str) {
-    s.clear();
-    s.push_str(with);
 }
 
 impl Nlp {
@@ -93,11 +119,20 @@ impl Nlp {
         let xpos_hash = (0..tagger.n_classes())
             .map(|c| tag_hash(tagger.upos_of(c as u16), tagger.xpos_of(c as u16)))
             .collect();
+        let classes = 0..tagger.n_classes() as u16;
+        let upos = classes.clone().map(|c| intern(tagger.upos_of(c))).collect();
+        let xpos = classes.map(|c| intern(tagger.xpos_of(c))).collect();
+        let relations = (0..=u8::MAX)
+            .map_while(|id| parser.try_label_of(id).map(intern))
+            .collect();
         Nlp {
             tagger,
             lemmatizer,
             parser,
             xpos_hash,
+            upos,
+            xpos,
+            relations,
         }
     }
 
@@ -187,24 +222,26 @@ impl Nlp {
         );
     }
 
-    /// Analyses the sentences of one document into `out` (one entry per sentence, reusing its
-    /// strings): every sentence is tagged before any is parsed, so that each model's most used
+    /// Analyses the sentences of one document into `out`, one entry per word, sentence after
+    /// sentence: every sentence is tagged before any is parsed, so that each model's most used
     /// weights stay in the processor's caches while it runs; the results are those of
-    /// [`Nlp::analyze_into`] sentence by sentence.
+    /// [`Nlp::analyze_into`] sentence by sentence. Words go straight into `out` through one
+    /// sentence's buffer, so a long document is held once, not once per sentence and again.
     pub fn analyze_all_into(
         &self,
         sentences: &[Vec<&str>],
         ws: &mut Workspace,
-        out: &mut Vec<Vec<WordAnalysis>>,
+        out: &mut Vec<WordAnalysis>,
     ) {
-        out.truncate(sentences.len());
-        out.resize_with(sentences.len(), Vec::new);
+        out.clear();
+        out.reserve(sentences.iter().map(Vec::len).sum());
         ws.all_classes.truncate(sentences.len());
         ws.all_classes.resize_with(sentences.len(), Vec::new);
         for (words, classes) in sentences.iter().zip(ws.all_classes.iter_mut()) {
             self.tagger.tag_into(words, &mut ws.tagger, classes);
         }
-        for ((words, classes), analyses) in sentences.iter().zip(&ws.all_classes).zip(out) {
+        let mut sentence = std::mem::take(&mut ws.sentence);
+        for (words, classes) in sentences.iter().zip(&ws.all_classes) {
             self.parse_tagged(
                 words,
                 classes,
@@ -212,8 +249,14 @@ impl Nlp {
                 &mut ws.parser,
                 &mut ws.heads,
                 &mut ws.labels,
-                analyses,
+                &mut sentence,
             );
+            out.append(&mut sentence);
+        }
+        ws.sentence = sentence;
+        // After an unusually long document, give back what only it needed.
+        if ws.all_classes.len() > LARGE_DOCUMENT_SENTENCES {
+            ws.all_classes = Vec::new();
         }
     }
 
@@ -239,13 +282,12 @@ impl Nlp {
         self.parser
             .parse_hashed(words, tag_hashes, parser, heads, labels);
         for (i, a) in out.iter_mut().enumerate() {
-            let class = classes[i];
-            let xpos = self.tagger.xpos_of(class);
-            replace(&mut a.upos, self.tagger.upos_of(class));
-            replace(&mut a.xpos, xpos);
-            a.lemma = self.lemmatizer.lemmatize(words[i], xpos);
+            let class = usize::from(classes[i]);
+            a.upos = self.upos[class];
+            a.xpos = self.xpos[class];
+            a.lemma = self.lemmatizer.lemmatize(words[i], a.xpos);
             a.head = heads[i];
-            replace(&mut a.deprel, self.parser.label_of(labels[i]));
+            a.deprel = self.relations[usize::from(labels[i])];
         }
     }
 }
@@ -287,14 +329,15 @@ mod tests {
             .map(|s| s.split_whitespace().collect())
             .collect();
         let mut ws = Workspace::default();
-        let mut all = vec![vec![WordAnalysis::default(); 3]; 7];
+        let mut all = vec![WordAnalysis::default(); 7];
         nlp.analyze_all_into(&sentences, &mut ws, &mut all);
-        assert_eq!(all.len(), sentences.len());
-        for (words, analysis) in sentences.iter().zip(&all) {
-            assert_eq!(&nlp.analyze(words), analysis);
-        }
-        assert_eq!(all[2][3].deprel, "obj");
-        assert!(all[1].is_empty());
+        let one_by_one: Vec<WordAnalysis> = sentences.iter().flat_map(|w| nlp.analyze(w)).collect();
+        assert_eq!(all, one_by_one);
+        assert_eq!(all.len(), 14 + 5 + 18);
+        assert_eq!(
+            (all[14 + 2].lemma.as_str(), all[14 + 3].deprel),
+            ("deny", "obj")
+        );
     }
 
     fn finds_the_subject_and_the_complement_clause(choice: ParserChoice) {

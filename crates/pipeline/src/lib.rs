@@ -197,11 +197,25 @@ impl Pipeline {
     }
 
     /// Runs every stage on one read document. A document that has nothing to analyse (no
-    /// text or HTML, or a body that cleaning left empty) is a [`Problem`] naming its source.
+    /// text or HTML, or a body that cleaning left empty) is a [`Problem`] naming its source;
+    /// so is one on which a stage panics (a bug: [`ProblemKind::Internal`]), so that one
+    /// document never takes a batch down.
     pub fn process(&self, raw: RawDoc) -> Result<Document, Problem> {
-        let mut doc = self.prepare(raw)?;
-        self.analyse(&mut doc);
-        Ok(doc)
+        let place = RawDoc {
+            source: raw.source.clone(),
+            line: raw.line,
+            ..RawDoc::default()
+        };
+        sitrep_model::catch_panic(|| {
+            #[cfg(test)]
+            if raw.source == tests::PANICS {
+                panic!("a stage failed");
+            }
+            let mut doc = self.prepare(raw)?;
+            self.analyse(&mut doc);
+            Ok(doc)
+        })
+        .unwrap_or_else(|reason| Err(place.problem(ProblemKind::Internal, reason)))
     }
 
     /// The reading half of [`Pipeline::process`]: title, body, boilerplate, related headlines
@@ -311,11 +325,11 @@ fn token_layer(text: &str, analysis: &Analysis, ix: &CharIndex) -> Vec<Token> {
                 start,
                 end,
                 text: text[span.clone()].to_string(),
-                upos: a.map(|a| a.upos.clone()),
-                xpos: a.map(|a| a.xpos.clone()),
+                upos: a.map(|a| a.upos.to_string()),
+                xpos: a.map(|a| a.xpos.to_string()),
                 lemma: a.map(|a| a.lemma.clone()),
                 head: a.map(|a| a.head),
-                deprel: a.map(|a| a.deprel.clone()),
+                deprel: a.map(|a| a.deprel.to_string()),
             }
         })
         .collect()
@@ -380,6 +394,35 @@ mod tests {
 
     fn reading_only() -> Pipeline {
         Pipeline::load(Config::without_models()).unwrap()
+    }
+
+    /// The source of a test document on which `process` panics, as a bug in a stage would.
+    pub(super) const PANICS: &str = "panics.txt";
+
+    /// A stage that panics costs its document only: the document is an `Internal` problem
+    /// naming it, with the panic's message, and the documents around it come out.
+    #[test]
+    fn a_panicking_stage_costs_one_document() {
+        let mut docs = vec![
+            raw("Troops arrived in the capital on Friday."),
+            raw("Talks resumed on Monday."),
+            raw("The convoy reached Dravik on Tuesday."),
+        ];
+        docs[1].source = PANICS.to_string();
+        let mut out = Vec::new();
+        extract(&reading_only(), docs.into_iter().map(Ok), |r| {
+            out.push(r);
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        assert_eq!(out.len(), 3);
+        assert!(out[0].is_ok() && out[2].is_ok());
+        let problem = out[1].as_ref().unwrap_err();
+        assert_eq!(problem.kind, ProblemKind::Internal);
+        assert_eq!(
+            problem.to_string(),
+            "panics.txt: sitrep failed on this input (a bug, please report it): a stage failed"
+        );
     }
 
     proptest! {

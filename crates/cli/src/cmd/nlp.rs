@@ -284,11 +284,11 @@ fn text_to_conllu(nlp: &Arc<Nlp>, text: &str) -> Vec<Sentence> {
                     Word {
                         form: text[span.clone()].to_string(),
                         lemma: a.lemma.clone(),
-                        upos: a.upos.clone(),
-                        xpos: a.xpos.clone(),
+                        upos: a.upos.to_string(),
+                        xpos: a.xpos.to_string(),
                         feats: "_".into(),
                         head: Some(a.head),
-                        deprel: a.deprel.clone(),
+                        deprel: a.deprel.to_string(),
                         deps: "_".into(),
                         misc: if k + 1 < n && next == span.end {
                             "SpaceAfter=No".into()
@@ -359,9 +359,9 @@ pub fn eval_ud_cmd(args: EvalUdArgs) -> Result<u8> {
                 .into_iter()
                 .map(|(span, a)| SystemWord {
                     span,
-                    upos: a.upos,
+                    upos: a.upos.to_string(),
                     head: a.head,
-                    deprel: a.deprel,
+                    deprel: a.deprel.to_string(),
                 })
                 .collect(),
         })

@@ -335,10 +335,10 @@ impl Nlp {
                         .map(|(w, a)| Word {
                             form: w.form.clone(),
                             lemma: a.lemma.clone(),
-                            upos: a.upos.clone(),
-                            xpos: a.xpos.clone(),
+                            upos: a.upos.to_string(),
+                            xpos: a.xpos.to_string(),
                             head: Some(a.head),
-                            deprel: a.deprel.clone(),
+                            deprel: a.deprel.to_string(),
                             ..Word::default()
                         })
                         .collect(),

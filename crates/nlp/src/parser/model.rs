@@ -81,6 +81,11 @@ impl Parser {
         &self.labels[usize::from(id)]
     }
 
+    /// The relation label `id`, if the model has that many.
+    pub fn try_label_of(&self, id: u8) -> Option<&str> {
+        self.labels.get(usize::from(id)).map(String::as_str)
+    }
+
     /// Feature table sizes (action model, label model) for reports.
     pub fn n_features(&self) -> (usize, usize) {
         (self.actions.n_features(), self.labeller.n_features())

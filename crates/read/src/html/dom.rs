@@ -28,6 +28,8 @@
 use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
 use html5gum::{Emitter, ForwardingEmitter, Span, Tokenizer};
 
+use super::reader::{BoundedReader, TooDeep};
+
 /// "No node": the sentinel for a missing parent, child or sibling.
 pub(crate) const NONE: u32 = u32::MAX;
 /// Elements nested deeper than this are attached to their deepest allowed ancestor.
@@ -391,22 +393,28 @@ pub(crate) struct Dom {
     pub attr_text: String,
     /// All stored text, character references decoded; text nodes are ranges into it.
     pub text: String,
+    /// Byte offsets of tags cut short because the tokenizer nested past its stack budget
+    /// (`reader`): the rest of each such tag was skipped.
+    pub cut_tags: Vec<usize>,
 }
 
 impl Dom {
     pub(crate) fn parse(html: &str) -> Dom {
         let mut builder = Builder::new(html.len());
-        {
-            let mut emitter = CallbackEmitter::new(
-                |event: CallbackEvent<'_>, _: Span<()>| -> Option<std::convert::Infallible> {
-                    builder.event(event);
-                    None
-                },
-            );
-            // Switches the tokenizer to raw text after <script>, <style>, <title>, ...: the
-            // part of tree construction that tokenizing depends on.
-            emitter.naively_switch_states(true);
-            for _ in Tokenizer::new_with_emitter(html, WithoutErrors(emitter)) {}
+        let mut from = 0;
+        while from < html.len() {
+            let Err(too_deep) = builder.tokenize(&html[from..]) else {
+                break;
+            };
+            // The tokenizer was inside a tag (see `reader`): keep the element with the
+            // attributes read so far and go on after the tag's `>`, in text.
+            let at = from + too_deep.at;
+            builder.close_pending_tag();
+            builder.dom.cut_tags.push(at);
+            from = match memchr::memchr(b'>', &html.as_bytes()[at..]) {
+                Some(gt) => at + gt + 1,
+                None => html.len(),
+            };
         }
         builder.finish()
     }
@@ -629,11 +637,41 @@ impl Builder {
                 },
                 attrs: Vec::new(),
                 attr_text: String::new(),
+                cut_tags: Vec::new(),
                 text: String::with_capacity(input_len / 4),
             },
             stack: vec![0],
             pending: Pending::None,
             policy: TextPolicy::Keep,
+        }
+    }
+
+    /// Feeds `html` to a new tokenizer, until its end or until the tokenizer nests past the
+    /// stack budget.
+    fn tokenize(&mut self, html: &str) -> Result<(), TooDeep> {
+        let mut emitter = CallbackEmitter::new(
+            |event: CallbackEvent<'_>, _: Span<()>| -> Option<std::convert::Infallible> {
+                self.event(event);
+                None
+            },
+        );
+        // Switches the tokenizer to raw text after <script>, <style>, <title>, ...: the part
+        // of tree construction that tokenizing depends on.
+        emitter.naively_switch_states(true);
+        let reader = BoundedReader::new(html.as_bytes());
+        for token in Tokenizer::new_with_emitter(reader, WithoutErrors(emitter)) {
+            token?;
+        }
+        Ok(())
+    }
+
+    /// Ends a start tag whose `>` was not reached, as if it had come.
+    fn close_pending_tag(&mut self) {
+        if let Pending::StartTag {
+            tag, attrs_start, ..
+        } = std::mem::replace(&mut self.pending, Pending::None)
+        {
+            self.start_tag(tag, attrs_start);
         }
     }
 
@@ -692,14 +730,7 @@ impl Builder {
                     last.end = self.dom.attr_text.len() as u32;
                 }
             }
-            CallbackEvent::CloseStartTag { .. } => {
-                if let Pending::StartTag {
-                    tag, attrs_start, ..
-                } = std::mem::replace(&mut self.pending, Pending::None)
-                {
-                    self.start_tag(tag, attrs_start);
-                }
-            }
+            CallbackEvent::CloseStartTag { .. } => self.close_pending_tag(),
             CallbackEvent::EndTag { name } => {
                 // Attributes on end tags are a parse error; drop any that were stored.
                 self.pending = Pending::EndTag;
@@ -1012,6 +1043,31 @@ mod tests {
             depth += 1;
         }
         assert!(depth <= MAX_DEPTH + 1);
+    }
+
+    /// The issue 11 repro: one tag with 50,000 double-quoted attributes recursed through
+    /// html5gum's states until the stack overflowed and the process aborted. Now the tag is cut
+    /// where the tokenizer's stack budget ends, and the page goes on, on a worker thread's
+    /// 2 MiB stack as on the main thread's.
+    #[test]
+    fn a_tag_with_fifty_thousand_attributes_is_cut_not_a_crash() {
+        let html = format!(
+            "<p>before</p><div class=\"box\" {}>inside</div><p>after</p>",
+            "a=\"v\" ".repeat(50_000)
+        );
+        let dom = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || Dom::parse(&html))
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(dom.cut_tags.len(), 1);
+        let div = dom.elements(Tag::Div).next().unwrap();
+        assert_eq!(dom.attr(div, AttrName::Class), Some("box"));
+        assert_eq!(shape(&dom, 0), "p(#) div(#) p(#)");
+        // The text of the cut tag's remains: the last attributes, up to its `>`, are skipped.
+        assert_eq!(dom.text_content(div), "inside");
+        assert_eq!(dom.text_content(0), "before inside after");
     }
 
     #[test]

@@ -45,6 +45,7 @@ mod dom;
 mod hints;
 mod lang;
 mod meta;
+mod reader;
 mod related;
 
 use chrono::NaiveDate;
@@ -72,6 +73,8 @@ pub struct HtmlArticle {
     pub text: String,
     /// Headlines of related-story lists on the page.
     pub related: Vec<String>,
+    /// What was survived on the way: tags cut short by the tokenizer's bound.
+    pub warnings: Vec<String>,
 }
 
 /// Extracts the article of an HTML page. `url` is the page's address, used to resolve a
@@ -107,6 +110,16 @@ pub fn extract_html(html: &str, url: Option<&str>) -> HtmlArticle {
             .join("\n\n");
     }
     let language = page.language.or_else(|| lang::detect_language(&text));
+    let warnings = dom
+        .cut_tags
+        .iter()
+        .map(|at| {
+            format!(
+                "the tag at byte {at} nests the HTML tokenizer too deep (thousands of \
+                 attributes): the rest of the tag was skipped"
+            )
+        })
+        .collect();
     HtmlArticle {
         title: page.title,
         published: page.published,
@@ -116,6 +129,7 @@ pub fn extract_html(html: &str, url: Option<&str>) -> HtmlArticle {
         language,
         text,
         related,
+        warnings,
     }
 }
 

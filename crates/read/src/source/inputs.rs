@@ -34,6 +34,7 @@ pub fn read_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Inputs {
         pending: paths.iter().cloned().collect(),
         walker: None,
         current: None,
+        current_name: String::new(),
         passed_over: PassedOver::new(),
     }
 }
@@ -44,6 +45,8 @@ pub struct Inputs {
     pending: VecDeque<PathBuf>,
     walker: Option<Walker>,
     current: Option<Stream>,
+    /// The input being read, for a problem when its reader fails.
+    current_name: String,
     passed_over: PassedOver,
 }
 
@@ -58,6 +61,7 @@ impl Inputs {
     ) -> Inputs {
         let name = name.into();
         let ext = extension(Path::new(&name));
+        let current_name = name.clone();
         let stream = open_stream(
             Origin {
                 name,
@@ -73,6 +77,7 @@ impl Inputs {
             pending: VecDeque::new(),
             walker: None,
             current: Some(stream),
+            current_name,
             passed_over: PassedOver::new(),
         }
     }
@@ -102,7 +107,23 @@ impl fmt::Debug for Inputs {
 impl Iterator for Inputs {
     type Item = Result<RawDoc, Problem>;
 
+    /// The next document or problem. A reader that panics (a bug, in sitrep or in a parser it
+    /// uses) costs only its input: the rest of that input is dropped with a
+    /// [`ProblemKind::Internal`] problem naming it, and reading goes on with the next one.
     fn next(&mut self) -> Option<Self::Item> {
+        match sitrep_model::catch_panic(|| self.advance()) {
+            Ok(item) => item,
+            Err(reason) => {
+                self.current = None;
+                let source = std::mem::take(&mut self.current_name);
+                Some(Err(Problem::new(source, ProblemKind::Internal, reason)))
+            }
+        }
+    }
+}
+
+impl Inputs {
+    fn advance(&mut self) -> Option<Result<RawDoc, Problem>> {
         loop {
             if let Some(stream) = &mut self.current {
                 match stream.next() {
@@ -120,8 +141,21 @@ impl Iterator for Inputs {
             if let Some(walker) = &mut self.walker {
                 match walker.next() {
                     Some(Ok(entry)) => {
-                        if entry.file_type().is_file() {
-                            self.current = Some(open_file(entry.path(), &self.opts));
+                        let path = entry.path();
+                        self.current_name = path.display().to_string();
+                        let file_type = entry.file_type();
+                        if file_type.is_file() {
+                            self.current = Some(open_file(path, &self.opts));
+                        } else if !file_type.is_dir() {
+                            // A FIFO, socket or device met in a folder is never opened: a FIFO
+                            // without a writer would block the walk.
+                            let reason =
+                                format!("not a regular file ({})", special_kind(&file_type));
+                            return Some(Err(Problem::new(
+                                path.display().to_string(),
+                                ProblemKind::Unsupported,
+                                reason,
+                            )));
                         }
                     }
                     Some(Err(err)) => {
@@ -137,6 +171,7 @@ impl Iterator for Inputs {
                 continue;
             }
             let path = self.pending.pop_front()?;
+            self.current_name = path.display().to_string();
             if path.as_os_str() == "-" {
                 let origin = Origin {
                     name: "-".to_string(),
@@ -153,7 +188,18 @@ impl Iterator for Inputs {
             }
             match std::fs::metadata(&path) {
                 Ok(meta) if meta.is_dir() => self.walker = Some(walk(&path)),
-                Ok(_) => self.current = Some(open_file(&path, &self.opts)),
+                Ok(meta) if meta.is_file() || is_fifo(&meta.file_type()) => {
+                    self.current = Some(open_file(&path, &self.opts));
+                }
+                Ok(meta) => {
+                    let reason =
+                        format!("not a regular file ({})", special_kind(&meta.file_type()));
+                    return Some(Err(Problem::new(
+                        path.display().to_string(),
+                        ProblemKind::Unsupported,
+                        reason,
+                    )));
+                }
                 Err(err) => {
                     let reason = format!("cannot read: {err}");
                     return Some(Err(Problem::new(
@@ -165,6 +211,38 @@ impl Iterator for Inputs {
             }
         }
     }
+}
+
+#[cfg(unix)]
+fn is_fifo(file_type: &std::fs::FileType) -> bool {
+    std::os::unix::fs::FileTypeExt::is_fifo(file_type)
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: &std::fs::FileType) -> bool {
+    false
+}
+
+/// What a file that is neither a regular file nor a folder is, for a problem's reason.
+fn special_kind(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+    }
+    let _ = file_type;
+    "a special file"
 }
 
 /// A directory walk that skips hidden entries.

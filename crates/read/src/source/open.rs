@@ -25,7 +25,7 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 pub(super) fn open_file(path: &Path, opts: &ReadOptions) -> Stream {
     let name = path.display().to_string();
-    let mut file = match File::open(path) {
+    let mut file = match open_for_reading(path) {
         Ok(file) => file,
         Err(err) => {
             let reason = format!("cannot open: {err}");
@@ -51,8 +51,10 @@ pub(super) fn open_file(path: &Path, opts: &ReadOptions) -> Stream {
         }
     };
     if file.seek(io::SeekFrom::Start(0)).is_err() {
-        // A pipe given as a path (`<(zcat x.gz)`): read it as a stream, start included.
+        // A pipe given as a path (`<(zcat x.gz)`, a FIFO): read it as a stream, start
+        // included. One with no writer reads as an empty input.
         origin.size = None;
+        origin.is_file = false;
         let replay: Box<dyn Read + Send> = Box::new(Cursor::new(head.to_vec()).chain(file));
         return open_stream(origin, replay, opts);
     }
@@ -154,6 +156,27 @@ pub(super) fn open_stream(
         Ok(decoded) => from_decoded(&origin, kind, decoded.text, decoded.encoding, max_bytes),
         Err(err) => Stream::one(Err(origin.problem(ProblemKind::Decode, err.to_string()))),
     }
+}
+
+/// Opens a file or a FIFO for reading. A FIFO is opened without waiting for a writer (a plain
+/// open blocks until one comes, maybe forever); it then reads as a stream, and one that has no
+/// writer reads as empty.
+#[cfg(unix)]
+fn open_for_reading(path: &Path) -> io::Result<File> {
+    use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(OFlags::NONBLOCK.bits() as i32)
+        .open(path)?;
+    // Reads block again (while a writer is still writing), as for any stream.
+    fcntl_setfl(&file, fcntl_getfl(&file)? - OFlags::NONBLOCK)?;
+    Ok(file)
+}
+
+#[cfg(not(unix))]
+fn open_for_reading(path: &Path) -> io::Result<File> {
+    File::open(path)
 }
 
 /// Reads as much of `buf` as the input has.

@@ -392,3 +392,131 @@ fn inputs_can_move_to_a_reader_thread() {
     fn assert_send<T: Send>() {}
     assert_send::<Inputs>();
 }
+
+/// Issue 11: a FIFO named on the command line with no writer blocked the reader forever in
+/// `open`; a FIFO inside a folder was silently ignored. Now the named one reads as an empty
+/// input at once, and the one in a folder is reported; the folder's files are still read.
+#[cfg(unix)]
+#[test]
+fn fifos_never_block_and_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    fs::write(
+        dir.path().join("story.txt"),
+        "Troops left the town on Monday.",
+    )
+    .unwrap();
+
+    let (send, receive) = std::sync::mpsc::channel();
+    let paths = vec![fifo.clone(), dir.path().to_path_buf()];
+    std::thread::spawn(move || {
+        let items: Vec<_> = read_all(&paths, 1_000);
+        send.send(items).unwrap();
+    });
+    let items = receive
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("reading a FIFO without a writer must not block");
+    assert_eq!(items.len(), 3, "{items:?}");
+    assert_eq!(problem(&items[0]).kind, ProblemKind::Empty);
+    assert_eq!(
+        problem(&items[0]).to_string(),
+        format!("{}: empty input", fifo.display())
+    );
+    assert_eq!(problem(&items[1]).kind, ProblemKind::Unsupported);
+    assert_eq!(
+        problem(&items[1]).to_string(),
+        format!("{}: not a regular file (a FIFO)", fifo.display())
+    );
+    assert!(
+        doc(&items[2])
+            .text
+            .as_deref()
+            .unwrap()
+            .starts_with("Troops left")
+    );
+}
+
+/// A FIFO with a writer (as `<(zcat x.gz)` gives) is read as a stream.
+#[cfg(unix)]
+#[test]
+fn a_fifo_with_a_writer_is_read_as_a_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let writer_path = fifo.clone();
+    // Opening for writing waits for the reader, so the writer is connected before it reads.
+    let writer = std::thread::spawn(move || {
+        // A reader that found no writer yet has closed again: then write to the next one.
+        loop {
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .open(&writer_path)
+                .unwrap();
+            let line = b"{\"text\": \"Talks resumed in Lindholm.\"}\n";
+            if std::io::Write::write_all(&mut file, line).is_ok() {
+                break;
+            }
+        }
+    });
+    // The writer may not have opened yet: then the FIFO reads as empty; try again.
+    let mut items = Vec::new();
+    for _ in 0..200 {
+        items = read_all(std::slice::from_ref(&fifo), 1_000);
+        if items.iter().any(|i| i.is_ok()) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    writer.join().unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(
+        doc(&items[0]).text.as_deref(),
+        Some("Talks resumed in Lindholm.")
+    );
+}
+
+/// A reader that panics (a bug in a parser) costs only the rest of its input: the documents
+/// read before it come out, then an `Internal` problem naming the input, and the next input is
+/// read.
+#[test]
+fn a_panicking_reader_costs_only_its_input() {
+    struct PanicsAfter {
+        data: Cursor<Vec<u8>>,
+    }
+    impl std::io::Read for PanicsAfter {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.data.read(buf)? {
+                0 => panic!("decoder bug"),
+                n => Ok(n),
+            }
+        }
+    }
+    // More than the 8 KB sniffed at the start, so that the panic comes while reading lines.
+    let line = "{\"text\": \"Talks resumed in Lindholm on Monday.\"}\n";
+    let body = line.repeat(400);
+    let reader = PanicsAfter {
+        data: Cursor::new(body.into_bytes()),
+    };
+    let items: Vec<_> = Inputs::from_reader("feed.jsonl", reader, &opts(1_000)).collect();
+    assert!(items.len() > 100, "{}", items.len());
+    let (last, before) = items.split_last().unwrap();
+    assert!(before.iter().all(|i| i.is_ok()));
+    assert_eq!(problem(last).kind, ProblemKind::Internal);
+    assert_eq!(problem(last).source, "feed.jsonl");
+    assert!(
+        problem(last).reason.ends_with("decoder bug"),
+        "{}",
+        problem(last)
+    );
+}

@@ -9,6 +9,8 @@
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
+use compact_str::CompactString;
+
 use crate::lemma::Lemmatizer;
 use crate::model_io::{ModelError, read_file};
 use crate::parser::{Parser, ParserWorkspace, tag_hash};
@@ -47,14 +49,16 @@ pub const MODELS_ENV: &str = "SITREP_MODELS";
 ///
 /// Tags and relations are the models' own label strings, shared (interned once when the
 /// models load, [`intern`]) rather than copied into every word: a document's analysis costs
-/// about 80 bytes a word plus its lemma, where four owned strings cost about 200.
+/// about 80 bytes a word, where four owned strings cost about 200.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WordAnalysis {
     /// Universal POS tag (`NOUN`, `VERB`, ...).
     pub upos: &'static str,
     /// Penn Treebank tag (`NNS`, `VBD`, ...).
     pub xpos: &'static str,
-    pub lemma: String,
+    /// Held inline up to 24 bytes (almost every lemma), so a word's analysis needs no
+    /// allocation of its own.
+    pub lemma: CompactString,
     /// 0-based index of the head word in the sentence, `-1` for the root.
     pub head: i32,
     /// UD relation to the head, with subtypes (`nsubj:pass`).
@@ -285,7 +289,7 @@ impl Nlp {
             let class = usize::from(classes[i]);
             a.upos = self.upos[class];
             a.xpos = self.xpos[class];
-            a.lemma = self.lemmatizer.lemmatize(words[i], a.xpos);
+            a.lemma = CompactString::from(self.lemmatizer.lemmatize(words[i], a.xpos));
             a.head = heads[i];
             a.deprel = self.relations[usize::from(labels[i])];
         }

@@ -327,7 +327,7 @@ fn token_layer(text: &str, analysis: &Analysis, ix: &CharIndex) -> Vec<Token> {
                 text: text[span.clone()].to_string(),
                 upos: a.map(|a| a.upos.to_string()),
                 xpos: a.map(|a| a.xpos.to_string()),
-                lemma: a.map(|a| a.lemma.clone()),
+                lemma: a.map(|a| a.lemma.to_string()),
                 head: a.map(|a| a.head),
                 deprel: a.map(|a| a.deprel.to_string()),
             }

@@ -283,7 +283,7 @@ fn text_to_conllu(nlp: &Arc<Nlp>, text: &str) -> Vec<Sentence> {
                     let next = s.words.get(k + 1).map_or(s.span.end, |(r, _)| r.start);
                     Word {
                         form: text[span.clone()].to_string(),
-                        lemma: a.lemma.clone(),
+                        lemma: a.lemma.to_string(),
                         upos: a.upos.to_string(),
                         xpos: a.xpos.to_string(),
                         feats: "_".into(),

@@ -334,7 +334,7 @@ impl Nlp {
                         .zip(&analyses)
                         .map(|(w, a)| Word {
                             form: w.form.clone(),
-                            lemma: a.lemma.clone(),
+                            lemma: a.lemma.to_string(),
                             upos: a.upos.to_string(),
                             xpos: a.xpos.to_string(),
                             head: Some(a.head),

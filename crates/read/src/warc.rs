@@ -2,10 +2,10 @@
 //! Every crawled HTML page becomes a [`RawDoc`].
 //!
 //! A WARC file is a sequence of records: a version line (`WARC/1.0`), `Name: value` headers,
-//! a blank line, `Content-Length` bytes of block, and two CRLFs ([`record`]). An ARC file
+//! a blank line, `Content-Length` bytes of block, and two CRLFs (`warc/record.rs`). An ARC file
 //! starts with a `filedesc://` version block, then records whose header is one line, `URL
 //! IP-address archive-date content-type length` (version 1; version 2 has ten fields), and
-//! `length` bytes of block, for web captures an HTTP response ([`arc`]). Crawlers compress
+//! `length` bytes of block, for web captures an HTTP response (`warc/arc.rs`). Crawlers compress
 //! each record as its own gzip member (Common Crawl and the Internet Archive do), so a
 //! `.warc.gz` is a chain of members; some tools compress the whole file as one. All are read
 //! here, streaming: memory holds one record's page, never the file.
@@ -22,8 +22,9 @@
 //!
 //! **Damage is reported and survived.** The `warc` crate decodes `.warc.gz` as one
 //! multi-member gzip stream, which stops at the first corrupt member; here members are
-//! decoded one at a time ([`members`]) and a record may not run past the end of the member it
-//! started in. The rules:
+//! decoded one at a time (`warc/members.rs`), and a record ends with the member it started in
+//! unless the next member does not start a record (a record some tool split in two). The
+//! rules:
 //! - *A record that ends its gzip member* (per-record compression) is handed out only once
 //!   the member's CRC and length check out, so damaged bytes never reach the pipeline. A
 //!   corrupt member (bad deflate data, wrong CRC or length, a bad header) is one [`Problem`]
@@ -45,8 +46,8 @@
 //!   the cut falls in is a problem. A cut right after a record (inside the member's trailer)
 //!   loses no record: the problem then names the file alone.
 //! - A malformed record (no version line or ARC header, bad `Content-Length`, a block that
-//!   runs past the end of its member or of the file) is a [`Problem`], and reading resumes
-//!   at the next line that starts a record. In an uncompressed file a `Content-Length` past
+//!   runs into the next record's member or past the end of the file) is a [`Problem`], and
+//!   reading resumes at the next line that starts a record. In an uncompressed file a `Content-Length` past
 //!   the end of the file is caught before reading (the file's size is known), so a length
 //!   that lies does not hide the records after it; in a gzip member or on a stream it covers
 //!   the rest of its member, or of the stream.
@@ -146,7 +147,14 @@ impl WarcRecords {
     ) -> WarcRecords {
         WarcRecords {
             name: name.to_string(),
-            input: Unpacked::new(source, gzip),
+            input: Unpacked::new(
+                source,
+                gzip,
+                match format {
+                    Format::Warc => record::starts_warc_record,
+                    Format::Arc(_) => arc::starts_arc_record,
+                },
+            ),
             format,
             max_bytes,
             records: 0,
@@ -369,7 +377,7 @@ impl WarcRecords {
                     self.input.file_offset()
                 );
                 if let Some(earlier) = &earlier {
-                    reason.push_str(&format!("; {earlier} before the cut were read whole"));
+                    reason.push_str(&format!("; read whole before the cut: {earlier}"));
                 }
                 reason
             }
@@ -377,8 +385,8 @@ impl WarcRecords {
                 let mut reason = format!("gzip member is corrupt ({detail})");
                 if let Some(earlier) = &earlier {
                     reason.push_str(&format!(
-                        "; {earlier} came from this member and went out before its end \
-                         could be checked: they may be damaged too"
+                        "; handed out before the member's end could be checked, so possibly \
+                         damaged too: {earlier}"
                     ));
                 }
                 reason.push_str("; reading resumes at the next member");

@@ -29,6 +29,17 @@ pub fn looks_like_arc(head: &[u8]) -> bool {
     head.starts_with(b"filedesc://")
 }
 
+/// Whether the bytes at the start of a gzip member begin an ARC record: their first line
+/// (after line ends) is a header.
+pub(super) fn starts_arc_record(bytes: &[u8]) -> bool {
+    let Some(start) = bytes.iter().position(|b| !matches!(b, b'\r' | b'\n')) else {
+        return false;
+    };
+    let rest = &bytes[start..];
+    memchr::memchr(b'\n', rest)
+        .is_some_and(|end| ArcHeader::parse(rest[..end].trim_ascii_end(), Layout::V1).is_some())
+}
+
 /// The header layout, from the version block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Layout {

@@ -4,9 +4,12 @@
 //! Members are decoded one at a time (not as one multi-member stream, which stops at the
 //! first bad member), and a buffer never holds bytes of two members, so a member is
 //! finished, and its CRC and length checked, before any byte of the next one is read. While
-//! a record is being read the layer can be *bounded* to the member the record started in:
-//! the member's end then reads as the end of input, so a record whose `Content-Length` runs
-//! past its member is damaged on its own and the next member is read as usual.
+//! a record is being read the layer is *bounded*: at the end of a member it looks at how the
+//! next member starts (inflating its first kilobyte apart), and if that is the start of a
+//! record, the member's end reads as the end of input. So a record whose `Content-Length`
+//! runs past its member is damaged on its own and the next record is read as usual, while a
+//! record some tool split over two members (warcio's `example-wrong-chunks.warc.gz`) is
+//! still read whole.
 //!
 //! A member that fails is [`Damage::Cut`] when the decoder ran out of input (the file ends
 //! inside the member, whether in its header, its deflate data or its trailer) and
@@ -30,6 +33,13 @@ use super::WarcSource;
 const BUFFER: usize = 64 * 1024;
 /// The longest file name or comment accepted in a gzip member header.
 const MAX_HEADER_FIELD: usize = 4 * 1024;
+/// How much of the next member is inflated to see whether it starts a record, and from at
+/// most how many compressed bytes.
+const PEEK: usize = 1024;
+const PEEK_COMPRESSED: usize = 16 * 1024;
+
+/// Whether decompressed bytes are the start of a record (the format's first line).
+pub(super) type StartsRecord = fn(&[u8]) -> bool;
 
 const FHCRC: u8 = 0x02;
 const FEXTRA: u8 = 0x04;
@@ -184,6 +194,24 @@ impl Packed {
     }
 }
 
+/// Whether the member that starts here starts a record; a member that does not inflate is
+/// taken as one (the record before it ends where its own member does).
+fn starts_record(packed: &mut Packed, is_start: StartsRecord) -> bool {
+    let Ok(data) = packed.fill_at_least(PEEK_COMPRESSED) else {
+        return true;
+    };
+    let mut decoder = GzDecoder::new(data);
+    let mut out = [0u8; PEEK];
+    let mut got = 0;
+    while got < PEEK {
+        match decoder.read(&mut out[got..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got += n,
+        }
+    }
+    got == 0 || is_start(&out[..got])
+}
+
 /// Whether ten bytes look like the start of a gzip member written by a real compressor.
 fn plausible_member(head: &[u8]) -> bool {
     head[0] == 0x1f
@@ -299,14 +327,16 @@ pub(super) struct Unpacked {
     /// Gzip members started, and the number of the last one read to a verified end.
     members_started: u64,
     members_verified: u64,
-    /// While set, the end of the current member reads as the end of input.
+    /// While set, the end of the current member reads as the end of input when the next
+    /// member starts a record.
     bounded: bool,
+    starts_record: StartsRecord,
     /// How the last member failed, and the decoder's reason, until [`Unpacked::resync`].
     damage: Option<(Damage, String)>,
 }
 
 impl Unpacked {
-    pub(super) fn new(source: WarcSource, gzip: bool) -> Unpacked {
+    pub(super) fn new(source: WarcSource, gzip: bool, starts_record: StartsRecord) -> Unpacked {
         let packed = Packed::new(source);
         Unpacked {
             layer: if gzip {
@@ -321,6 +351,7 @@ impl Unpacked {
             members_started: 0,
             members_verified: 0,
             bounded: false,
+            starts_record,
             damage: None,
         }
     }
@@ -385,7 +416,6 @@ impl Unpacked {
     fn refill(&mut self, stop_at_member_end: bool) -> io::Result<()> {
         self.start = 0;
         self.end = 0;
-        let stop_at_member_end = stop_at_member_end || self.bounded;
         if let Layer::Plain(packed) = &mut self.layer {
             self.end = packed.read(&mut self.out)?;
             return Ok(());
@@ -397,7 +427,10 @@ impl Unpacked {
                         Ok(head) => head.is_empty(),
                         Err(err) => return Err(self.fail(packed, None, Damage::Corrupt, err)),
                     };
-                    if stop_at_member_end || at_end {
+                    if stop_at_member_end
+                        || at_end
+                        || (self.bounded && starts_record(&mut packed, self.starts_record))
+                    {
                         self.set_gz(GzState::Between(packed));
                         return Ok(());
                     }

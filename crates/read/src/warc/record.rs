@@ -19,6 +19,13 @@ pub fn looks_like_warc(head: &[u8]) -> bool {
     head.starts_with(b"WARC/1.") || head.starts_with(b"WARC/0.")
 }
 
+/// Whether the bytes at the start of a gzip member begin a WARC record (after the line ends
+/// that close the one before, which some tools put there).
+pub(super) fn starts_warc_record(bytes: &[u8]) -> bool {
+    let start = bytes.iter().position(|b| !matches!(b, b'\r' | b'\n'));
+    start.is_some_and(|i| looks_like_warc(&bytes[i..]))
+}
+
 /// Header names lowercased, values trimmed, in order.
 type Headers = Vec<(String, String)>;
 

@@ -97,7 +97,7 @@ fn the_issue_case_nineteen_whole_records_then_a_cut() {
     assert!(
         problems[0]
             .reason
-            .contains("records 1 to 19 before the cut were read whole"),
+            .contains("read whole before the cut: records 1 to 19"),
         "{}",
         problems[0]
     );
@@ -126,7 +126,7 @@ fn a_single_stream_failing_its_check_loses_its_last_record_and_says_so() {
         let reason = &problems[0].reason;
         assert!(reason.contains("gzip member is corrupt"), "{reason}");
         assert!(
-            reason.contains("records 1 to 19 came from this member"),
+            reason.contains("possibly damaged too: records 1 to 19"),
             "{reason}"
         );
     }
@@ -217,8 +217,41 @@ fn a_cut_inside_a_members_trailer_keeps_its_record() {
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].source, "crawl.warc.gz");
     assert!(
-        problems[0].reason.contains("record 5 before the cut"),
+        problems[0]
+            .reason
+            .contains("read whole before the cut: record 5"),
         "{}",
         problems[0]
     );
+}
+
+#[test]
+fn a_record_split_over_members_is_read_whole() {
+    // Headers in one member, the page in the next, the closing line ends and the next
+    // record in a third: how warcio's example-wrong-chunks.warc.gz is made.
+    let first = response(
+        "https://news.example/story/1",
+        "200 OK",
+        "text/html",
+        article(1).as_bytes(),
+    );
+    let second = response(
+        "https://news.example/story/2",
+        "200 OK",
+        "text/html",
+        article(2).as_bytes(),
+    );
+    let body_at = first.len() - 4 - article(1).len();
+    let mut file = gzip(&first[..body_at]);
+    file.extend(gzip(&first[body_at..first.len() - 4]));
+    let mut rest = first[first.len() - 4..].to_vec();
+    rest.extend_from_slice(&second);
+    file.extend(gzip(&rest));
+    for seekable in [true, false] {
+        let (docs, problems, _) = read_all(file.clone(), true, seekable);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].html.as_deref(), Some(article(1).as_str()));
+        assert_eq!(docs[1].source, "crawl.warc.gz#record-2");
+    }
 }

@@ -5,7 +5,7 @@ use super::options::InputKind;
 use super::origin::Origin;
 use crate::feed::looks_like_feed;
 use crate::payload::looks_like_html;
-use crate::warc::looks_like_warc;
+use crate::warc::{looks_like_arc, looks_like_warc};
 
 /// What the first bytes say an input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +25,16 @@ fn first_non_blank(bytes: &[u8]) -> Option<u8> {
 pub(super) fn is_warc(forced: Option<InputKind>, origin: &Origin, head: &[u8]) -> bool {
     forced == Some(InputKind::Warc)
         || (forced.is_none() && (origin.ext_is(&["warc"]) || looks_like_warc(head)))
+}
+
+/// Whether an input is an ARC archive (the format before WARC): by its extension or its
+/// `filedesc://` start, or by its start when a web archive is forced.
+pub(super) fn is_arc(forced: Option<InputKind>, origin: &Origin, head: &[u8]) -> bool {
+    match forced {
+        None => origin.ext_is(&["arc"]) || looks_like_arc(head),
+        Some(InputKind::Warc) => looks_like_arc(head),
+        Some(_) => false,
+    }
 }
 
 /// Whether an input is a feed: forced, or by its extension or first bytes.

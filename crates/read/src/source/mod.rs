@@ -16,7 +16,8 @@
 //!   a WARC inside is read as a compressed WARC, member by member; anything else is
 //!   decompressed as a stream and its kind decided on the decompressed bytes (the extension
 //!   under `.gz` counts: `x.jsonl.gz` is JSON Lines).
-//! - **WARC.** A `.warc` file or an input starting with `WARC/1.` is read record by record
+//! - **WARC.** A `.warc` or `.arc` file (ARC: the format before WARC), or an input starting
+//!   with `WARC/1.` or `filedesc://`, is read record by record
 //!   ([`crate::warc`]); records that are not HTML pages are counted in
 //!   [`Inputs::passed_over`], not reported as problems.
 //! - **Feeds.** An input whose first element is `<rss`, `<rdf:RDF` or an Atom `<feed`, or a

@@ -9,19 +9,22 @@ use std::path::Path;
 use sitrep_model::{Problem, ProblemKind};
 
 use super::json::JsonLines;
-use super::kind::{Kind, forced_kind, is_feed, is_warc, sniff_kind};
+use super::kind::{Kind, forced_kind, is_arc, is_feed, is_warc, sniff_kind};
 use super::options::ReadOptions;
 use super::origin::{Origin, extension, is_url};
 use super::stream::Stream;
 use super::whole::{from_decoded, html_file, read_whole};
 use crate::decode::{check_binary, decode};
 use crate::feed::{FeedItems, parse_feed};
-use crate::warc::{WarcSource, read_warc};
+use crate::warc::{WarcSource, read_arc, read_warc};
 
 /// How much of an input is read to decide what it is.
 const SNIFF_BYTES: usize = 8 * 1024;
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// [`read_warc`] or [`read_arc`].
+type ReadArchive = fn(&str, WarcSource, bool, usize) -> crate::warc::WarcRecords;
 
 pub(super) fn open_file(path: &Path, opts: &ReadOptions) -> Stream {
     let name = path.display().to_string();
@@ -41,7 +44,7 @@ pub(super) fn open_file(path: &Path, opts: &ReadOptions) -> Stream {
     };
     // Compressed files and WARC archives are read from the file itself (not a copy of its
     // start chained to the rest), so that the WARC reader can seek past damaged members.
-    let mut magic = [0u8; 8];
+    let mut magic = [0u8; 16];
     let head = match read_prefix(&mut file, &mut magic) {
         Ok(n) => &magic[..n],
         Err(err) => {
@@ -63,14 +66,16 @@ pub(super) fn open_file(path: &Path, opts: &ReadOptions) -> Stream {
         origin.size = None;
         return open_gzip(origin, GzInput::File(file), opts);
     }
-    if is_warc(opts.input, &origin, head) {
-        let records = read_warc(
-            &origin.name,
-            WarcSource::Seekable(Box::new(file)),
-            false,
-            opts.max_bytes,
-        );
-        return Stream::Warc(Box::new(records));
+    let archive = if is_arc(opts.input, &origin, head) {
+        Some(read_arc as ReadArchive)
+    } else if is_warc(opts.input, &origin, head) {
+        Some(read_warc as ReadArchive)
+    } else {
+        None
+    };
+    if let Some(read) = archive {
+        let source = WarcSource::Seekable(Box::new(file));
+        return Stream::Warc(Box::new(read(&origin.name, source, false, opts.max_bytes)));
     }
     open_stream(origin, Box::new(file), opts)
 }
@@ -100,6 +105,11 @@ pub(super) fn open_stream(
         return open_gzip(origin, GzInput::Stream(replay), opts);
     }
     let forced = opts.input;
+    if is_arc(forced, &origin, &head) {
+        let replay: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(reader));
+        let records = read_arc(&origin.name, WarcSource::Stream(replay), false, max_bytes);
+        return Stream::Warc(Box::new(records));
+    }
     if is_warc(forced, &origin, &head) {
         let replay: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(reader));
         let records = read_warc(&origin.name, WarcSource::Stream(replay), false, max_bytes);
@@ -245,17 +255,19 @@ fn open_gzip(origin: Origin, input: GzInput, opts: &ReadOptions) -> Stream {
         }
     };
     let head = &head[..head_len];
-    if is_warc(opts.input, &origin, head) {
+    let archive = if is_arc(opts.input, &origin, head) {
+        Some(read_arc as ReadArchive)
+    } else if is_warc(opts.input, &origin, head) {
+        Some(read_warc as ReadArchive)
+    } else {
+        None
+    };
+    if let Some(read) = archive {
         let source = match input {
             GzInput::File(file) => WarcSource::Seekable(Box::new(file)),
             GzInput::Stream(reader) => WarcSource::Stream(reader),
         };
-        return Stream::Warc(Box::new(read_warc(
-            &origin.name,
-            source,
-            true,
-            opts.max_bytes,
-        )));
+        return Stream::Warc(Box::new(read(&origin.name, source, true, opts.max_bytes)));
     }
     let raw: Box<dyn Read + Send> = match input {
         GzInput::File(file) => Box::new(file),

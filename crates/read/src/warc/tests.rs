@@ -6,6 +6,10 @@ use proptest::prelude::*;
 
 use super::*;
 
+mod arc_files;
+mod damage;
+mod limits;
+
 fn record(warc_type: &str, uri: &str, content_type: &str, block: &[u8]) -> Vec<u8> {
     let mut out = format!(
         "WARC/1.0\r\nWARC-Type: {warc_type}\r\nWARC-Target-URI: {uri}\r\n\

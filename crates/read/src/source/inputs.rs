@@ -35,6 +35,7 @@ pub fn read_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Inputs {
         walker: None,
         current: None,
         passed_over: PassedOver::new(),
+        reader: None,
     }
 }
 
@@ -45,6 +46,8 @@ pub struct Inputs {
     walker: Option<Walker>,
     current: Option<Stream>,
     passed_over: PassedOver,
+    /// The reader of the input being read, or of the last one.
+    reader: Option<&'static str>,
 }
 
 impl Inputs {
@@ -74,6 +77,7 @@ impl Inputs {
             walker: None,
             current: Some(stream),
             passed_over: PassedOver::new(),
+            reader: None,
         }
     }
 
@@ -87,6 +91,25 @@ impl Inputs {
             }
         }
         all
+    }
+
+    /// The reader the input being read went to, or the last input once it is done, for
+    /// reports (the robustness evaluation counts how each input was read): `"jsonl"`,
+    /// `"warc"`, `"feed"`, or `"whole"` for an input read as one document (a text, an HTML
+    /// page, one JSON document) or refused whole. `None` before any input was opened.
+    ///
+    /// ```
+    /// use sitrep_read::{read_inputs, ReadOptions};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let lines = dir.path().join("talks.jsonl");
+    /// std::fs::write(&lines, "{\"text\": \"Talks resumed.\"}\n").unwrap();
+    /// let mut inputs = read_inputs(&[lines], &ReadOptions::default());
+    /// assert_eq!(inputs.reader(), None);
+    /// assert!(inputs.next().unwrap().is_ok());
+    /// assert_eq!(inputs.reader(), Some("jsonl"));
+    /// ```
+    pub fn reader(&self) -> Option<&'static str> {
+        self.reader
     }
 }
 
@@ -105,6 +128,7 @@ impl Iterator for Inputs {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             if let Some(stream) = &mut self.current {
+                self.reader = Some(stream.reader());
                 match stream.next() {
                     Some(item) => return Some(item),
                     None => {

@@ -104,6 +104,8 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Ner(a)) => cmd::nlp::eval_ner_cmd(a),
         Command::Ner(a) => cmd::nlp::ner(a),
         Command::Eval(EvalCommand::Html(a)) => cmd::eval::html(a),
+        Command::Eval(EvalCommand::Robustness(a)) => cmd::eval::robustness(a),
+        Command::Eval(EvalCommand::RobustnessWorker(a)) => cmd::eval::robustness_worker(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

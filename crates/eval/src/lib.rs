@@ -6,8 +6,11 @@
 //! - [`ud`]: end-to-end dependency parsing from raw text against a UD treebank.
 //! - [`html`]: the ScrapingHub article-extraction metric (shingle precision and recall).
 //! - [`seed_html`]: the seed article wrapped in a generated news page, read back as HTML.
+//! - [`robustness`]: other projects' test inputs through the readers and the pipeline in
+//!   worker processes: documents, problems, crashes, hangs, peak memory, feed items.
 
 pub mod html;
+pub mod robustness;
 pub mod seed;
 pub mod seed_html;
 pub mod ud;

@@ -7,6 +7,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use sitrep_eval::html::score_pages;
+use sitrep_eval::robustness;
 use sitrep_eval::seed::{Gold, evaluate};
 use sitrep_pipeline::{Config, Pipeline};
 use sitrep_read::{ReadOptions, read_inputs};
@@ -28,6 +29,40 @@ pub enum EvalCommand {
     /// HTML main-text extraction on ScrapingHub-style pages: shingle precision, recall and F1
     /// of the cleaned body against each page's gold articleBody, and pages per second.
     Html(EvalHtmlArgs),
+    /// Robustness over other projects' test inputs: every file under each folder (html5lib
+    /// tree-construction `.dat` files: each `#data` page) through the reader and the whole
+    /// pipeline in worker processes, with a time limit; prints documents, problems by kind,
+    /// crashes, hangs, peak memory and feed items, and fails on any crash or hang.
+    Robustness(EvalRobustnessArgs),
+    /// The worker `eval robustness` starts: units in on stdin, one result line each out.
+    #[command(hide = true)]
+    RobustnessWorker(RobustnessWorkerArgs),
+}
+
+#[derive(Args)]
+pub struct EvalRobustnessArgs {
+    /// Folders (or files) of inputs; each is reported apart, then all together.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Seconds one input may take before it counts as a hang.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Worker processes side by side.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..))]
+    pub workers: u16,
+    /// NLP model directory (default: SITREP_MODELS, else data/models above the working
+    /// directory or the executable).
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+    /// Print one line per input: what it was read as, documents, problems, time, memory.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Args)]
+pub struct RobustnessWorkerArgs {
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -272,4 +307,61 @@ pub fn html(args: EvalHtmlArgs) -> Result<u8> {
     } else {
         EXIT_PARTIAL
     })
+}
+
+/// `sitrep eval robustness`: every input in a worker process of this binary (a crash or a
+/// hang is counted, not suffered), exit status 3 on any crash or hang.
+pub fn robustness(args: EvalRobustnessArgs) -> Result<u8> {
+    anyhow::ensure!(
+        args.timeout.is_finite() && args.timeout > 0.0,
+        "--timeout must be a positive number of seconds"
+    );
+    let exe = std::env::current_exe().context("cannot find this program to start workers")?;
+    let fast = crate::cmd::nlp::parser_choice() == sitrep_nlp::ParserChoice::Fast;
+    let spawn = || {
+        let mut command = std::process::Command::new(&exe);
+        if fast {
+            command.arg("--fast");
+        }
+        command.args(["eval", "robustness-worker"]);
+        if let Some(models) = &args.models {
+            command.arg("--models").arg(models);
+        }
+        command
+    };
+    let settings = robustness::Settings {
+        timeout: std::time::Duration::from_secs_f64(args.timeout),
+        workers: usize::from(args.workers),
+        startup: std::time::Duration::from_secs(300),
+    };
+    let started = Instant::now();
+    let found = robustness::find_units(&args.dirs).map_err(anyhow::Error::msg)?;
+    let results =
+        robustness::run_units(&found.units, &settings, &spawn).map_err(anyhow::Error::msg)?;
+    let mut report = robustness::Report::new(&args.dirs, &found, &results);
+    report.wall_secs = started.elapsed().as_secs_f64();
+    report.timeout_secs = args.timeout;
+    report.workers = settings.workers;
+    if args.verbose {
+        for (unit, result) in found.units.iter().zip(&results) {
+            println!("  {}", robustness::describe(unit, result));
+        }
+    }
+    print!("{report}");
+    Ok(if report.passed() {
+        EXIT_OK
+    } else {
+        EXIT_PARTIAL
+    })
+}
+
+/// The hidden worker of `eval robustness`: loads the pipeline once, then runs the units it is
+/// sent, one thread analysing (the workers run side by side).
+pub fn robustness_worker(args: RobustnessWorkerArgs) -> Result<u8> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build_global()?;
+    let pipeline = Pipeline::load(super::pipeline_config(args.models.as_deref(), false, None))?;
+    robustness::serve(&pipeline, std::io::stdin().lock(), std::io::stdout().lock())?;
+    Ok(EXIT_OK)
 }

@@ -36,6 +36,7 @@ pub fn read_inputs(paths: &[PathBuf], opts: &ReadOptions) -> Inputs {
         current: None,
         current_name: String::new(),
         passed_over: PassedOver::new(),
+        reader: None,
     }
 }
 
@@ -48,6 +49,8 @@ pub struct Inputs {
     /// The input being read, for a problem when its reader fails.
     current_name: String,
     passed_over: PassedOver,
+    /// The reader of the input being read, or of the last one.
+    reader: Option<&'static str>,
 }
 
 impl Inputs {
@@ -79,6 +82,7 @@ impl Inputs {
             current: Some(stream),
             current_name,
             passed_over: PassedOver::new(),
+            reader: None,
         }
     }
 
@@ -92,6 +96,25 @@ impl Inputs {
             }
         }
         all
+    }
+
+    /// The reader the input being read went to, or the last input once it is done, for
+    /// reports (the robustness evaluation counts how each input was read): `"jsonl"`,
+    /// `"warc"`, `"feed"`, or `"whole"` for an input read as one document (a text, an HTML
+    /// page, one JSON document) or refused whole. `None` before any input was opened.
+    ///
+    /// ```
+    /// use sitrep_read::{read_inputs, ReadOptions};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let lines = dir.path().join("talks.jsonl");
+    /// std::fs::write(&lines, "{\"text\": \"Talks resumed.\"}\n").unwrap();
+    /// let mut inputs = read_inputs(&[lines], &ReadOptions::default());
+    /// assert_eq!(inputs.reader(), None);
+    /// assert!(inputs.next().unwrap().is_ok());
+    /// assert_eq!(inputs.reader(), Some("jsonl"));
+    /// ```
+    pub fn reader(&self) -> Option<&'static str> {
+        self.reader
     }
 }
 
@@ -126,6 +149,7 @@ impl Inputs {
     fn advance(&mut self) -> Option<Result<RawDoc, Problem>> {
         loop {
             if let Some(stream) = &mut self.current {
+                self.reader = Some(stream.reader());
                 match stream.next() {
                     Some(item) => return Some(item),
                     None => {

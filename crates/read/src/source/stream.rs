@@ -23,6 +23,18 @@ impl Stream {
     pub(super) fn one(item: Result<RawDoc, Problem>) -> Stream {
         Stream::Ready(vec![item].into_iter())
     }
+
+    /// The reader this input went to, named for reports (see [`Inputs::reader`]).
+    ///
+    /// [`Inputs::reader`]: super::Inputs::reader
+    pub(super) fn reader(&self) -> &'static str {
+        match self {
+            Stream::Lines(_) => "jsonl",
+            Stream::Ready(_) => "whole",
+            Stream::Warc(_) => "warc",
+            Stream::Feed(_) => "feed",
+        }
+    }
 }
 
 impl Iterator for Stream {

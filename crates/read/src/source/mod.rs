@@ -52,6 +52,7 @@ mod whole;
 
 pub use inputs::{Inputs, read_inputs};
 pub use options::{InputKind, ReadOptions};
+pub(crate) use origin::human_size;
 
 #[cfg(test)]
 mod tests;

@@ -427,3 +427,41 @@ fn atom_without_a_namespace_is_read_and_cdf_is_refused_by_name() {
     assert_eq!(problem.kind, ProblemKind::MalformedFeed);
     assert!(problem.reason.contains("CDF"), "{problem}");
 }
+
+#[test]
+fn items_past_the_bound_are_cut_and_reported() {
+    // Empty items cost memory whatever their size: the bound keeps a feed of them small.
+    let rss = format!(
+        "<rss version=\"2.0\"><channel><title>Many</title>{}</channel><!-- after --></rss>",
+        "<item><title>i</title></item>".repeat(MAX_ITEMS + 3)
+    );
+    let parsed = parse_feed(rss.as_bytes(), None).unwrap();
+    assert_eq!(parsed.items.len(), MAX_ITEMS);
+    assert_eq!(parsed.items_left_out, 3);
+    assert_eq!(parsed.title.as_deref(), Some("Many"));
+    let atom = format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\">{}<title>Late title</title></feed>",
+        "<entry/>".repeat(MAX_ITEMS + 1)
+    );
+    let parsed = parse_feed(atom.as_bytes(), None).unwrap();
+    assert_eq!((parsed.items.len(), parsed.items_left_out), (MAX_ITEMS, 1));
+    let json = format!(
+        "{{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{}{{}}]}}",
+        "{},".repeat(MAX_ITEMS + 1)
+    );
+    let parsed = parse_feed(json.as_bytes(), None).unwrap();
+    assert_eq!((parsed.items.len(), parsed.items_left_out), (MAX_ITEMS, 2));
+    let sitemap = format!(
+        "<urlset>{}</urlset>",
+        "<url><loc>https://m.example/</loc></url>".repeat(MAX_ITEMS + 4)
+    );
+    let items = read("map.xml", sitemap.as_bytes(), &ReadOptions::default());
+    assert_eq!(items.len(), MAX_ITEMS + 1);
+    let last = items.last().unwrap().as_ref().unwrap_err();
+    assert_eq!(last.kind, ProblemKind::TooLarge);
+    assert_eq!(last.source, "map.xml");
+    assert_eq!(
+        last.reason,
+        format!("Sitemap lists 4 more items than the {MAX_ITEMS} read")
+    );
+}

@@ -11,19 +11,28 @@
 //! an index is not expanded further (a problem says so), and at most
 //! [`MAX_SITEMAPS`] are read: a news site's index lists hundreds, each of up to 50,000 URLs.
 //! Without a fetcher each listed sitemap is an `Offline` problem, as a link-only item is.
+//!
+//! Items (or sitemaps) a feed lists past the bounds ([`MAX_ITEMS`], [`MAX_SITEMAPS`]) are
+//! reported in one `TooLarge` problem after the items read, so nothing is left out silently;
+//! so is a feed without any item.
 
 use std::collections::VecDeque;
 use std::io::Read;
 
 use sitrep_model::{Problem, ProblemKind};
 
-use super::{Feed, parse_feed};
+use super::{Feed, MAX_ITEMS, MAX_SITEMAPS, parse_feed};
 use crate::fetch::Fetcher;
 use crate::raw::RawDoc;
 use crate::source::human_size;
 
-/// The most sitemaps of a sitemap index that are read.
-pub const MAX_SITEMAPS: usize = 50;
+/// A sitemap index being expanded.
+#[derive(Clone)]
+struct Index {
+    source: String,
+    /// The sitemaps it lists past [`MAX_SITEMAPS`].
+    left_out: usize,
+}
 
 /// The documents of a feed, item by item, fetching links on demand.
 pub struct FeedItems {
@@ -34,8 +43,8 @@ pub struct FeedItems {
     max_item_bytes: usize,
     /// The sitemaps of an index still to read, with their position in it.
     sitemaps: VecDeque<(usize, String)>,
-    /// The index the sitemaps came from, and how many it lists.
-    index: Option<(String, usize)>,
+    /// The index the sitemaps came from.
+    index: Option<Index>,
     /// Set while a feed without items (and without sitemaps) is still to be reported.
     empty: bool,
 }
@@ -47,7 +56,11 @@ impl FeedItems {
         let mut feed = feed;
         let listed = std::mem::take(&mut feed.sitemaps);
         let feed_source = feed_source.into();
-        let index = (!listed.is_empty()).then(|| (feed_source.clone(), listed.len()));
+        let index = (!listed.is_empty()).then(|| Index {
+            source: feed_source.clone(),
+            left_out: std::mem::take(&mut feed.items_left_out)
+                + listed.len().saturating_sub(MAX_SITEMAPS),
+        });
         let empty = feed.items.is_empty() && index.is_none();
         let sitemaps = listed.into_iter().take(MAX_SITEMAPS).enumerate().collect();
         FeedItems {
@@ -116,20 +129,21 @@ impl FeedItems {
     /// Moves on to the next sitemap of an index: `Ok` once its items are the current ones,
     /// `Err` with the problem when it cannot be read, `None` when there is none left.
     fn next_sitemap(&mut self) -> Option<Result<(), Problem>> {
-        let (index_source, listed) = self.index.clone()?;
+        let index = self.index.clone()?;
         let Some((position, url)) = self.sitemaps.pop_front() else {
             self.index = None;
-            return (listed > MAX_SITEMAPS).then(|| {
+            return (index.left_out > 0).then(|| {
                 Err(Problem::new(
-                    index_source,
+                    index.source,
                     ProblemKind::TooLarge,
                     format!(
-                        "sitemap index lists {listed} sitemaps; only the first {MAX_SITEMAPS} are read"
+                        "sitemap index lists {} more sitemaps than the {MAX_SITEMAPS} read",
+                        index.left_out
                     ),
                 ))
             });
         };
-        let source = format!("{index_source}#sitemap-{}", position + 1);
+        let source = format!("{}#sitemap-{}", index.source, position + 1);
         let problem = |kind, reason: String| Err(Problem::new(source.clone(), kind, reason));
         let Some(fetcher) = &self.fetcher else {
             return Some(problem(
@@ -209,6 +223,15 @@ impl Iterator for FeedItems {
             if index < self.feed.items.len() {
                 self.next += 1;
                 return Some(self.item(index));
+            }
+            if self.feed.items_left_out > 0 {
+                let left_out = std::mem::take(&mut self.feed.items_left_out);
+                let reason = format!(
+                    "{} lists {} more items than the {MAX_ITEMS} read",
+                    self.feed.format, left_out
+                );
+                let source = self.feed_source.clone();
+                return Some(Err(Problem::new(source, ProblemKind::TooLarge, reason)));
             }
             match self.next_sitemap()? {
                 Ok(()) => {}

@@ -38,16 +38,30 @@
 use std::ops::Range;
 
 use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 
+use super::atom_forms::{Atom, Translation, translate};
 use super::sniff::{ATOM_10, FeedKind, RSS_10, RSS_090, Root};
 
 /// A rewrite: a range of the original text and what replaces it.
 type Edit = (Range<usize>, String);
 
+/// The most items read from one feed (of any kind). 50,000 is the most URLs a sitemap may
+/// list; no news feed comes near it. Parsed items cost memory whatever their size (feed-rs's
+/// entry and ours, about 750 bytes for an empty `<item/>` of 7 bytes), so without a bound a
+/// feed of empty items would take a hundred times its size.
+pub const MAX_ITEMS: usize = 50_000;
+
+/// A feed ready for feed-rs.
+pub(crate) struct Normalised {
+    pub text: String,
+    /// Items past [`MAX_ITEMS`], cut from the text.
+    pub items_left_out: usize,
+}
+
 /// The text with the rewrites above applied; `root` and `kind` are what
 /// [`super::sniff`] found (nothing, for a document forced to be read as a feed).
-pub(crate) fn normalise(text: String, root: Option<&Root>, kind: Option<FeedKind>) -> String {
+pub(crate) fn normalise(text: String, root: Option<&Root>, kind: Option<FeedKind>) -> Normalised {
     let mut edits = Vec::new();
     let mut atom = None;
     if let (Some(root), Some(kind)) = (root, kind) {
@@ -65,11 +79,11 @@ pub(crate) fn normalise(text: String, root: Option<&Root>, kind: Option<FeedKind
             });
         }
     }
-    let declaration = memchr::memmem::find(text.as_bytes(), b"<?xml").is_some();
-    if atom.is_some() || declaration {
-        scan(&text, atom, &mut edits);
+    let items_left_out = scan(&text, atom, &mut edits);
+    Normalised {
+        text: splice(text, edits),
+        items_left_out,
     }
-    splice(text, edits)
 }
 
 /// Wraps the content of an `<rss>` without any `channel` in one. Without the word anywhere
@@ -133,7 +147,7 @@ fn root_tag(root: &Root, kind: FeedKind) -> Option<String> {
     Some(start_tag(&root.name, &attributes, root.empty))
 }
 
-fn start_tag(name: &str, attributes: &[(String, String)], empty: bool) -> String {
+pub(super) fn start_tag(name: &str, attributes: &[(String, String)], empty: bool) -> String {
     let mut tag = format!("<{name}");
     for (key, value) in attributes {
         // Raw values stay escaped; one written in single quotes may hold a double quote.
@@ -149,35 +163,34 @@ struct Open {
     renamed: Option<String>,
 }
 
-/// An Atom feed's root, and whether it is Atom 0.3.
-#[derive(Clone, Copy)]
-struct Atom<'a> {
-    root: &'a Root,
-    v03: bool,
-}
-
-/// Finds the edits inside the document: declarations to remove and, for Atom, the children
-/// of the feed and its entries to translate. A syntax error ends the scan: the edits found
-/// so far stand and feed-rs reports the error.
-fn scan(text: &str, atom: Option<Atom<'_>>, edits: &mut Vec<Edit>) {
+/// Finds the edits inside the document: declarations to remove, items past [`MAX_ITEMS`] to
+/// cut and, for Atom, the children of the feed and its entries to translate. Returns how
+/// many items were cut. A syntax error ends the scan: the edits found so far stand and
+/// feed-rs reports the error (or reads up to it).
+fn scan(text: &str, atom: Option<Atom<'_>>, edits: &mut Vec<Edit>) -> usize {
     let mut reader = Reader::from_str(text);
     let mut open: Vec<Open> = Vec::new();
-    // Set while the subtree of a dropped element is skipped: its depth.
+    // Set while the subtree of a dropped element is skipped: its depth and start.
     let mut dropping: Option<(usize, usize)> = None;
+    let mut items = 0;
+    let mut cut = Cut::NotYet;
     loop {
         let start = reader.buffer_position() as usize;
         let Ok(event) = reader.read_event() else {
-            return;
+            break;
         };
         let end = reader.buffer_position() as usize;
+        // Nothing is edited inside the part cut off: that would only cost memory.
+        let editing = !matches!(cut, Cut::From { .. }) && dropping.is_none();
+        let in_feed_or_entry = open.len() == 1 || (open.len() == 2 && open[1].local == "entry");
         match event {
-            Event::Eof => return,
-            Event::Decl(_) => edits.push((start..end, String::new())),
+            Event::Eof => break,
+            Event::Decl(_) if editing => edits.push((start..end, String::new())),
             Event::Start(tag) => {
                 let depth = open.len();
                 let edit = atom
-                    .filter(|_| dropping.is_none())
-                    .and_then(|atom| translate(&tag, atom, &open, false));
+                    .filter(|_| editing && in_feed_or_entry)
+                    .and_then(|atom| translate(&tag, atom, false));
                 let mut renamed = None;
                 match edit {
                     Some(Translation::Drop) => dropping = Some((depth, start)),
@@ -191,23 +204,36 @@ fn scan(text: &str, atom: Option<Atom<'_>>, edits: &mut Vec<Edit>) {
                 open.push(Open { local, renamed });
             }
             Event::Empty(tag) => {
-                if let Some(atom) = atom.filter(|_| dropping.is_none()) {
-                    match translate(&tag, atom, &open, true) {
+                if let Some(atom) = atom.filter(|_| editing && in_feed_or_entry) {
+                    match translate(&tag, atom, true) {
                         Some(Translation::Drop) => edits.push((start..end, String::new())),
                         Some(Translation::Tag { tag, .. }) => edits.push((start..end, tag)),
                         None => {}
                     }
                 }
+                if is_item(tag.local_name().into_inner(), &open) {
+                    count_item(&mut items, &mut cut, open.len(), end);
+                }
             }
             Event::End(tag) => {
-                let Some(closed) = open.pop() else { return };
+                let Some(closed) = open.pop() else { break };
+                if let Cut::From { parent_depth, from } = cut
+                    && open.len() + 1 == parent_depth
+                {
+                    // The end of the items' parent: everything since the last item kept goes.
+                    edits.push((from..start, String::new()));
+                    cut = Cut::Done;
+                }
+                if is_item(&closed.local, &open) {
+                    count_item(&mut items, &mut cut, open.len(), end);
+                }
                 match dropping {
                     Some((depth, from)) if depth == open.len() => {
                         edits.push((from..end, String::new()));
                         dropping = None;
                     }
                     Some(_) => {}
-                    None => {
+                    None if editing => {
                         if let Some(name) = closed.renamed {
                             let prefix = tag.name().prefix().map(|p| p.into_inner());
                             let name = match prefix {
@@ -217,130 +243,44 @@ fn scan(text: &str, atom: Option<Atom<'_>>, edits: &mut Vec<Edit>) {
                             edits.push((start..end, format!("</{name}>")));
                         }
                     }
+                    None => {}
                 }
             }
             _ => {}
         }
     }
+    items.saturating_sub(MAX_ITEMS)
 }
 
-enum Translation {
-    /// The element and everything in it go.
-    Drop,
-    /// The start tag becomes `tag`; its end tag gets the local name `name`.
-    Tag { name: String, tag: String },
+/// Where the scan is with cutting items past [`MAX_ITEMS`].
+#[derive(Clone, Copy)]
+enum Cut {
+    NotYet,
+    /// Cutting from the end of the last item kept, until the end of its parent.
+    From {
+        parent_depth: usize,
+        from: usize,
+    },
+    Done,
 }
 
-/// The Atom 1.0 form, as feed-rs reads it, of a child of the feed or of an entry, if it
-/// differs.
-fn translate(
-    tag: &BytesStart<'_>,
-    atom: Atom<'_>,
-    open: &[Open],
-    empty: bool,
-) -> Option<Translation> {
-    let qname = tag.name();
-    let prefix = qname.prefix().map(|p| p.into_inner());
-    if prefix != atom.root.prefix() {
-        return None;
-    }
-    let in_feed = open.len() == 1;
-    let in_entry = open.len() == 2 && open[1].local == "entry";
-    if !(in_feed || in_entry) {
-        return None;
-    }
-    let local = qname.local_name().into_inner();
-    let name = match local {
-        "issued" if atom.v03 => "published",
-        "modified" if atom.v03 => "updated",
-        "tagline" if atom.v03 => "subtitle",
-        "copyright" if atom.v03 => "rights",
-        other => other,
-    };
-    let mut attributes: Vec<(String, String)> = tag
-        .attributes()
-        .with_checks(false)
-        .filter_map(Result::ok)
-        .map(|a| (a.key.into_inner().to_string(), a.value.into_owned()))
-        .collect();
-    let text_construct = matches!(
-        name,
-        "title" | "subtitle" | "summary" | "content" | "rights"
-    );
-    let retyped = if text_construct {
-        let value = |key: &str| {
-            attributes
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.trim().to_ascii_lowercase())
+/// Whether an element closing under `open` is a feed item: an `item` or `entry` child of the
+/// root or of a `channel` child of the root.
+fn is_item(local: &str, open: &[Open]) -> bool {
+    matches!(local, "item" | "entry")
+        && (open.len() == 1 || (open.len() == 2 && open[1].local == "channel"))
+}
+
+/// Counts an item that ended at `end`, its parent at `parent_depth`; the cut starts after the
+/// last item kept.
+fn count_item(items: &mut usize, cut: &mut Cut, parent_depth: usize, end: usize) {
+    *items += 1;
+    if *items == MAX_ITEMS {
+        *cut = Cut::From {
+            parent_depth,
+            from: end,
         };
-        match text_type(value("type"), value("mode"), atom.v03) {
-            TextType::Keep => false,
-            TextType::Is(new_type) => {
-                attributes.retain(|(key, _)| key != "type" && key != "mode");
-                attributes.push(("type".to_string(), new_type.to_string()));
-                true
-            }
-            TextType::Untyped if name == "content" && value("src").is_some() => {
-                attributes.retain(|(key, _)| key != "type" && key != "mode");
-                true
-            }
-            TextType::Untyped => return Some(Translation::Drop),
-        }
-    } else {
-        false
-    };
-    if name == local && !retyped {
-        return None;
     }
-    let qualified = match prefix {
-        Some(prefix) => format!("{prefix}:{name}"),
-        None => name.to_string(),
-    };
-    Some(Translation::Tag {
-        name: name.to_string(),
-        tag: start_tag(&qualified, &attributes, empty),
-    })
-}
-
-/// What a text construct's type becomes.
-enum TextType {
-    /// It is already one feed-rs reads.
-    Keep,
-    /// It becomes this Atom 1.0 type.
-    Is(&'static str),
-    /// It has no text meaning (base64, an image).
-    Untyped,
-}
-
-/// The Atom 1.0 type of a text construct, from its `type` and (Atom 0.3) `mode`, lowercased.
-fn text_type(media: Option<String>, mode: Option<String>, v03: bool) -> TextType {
-    if !v03
-        && mode.is_none()
-        && matches!(
-            media.as_deref(),
-            None | Some("text" | "html" | "xhtml" | "text/html")
-        )
-    {
-        return TextType::Keep;
-    }
-    // Atom 0.3 defaults: a MIME type of text/plain, in "xml" mode.
-    let media = media.unwrap_or_else(|| if v03 { "text/plain" } else { "text" }.to_string());
-    let mode = mode.unwrap_or_else(|| if v03 { "xml" } else { "" }.to_string());
-    if mode == "base64" {
-        return TextType::Untyped;
-    }
-    let textual = media.is_empty() || media == "text" || media.starts_with("text/");
-    let new_type = if media.contains("xhtml") || (media.contains("html") && mode == "xml") {
-        "xhtml"
-    } else if media.contains("html") {
-        "html"
-    } else if textual {
-        "text"
-    } else {
-        return TextType::Untyped;
-    };
-    TextType::Is(new_type)
 }
 
 /// Applies edits (ranges of the original text and their replacements) in one pass.
@@ -372,7 +312,7 @@ mod tests {
     fn normalised(text: &str) -> String {
         let root = find_root(text).unwrap();
         let kind = kind_of_root(&root);
-        normalise(text.to_string(), Some(&root), kind)
+        normalise(text.to_string(), Some(&root), kind).text
     }
 
     #[test]

@@ -9,8 +9,12 @@
 //! sitemaps are written with any prefix or none, and the local names say enough. Only
 //! direct children count (`<image:image><image:loc>` inside a `<url>` is not its link).
 //!
-//! A sitemap index lists sitemaps: their addresses become [`Feed::sitemaps`], which
-//! [`super::FeedItems`] expands one level deep when it has a fetcher (see there).
+//! A sitemap index lists sitemaps: their addresses (the first [`MAX_SITEMAPS`]) become
+//! [`Feed::sitemaps`], which [`super::FeedItems`] expands one level deep when it has a
+//! fetcher (see there).
+//!
+//! At most [`MAX_ITEMS`] URLs are read (the protocol's limit for one sitemap); the others are
+//! counted and reported.
 //!
 //! A syntax error ends the list: the URLs before it are kept, with a warning on the feed,
 //! so a truncated download still gives its first items.
@@ -20,7 +24,10 @@ use quick_xml::events::Event;
 
 use super::entries::item_key;
 use super::sniff::FeedKind;
-use super::{Feed, FeedItem};
+use super::{Feed, FeedItem, MAX_ITEMS};
+
+/// The most sitemaps of a sitemap index that are read (see [`super::FeedItems`]).
+pub const MAX_SITEMAPS: usize = 50;
 use crate::published::parse_published;
 
 /// Reads a sitemap or a sitemap index (`kind` says which) from its decoded text.
@@ -37,6 +44,7 @@ pub(super) fn parse_sitemap(text: &str, kind: FeedKind, base_url: Option<&str>) 
     let mut items = Vec::new();
     let mut sitemaps = Vec::new();
     let mut warnings = Vec::new();
+    let mut left_out = 0;
     loop {
         let event = match reader.read_event() {
             Ok(event) => event,
@@ -64,18 +72,29 @@ pub(super) fn parse_sitemap(text: &str, kind: FeedKind, base_url: Option<&str>) 
                 }
             }
             Event::End(_) => {
-                let names: Vec<&str> = path.iter().map(String::as_str).collect();
+                // Only paths of up to five names matter: a deep path is not even looked at,
+                // which keeps hostile nesting linear.
+                let names: Vec<&str> = match path.len() {
+                    ..=5 => path.iter().map(String::as_str).collect(),
+                    _ => Vec::new(),
+                };
                 let value = text_buf.trim();
                 match names.as_slice() {
                     [_, "url"] => {
                         let done = std::mem::take(&mut entry);
-                        if let Some(item) = done.into_item(&absolute) {
+                        if items.len() == MAX_ITEMS {
+                            left_out += usize::from(done.loc.is_some());
+                        } else if let Some(item) = done.into_item(&absolute) {
                             items.push(item);
                         }
                     }
                     [_, "sitemap"] => {
                         if let Some(loc) = std::mem::take(&mut entry).loc {
-                            sitemaps.push(absolute(loc));
+                            if sitemaps.len() == MAX_SITEMAPS {
+                                left_out += 1;
+                            } else {
+                                sitemaps.push(absolute(loc));
+                            }
                         }
                     }
                     [_, "url" | "sitemap", "loc"] => entry.loc = non_blank(value),
@@ -102,6 +121,7 @@ pub(super) fn parse_sitemap(text: &str, kind: FeedKind, base_url: Option<&str>) 
         items,
         sitemaps,
         warnings,
+        items_left_out: left_out,
     }
 }
 

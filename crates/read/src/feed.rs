@@ -218,9 +218,11 @@ fn parse_with_feed_rs(text: &[u8], base_url: Option<&str>) -> Result<Feed, Strin
             })
         })
         .build();
-    let feed = parser
-        .parse(text)
-        .map_err(|err| format!("not a readable feed: {err}"))?;
+    // A last net: feed-rs (or quick-xml under it) panicking on some input it was not
+    // written for is a reason about that feed, not the end of the batch.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse(text)))
+        .map_err(|_| "not a readable feed: the feed parser failed on it".to_string())?;
+    let feed = parsed.map_err(|err| format!("not a readable feed: {err}"))?;
     let format = match feed.feed_type {
         feed_rs::model::FeedType::Atom => "Atom",
         feed_rs::model::FeedType::JSON => "JSON Feed",

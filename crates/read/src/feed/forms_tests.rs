@@ -300,6 +300,24 @@ fn a_declaration_late_in_the_feed_is_harmless() {
 }
 
 #[test]
+fn declarations_in_broken_feeds_never_reach_feed_rs() {
+    // Found by mutating feedparser's tests: each made feed-rs's decoder panic.
+    let decl = "<?xml version='1.0' encoding='koi8-r'?>";
+    for feed in [
+        format!("<rss version=\"2.0\"><channel></item><title>{decl}T</title></channel></rss>"),
+        format!(
+            "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><entry><summary mode=\"base64\">AB{decl}CD"
+        ),
+        format!("<rss><channel><item><title>x</title></item></channel></rss></x>{decl}<y/>"),
+    ] {
+        match parse_feed(feed.as_bytes(), None) {
+            Ok(_) => {}
+            Err(reason) => assert!(!reason.contains("parser failed"), "{feed}: {reason}"),
+        }
+    }
+}
+
+#[test]
 fn a_feed_with_a_stray_byte_is_read_with_a_warning() {
     let mut feed = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel>\
         <title>Caf\xe9</title><item><title>Menu</title><description>"

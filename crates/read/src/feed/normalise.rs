@@ -29,11 +29,14 @@
 //!   the middle of a feed): feed-rs switches its decoder on any declaration, and past the
 //!   first 64 bytes its decoder panics. The text handed on is UTF-8 ([`super::xml_text`]),
 //!   so every declaration is removed.
+//! - Items past [`MAX_ITEMS`] are cut (from the end of the last one kept to the end of their
+//!   parent), so that feed-rs never builds more entries than that.
 //!
 //! Edits are splices into the original text at places quick-xml's tokenizer found (not
 //! string searches, which would also match inside comments and CDATA), so everything else,
-//! entities and CDATA included, reaches feed-rs byte for byte. The document is scanned only
-//! when there may be something to change in it: an Atom feed, or an `<?xml` in the text.
+//! entities and CDATA included, reaches feed-rs byte for byte. Every document is scanned
+//! once for them: reading a 50 MB feed of 4,500 items took 0.78 s with the scan, 0.45 s
+//! without.
 
 use std::ops::Range;
 
@@ -174,17 +177,18 @@ fn scan(text: &str, atom: Option<Atom<'_>>, edits: &mut Vec<Edit>) -> usize {
     let mut dropping: Option<(usize, usize)> = None;
     let mut items = 0;
     let mut cut = Cut::NotYet;
-    loop {
+    // Where the tokenizer stopped: the end, or a syntax error.
+    let stop = loop {
         let start = reader.buffer_position() as usize;
         let Ok(event) = reader.read_event() else {
-            break;
+            break start;
         };
         let end = reader.buffer_position() as usize;
         // Nothing is edited inside the part cut off: that would only cost memory.
         let editing = !matches!(cut, Cut::From { .. }) && dropping.is_none();
         let in_feed_or_entry = open.len() == 1 || (open.len() == 2 && open[1].local == "entry");
         match event {
-            Event::Eof => break,
+            Event::Eof => break start,
             Event::Decl(_) if editing => edits.push((start..end, String::new())),
             Event::Start(tag) => {
                 let depth = open.len();
@@ -216,7 +220,9 @@ fn scan(text: &str, atom: Option<Atom<'_>>, edits: &mut Vec<Edit>) -> usize {
                 }
             }
             Event::End(tag) => {
-                let Some(closed) = open.pop() else { break };
+                let Some(closed) = open.pop() else {
+                    break start;
+                };
                 if let Cut::From { parent_depth, from } = cut
                     && open.len() + 1 == parent_depth
                 {
@@ -248,8 +254,34 @@ fn scan(text: &str, atom: Option<Atom<'_>>, edits: &mut Vec<Edit>) -> usize {
             }
             _ => {}
         }
-    }
+    };
+    // An element being dropped or items being cut when the document ends (cut short, or
+    // at an error): what was not edited there is dealt with as text.
+    let from = dropping.map_or(stop, |(_, from)| from);
+    after_text_stops(text, from, cut, edits);
     items.saturating_sub(MAX_ITEMS)
+}
+
+/// What the scan does from where it could not follow the document (a syntax error, or an
+/// element it was dropping or items it was cutting when the text ended). feed-rs may read on
+/// past an error (it peeks at events and skips some), and from there nothing says what is
+/// markup and what is text: every later `<?xml ...?>` is removed as text (a declaration
+/// feed-rs met there would panic its decoder), and a cut under way runs to the end, so
+/// feed-rs never gets more than [`MAX_ITEMS`] items.
+fn after_text_stops(text: &str, from: usize, cut: Cut, edits: &mut Vec<Edit>) {
+    if let Cut::From { from, .. } = cut {
+        edits.push((from..text.len(), String::new()));
+        return;
+    }
+    let mut at = from;
+    while let Some(found) = memchr::memmem::find(&text.as_bytes()[at..], b"<?xml") {
+        let start = at + found;
+        let Some(close) = memchr::memmem::find(&text.as_bytes()[start..], b"?>") else {
+            break;
+        };
+        at = start + close + 2;
+        edits.push((start..at, String::new()));
+    }
 }
 
 /// Where the scan is with cutting items past [`MAX_ITEMS`].
@@ -370,6 +402,26 @@ mod tests {
         assert_eq!(
             normalised("<rss version=\"2.0\"></rss>"),
             "<rss version=\"2.0\"><channel></channel></rss>"
+        );
+    }
+
+    #[test]
+    fn declarations_after_a_syntax_error_are_removed_as_text() {
+        let feed = "<rss version=\"2.0\"><channel></item><title><?xml version='1.0' \
+                    encoding='koi8-r'?>T</title></channel></rss>";
+        assert_eq!(
+            normalised(feed),
+            "<rss version=\"2.0\"><channel></item><title>T</title></channel></rss>"
+        );
+    }
+
+    #[test]
+    fn declarations_in_an_element_left_open_at_the_end_are_removed() {
+        let feed = "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><entry>\
+                    <summary mode=\"base64\">AB<?xml version='1.0' encoding='koi8-r'?>CD";
+        assert_eq!(
+            normalised(feed),
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><summary mode=\"base64\">ABCD"
         );
     }
 

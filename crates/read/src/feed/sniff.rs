@@ -32,7 +32,6 @@
 //! not recognised by content; `--feed`, `--input feed` or a `.rss`/`.atom` name still read it
 //! as a feed, since parsing reads the whole document.
 
-use std::cell::RefCell;
 use std::fmt;
 
 use quick_xml::NsReader;
@@ -222,17 +221,12 @@ pub(crate) fn kind_of_root(root: &Root) -> Option<FeedKind> {
 /// Whether a JSON object's own `version` member is a JSON Feed version. The object may be
 /// cut off anywhere after it (only the start of an input is read).
 pub(crate) fn is_json_feed(json: &[u8]) -> bool {
-    json_feed_version(json).is_some()
-}
-
-/// The JSON Feed `version` of a JSON object, read from its start.
-pub(crate) fn json_feed_version(json: &[u8]) -> Option<String> {
-    let found = RefCell::new(None);
+    let mut version = None;
     let mut deserializer = serde_json::Deserializer::from_slice(json);
     // The visitor stops at the version: the error serde_json then gives for the rest of the
     // object (or its cut-off end) is expected.
-    let _ = deserializer.deserialize_map(VersionSeeker(&found));
-    found.into_inner().filter(|v| is_json_feed_version(v))
+    let _ = deserializer.deserialize_map(VersionSeeker(&mut version));
+    version.is_some_and(|v| is_json_feed_version(&v))
 }
 
 /// `https://jsonfeed.org/version/1.1` and the like (publishers also write `http://`).
@@ -243,7 +237,7 @@ pub(crate) fn is_json_feed_version(version: &str) -> bool {
 }
 
 /// Reads an object's members until `version`, skipping the values of the others.
-struct VersionSeeker<'a>(&'a RefCell<Option<String>>);
+struct VersionSeeker<'a>(&'a mut Option<String>);
 
 impl<'de> Visitor<'de> for VersionSeeker<'_> {
     type Value = ();
@@ -255,7 +249,7 @@ impl<'de> Visitor<'de> for VersionSeeker<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
             if key == "version" {
-                *self.0.borrow_mut() = map.next_value::<Option<String>>()?;
+                *self.0 = map.next_value::<Option<String>>()?;
                 return Ok(());
             }
             map.next_value::<IgnoredAny>()?;

@@ -92,7 +92,7 @@ pub enum ProblemKind {
     /// JSON that does not parse, or a value that is not an object: a JSON Lines line, a
     /// whole JSON document, an element of a JSON array.
     MalformedJson,
-    /// A WARC record that cannot be read: not a record, bad headers, truncated, or in a
+    /// A WARC or ARC record that cannot be read: not a record, bad headers, truncated, or in a
     /// corrupt gzip member.
     MalformedWarc,
     /// A feed that does not parse as RSS, Atom or JSON Feed.

@@ -20,10 +20,13 @@
 //!   with `WARC/1.` or `filedesc://`, is read record by record
 //!   ([`crate::warc`]); records that are not HTML pages are counted in
 //!   [`Inputs::passed_over`], not reported as problems.
-//! - **Feeds.** An input whose first element is `<rss`, `<rdf:RDF` or an Atom `<feed`, or a
-//!   JSON object with a JSON Feed `"version"`, is a feed: one document per item, items with
-//!   only a link fetched when there is a fetcher ([`crate::feed`]). `.rss` and `.atom` files
-//!   are feeds whatever they start with.
+//! - **Feeds.** An input whose root element (past the XML declaration, comments, processing
+//!   instructions and a doctype) is `<rss>` (any version or none), `<rdf:RDF>`, an Atom 1.0
+//!   or 0.3 `<feed>`, a sitemap's `<urlset>` or `<sitemapindex>`, or a JSON object whose own
+//!   `"version"` is a JSON Feed one, is a feed: one document per item, items with only a link
+//!   fetched when there is a fetcher ([`crate::feed`]). `.rss` and `.atom` files are feeds
+//!   whatever they start with. A feed is read whole up to [`ReadOptions::max_feed_bytes`]
+//!   (5 × the per-document cap); each item is held to the per-document cap.
 //! - **Forced kind.** [`ReadOptions::input`] overrides all detection (`--input KIND`).
 //! - **Kind.** A `.jsonl`, `.ndjson` or `.json` file, or any input whose first non-blank byte
 //!   is `{`, is JSON: normally JSON Lines (one document per line), but a file that opens with
@@ -32,7 +35,8 @@
 //!   whole in [`RawDoc::html`](crate::RawDoc::html) for [`crate::extract_html`] and decoded
 //!   as a web page is (a `<meta charset>` is honoured, see [`crate::payload::decode_page`]).
 //!   Anything else is plain text: the whole file is one document.
-//! - **Size.** One document may be at most [`ReadOptions::max_bytes`]. A text file's size is
+//! - **Size.** One document may be at most [`ReadOptions::max_bytes`] (a feed, many
+//!   documents, is capped as a whole at a multiple of it). A text file's size is
 //!   taken from its metadata before it is read, so an oversized file is refused without being
 //!   loaded; a JSON Lines line is read in bounded chunks and an oversized line is skipped
 //!   without being held in memory.
@@ -52,7 +56,8 @@ mod urls;
 mod whole;
 
 pub use inputs::{Inputs, read_inputs};
-pub use options::{InputKind, ReadOptions};
+pub use options::{FEED_CAP_FACTOR, InputKind, ReadOptions};
+pub(crate) use origin::human_size;
 
 #[cfg(test)]
 mod tests;

@@ -10,12 +10,12 @@ use sitrep_model::{Problem, ProblemKind};
 
 use super::json::JsonLines;
 use super::kind::{Kind, forced_kind, is_arc, is_feed, is_warc, sniff_kind};
-use super::options::ReadOptions;
+use super::options::{FEED_CAP_FACTOR, ReadOptions};
 use super::origin::{Origin, extension, is_url};
 use super::stream::Stream;
-use super::whole::{from_decoded, html_file, read_whole};
+use super::whole::{from_decoded, html_file, read_whole, read_whole_capped};
 use crate::decode::{check_binary, decode};
-use crate::feed::{FeedItems, parse_feed};
+use crate::feed::{FeedItems, parse_feed_owned};
 use crate::warc::{WarcSource, read_arc, read_warc};
 
 /// How much of an input is read to decide what it is.
@@ -116,19 +116,7 @@ pub(super) fn open_stream(
         return Stream::Warc(Box::new(records));
     }
     if is_feed(forced, &origin, &head) {
-        let bytes = match read_whole(&origin, head, reader, max_bytes) {
-            Ok(bytes) => bytes,
-            Err(problem) => return Stream::one(Err(problem)),
-        };
-        let base = is_url(&origin.name).then_some(origin.name.as_str());
-        return match parse_feed(&bytes, base) {
-            Ok(feed) => Stream::Feed(Box::new(FeedItems::new(
-                feed,
-                origin.name.clone(),
-                opts.fetcher.clone(),
-            ))),
-            Err(reason) => Stream::one(Err(origin.problem(ProblemKind::MalformedFeed, reason))),
-        };
+        return open_feed(origin, head, reader, opts);
     }
     let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
     if utf16 {
@@ -187,6 +175,30 @@ fn open_for_reading(path: &Path) -> io::Result<File> {
 #[cfg(not(unix))]
 fn open_for_reading(path: &Path) -> io::Result<File> {
     File::open(path)
+}
+
+/// A feed: read whole up to the whole-feed cap, then item by item, each item held to the
+/// per-document cap.
+fn open_feed(
+    origin: Origin,
+    head: Vec<u8>,
+    reader: Box<dyn Read + Send>,
+    opts: &ReadOptions,
+) -> Stream {
+    let cap_name = format!("whole-feed cap ({FEED_CAP_FACTOR} × --max-doc-size)");
+    let bytes = match read_whole_capped(&origin, head, reader, opts.max_feed_bytes(), &cap_name) {
+        Ok(bytes) => bytes,
+        Err(problem) => return Stream::one(Err(problem)),
+    };
+    let base = is_url(&origin.name).then_some(origin.name.as_str());
+    match parse_feed_owned(bytes, base) {
+        Ok(feed) => {
+            let items = FeedItems::new(feed, origin.name.clone(), opts.fetcher.clone())
+                .max_item_bytes(opts.max_bytes);
+            Stream::Feed(Box::new(items))
+        }
+        Err(reason) => Stream::one(Err(origin.problem(ProblemKind::MalformedFeed, reason))),
+    }
 }
 
 /// Reads as much of `buf` as the input has.

@@ -1,6 +1,12 @@
-//! Reader settings: the size cap, a forced input kind, the HTTP client.
+//! Reader settings: the size caps, a forced input kind, the HTTP client.
 
 use crate::fetch::Fetcher;
+
+/// How many per-document caps a whole feed may be: a feed holds many documents (a month of
+/// full-text items is easily over 10 MB), and each of its items is held to the per-document
+/// cap on its own. 5 × the default 10 MB is 50 MB, the most a sitemap may be by the sitemap
+/// protocol.
+pub const FEED_CAP_FACTOR: usize = 5;
 
 /// Reader settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +18,14 @@ pub struct ReadOptions {
     /// The HTTP client for URL inputs and feed items that are only links; `None` keeps
     /// reading offline (such inputs are problems).
     pub fetcher: Option<Fetcher>,
+}
+
+impl ReadOptions {
+    /// The largest feed, read whole before its items are: [`FEED_CAP_FACTOR`] times
+    /// [`ReadOptions::max_bytes`].
+    pub fn max_feed_bytes(&self) -> usize {
+        self.max_bytes.saturating_mul(FEED_CAP_FACTOR)
+    }
 }
 
 impl Default for ReadOptions {

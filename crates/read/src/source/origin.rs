@@ -43,7 +43,7 @@ pub(super) fn is_url(input: &str) -> bool {
 }
 
 /// "52.4 MB", "10 MB", "1.5 kB", "100 bytes": sizes in decimal units, as file managers show.
-pub(super) fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     let scaled = |value: f64, unit: &str| {
         let text = format!("{value:.1}");
         let text = text.strip_suffix(".0").unwrap_or(&text);

@@ -38,7 +38,9 @@ pub(super) fn open_url(url: &str, opts: &ReadOptions) -> Stream {
         || (forced.is_none() && !media.is_html() && looks_like_feed(&page.body));
     if feed {
         return match parse_feed(&page.body, Some(&page.url)) {
-            Ok(feed) => Stream::Feed(Box::new(FeedItems::new(feed, url, opts.fetcher.clone()))),
+            Ok(feed) => Stream::Feed(Box::new(
+                FeedItems::new(feed, url, opts.fetcher.clone()).max_item_bytes(opts.max_bytes),
+            )),
             Err(reason) => problem(ProblemKind::MalformedFeed, reason),
         };
     }

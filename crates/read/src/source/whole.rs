@@ -38,17 +38,31 @@ pub(super) fn read_whole(
     reader: Box<dyn Read + Send>,
     max_bytes: usize,
 ) -> Result<Vec<u8>, Problem> {
+    read_whole_capped(
+        origin,
+        head,
+        reader,
+        max_bytes,
+        "per-document cap (--max-doc-size)",
+    )
+}
+
+/// [`read_whole`] with another cap than the per-document one, named `cap_name` in the reason.
+pub(super) fn read_whole_capped(
+    origin: &Origin,
+    head: Vec<u8>,
+    reader: Box<dyn Read + Send>,
+    max_bytes: usize,
+    cap_name: &str,
+) -> Result<Vec<u8>, Problem> {
     let cap = human_size(max_bytes as u64);
     let over_cap = |size: Option<u64>| {
         let what = origin.what();
         origin.problem(
             ProblemKind::TooLarge,
             match size {
-                Some(size) => format!(
-                    "{what} is {}, over the {cap} per-document cap (--max-doc-size)",
-                    human_size(size)
-                ),
-                None => format!("{what} is over the {cap} per-document cap (--max-doc-size)"),
+                Some(size) => format!("{what} is {}, over the {cap} {cap_name}", human_size(size)),
+                None => format!("{what} is over the {cap} {cap_name}"),
             },
         )
     };

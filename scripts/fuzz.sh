@@ -50,8 +50,13 @@ export PATH="$tools/bin:$PATH"
 export RUSTC_BOOTSTRAP=1
 flags=(-O -a --sanitizer none)
 
-# fuzz/Cargo.lock must be up to date, as --locked checks it for the main workspace.
-cargo metadata --locked --format-version 1 --manifest-path fuzz/Cargo.toml >/dev/null
+# fuzz/Cargo.lock must be up to date, as --locked checks it for the main workspace. A new
+# dependency of a crate the targets use needs it updated (and committed).
+if ! cargo metadata --locked --format-version 1 --manifest-path fuzz/Cargo.toml >/dev/null; then
+  echo "fuzz/Cargo.lock is out of date: run 'cargo metadata --format-version 1" \
+    "--manifest-path fuzz/Cargo.toml >/dev/null' and commit fuzz/Cargo.lock" >&2
+  exit 1
+fi
 cargo fuzz build "${flags[@]}"
 
 # The team's fixtures as seeds: each file with the option byte its target reads first.

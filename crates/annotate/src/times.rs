@@ -256,7 +256,11 @@ impl Matcher<'_> {
         match self.t.lex(i) {
             Lex::Since => {
                 f.kind = TimeKind::Range;
-                f.to = self.published;
+                // Up to publication; a start after it (a wrong or early date in the metadata,
+                // "since 2012" in a story dated 2010) leaves the end open, never before the start.
+                f.to = self
+                    .published
+                    .filter(|&p| inner.from.is_none_or(|from| from <= p));
                 f.anchor = TimeAnchor::Published;
                 f.value = None;
                 f.granularity = None;
@@ -1550,6 +1554,14 @@ mod tests {
         check("began in 2012 and", "2012", "2012-01-01", "2012-12-31");
         check("by 2023.", "by 2023", "2023-01-01", "2023-12-31");
         check("since 2012,", "since 2012", "2012-01-01", "2022-01-07");
+        // Published before the start (found by fuzzing with the earliest date chrono has).
+        for published in [ymd(2010, 5, 1), Some(NaiveDate::MIN)] {
+            let all = times("since 2012,", published);
+            assert_eq!(
+                all,
+                [("since 2012".into(), "2012-01-01".into(), "-".into())]
+            );
+        }
         check("before 2012,", "before 2012", "-", "2011-12-31");
         check("in the 1990s", "the 1990s", "1990-01-01", "1999-12-31");
         check("2010s", "2010s", "2010-01-01", "2019-12-31");

@@ -6,8 +6,12 @@
 //! - [`ud`]: end-to-end dependency parsing from raw text against a UD treebank.
 //! - [`html`]: the ScrapingHub article-extraction metric (shingle precision and recall).
 //! - [`seed_html`]: the seed article wrapped in a generated news page, read back as HTML.
+//! - [`polnear`]: attribution relations (source, cue, content) against PolNeAR-style gold:
+//!   exact and partial relation matches, role tokens, split by direct and indirect quotes;
+//!   `sitrep eval polnear --gold DIR` (see the module for the measures and the command).
 
 pub mod html;
+pub mod polnear;
 pub mod seed;
 pub mod seed_html;
 pub mod ud;

@@ -104,6 +104,7 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Ner(a)) => cmd::nlp::eval_ner_cmd(a),
         Command::Ner(a) => cmd::nlp::ner(a),
         Command::Eval(EvalCommand::Html(a)) => cmd::eval::html(a),
+        Command::Eval(EvalCommand::Polnear(a)) => cmd::eval::polnear(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -106,6 +106,7 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Html(a)) => cmd::eval::html(a),
         Command::Eval(EvalCommand::Robustness(a)) => cmd::eval::robustness(a),
         Command::Eval(EvalCommand::RobustnessWorker(a)) => cmd::eval::robustness_worker(a),
+        Command::Eval(EvalCommand::Polnear(a)) => cmd::eval::polnear(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

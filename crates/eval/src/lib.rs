@@ -8,8 +8,12 @@
 //! - [`seed_html`]: the seed article wrapped in a generated news page, read back as HTML.
 //! - [`robustness`]: other projects' test inputs through the readers and the pipeline in
 //!   worker processes: documents, problems, crashes, hangs, peak memory, feed items.
+//! - [`polnear`]: attribution relations (source, cue, content) against PolNeAR-style gold:
+//!   exact and partial relation matches, role tokens, split by direct and indirect quotes;
+//!   `sitrep eval polnear --gold DIR` (see the module for the measures and the command).
 
 pub mod html;
+pub mod polnear;
 pub mod robustness;
 pub mod seed;
 pub mod seed_html;

@@ -7,6 +7,8 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use sitrep_eval::html::score_pages;
+use sitrep_eval::polnear::report::{Floors, render};
+use sitrep_eval::polnear::{self, baseline};
 use sitrep_eval::robustness;
 use sitrep_eval::seed::{Gold, evaluate};
 use sitrep_pipeline::{Config, Pipeline};
@@ -37,6 +39,12 @@ pub enum EvalCommand {
     /// The worker `eval robustness` starts: units in on stdin, one result line each out.
     #[command(hide = true)]
     RobustnessWorker(RobustnessWorkerArgs),
+    /// Attribution relations (source, cue, content) against PolNeAR-style gold (DIR/text,
+    /// DIR/attributions in BRAT standoff): exact and partial relation precision, recall and
+    /// F1, role tokens, split by direct, mixed and indirect quotes; fails below the floors.
+    /// The predictions come from a BASELINE (quoted stretches and speech verbs with their
+    /// subjects), not from a claims extractor: sitrep has none yet.
+    Polnear(EvalPolnearArgs),
 }
 
 #[derive(Args)]
@@ -61,6 +69,23 @@ pub struct EvalRobustnessArgs {
 
 #[derive(Args)]
 pub struct RobustnessWorkerArgs {
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct EvalPolnearArgs {
+    /// The gold folder, holding text/NAME.txt and attributions/NAME_ANNOTATOR.ann.
+    #[arg(long, value_name = "DIR")]
+    pub gold: PathBuf,
+    /// Exit with status 3 when partial F1 is below this.
+    #[arg(long, default_value_t = Floors::default().partial)]
+    pub floor_partial: f64,
+    /// Exit with status 3 when exact F1 is below this.
+    #[arg(long, default_value_t = Floors::default().exact)]
+    pub floor_exact: f64,
+    /// NLP model directory (default: SITREP_MODELS, else data/models above the working
+    /// directory or the executable).
     #[arg(long, value_name = "DIR")]
     pub models: Option<PathBuf>,
 }
@@ -349,6 +374,71 @@ pub fn robustness(args: EvalRobustnessArgs) -> Result<u8> {
     }
     print!("{report}");
     Ok(if report.passed() {
+        EXIT_OK
+    } else {
+        EXIT_PARTIAL
+    })
+}
+
+/// `sitrep eval polnear`: the baseline predictor over every readable gold article, scored
+/// and printed; exit 3 below a floor or when a gold file could not be read.
+pub fn polnear(args: EvalPolnearArgs) -> Result<u8> {
+    let read = sitrep_nlp::corpus::attribution::read_attribution_folder(&args.gold)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut docs = Vec::with_capacity(read.len());
+    let mut unreadable = 0;
+    for doc in read {
+        match doc {
+            Ok(doc) => docs.push(doc),
+            Err(e) => {
+                eprintln!("{e}");
+                unreadable += 1;
+            }
+        }
+    }
+    anyhow::ensure!(
+        !docs.is_empty(),
+        "{}: no article could be read",
+        args.gold.display()
+    );
+    let mut passed = sitrep_nlp::corpus::attribution::PassedOver::default();
+    for doc in &docs {
+        passed += doc.passed_over;
+    }
+    let config = Config {
+        entities: false,
+        ..super::pipeline_config(args.models.as_deref(), false, None)
+    };
+    let pipeline = super::load_pipeline_timed(config)?;
+    let analyzer = pipeline.analyzer();
+    let started = Instant::now();
+    let scores = polnear::evaluate(&docs, |text| baseline::predict(analyzer, text));
+    let secs = started.elapsed().as_secs_f64();
+    let floors = Floors {
+        exact: args.floor_exact,
+        partial: args.floor_partial,
+    };
+    println!("PolNeAR evaluation: {}", args.gold.display());
+    println!(
+        "  gold: {} articles ({unreadable} unreadable); passed over: {passed}",
+        docs.len()
+    );
+    print!("{}", render(&scores, &floors, baseline::NAME));
+    let words: usize = docs.iter().map(|d| d.text.split_whitespace().count()).sum();
+    println!(
+        "  speed: {:.0} words/s (analysis, prediction and scoring; one thread)",
+        words as f64 / secs
+    );
+    let met = floors.met_by(&scores);
+    println!(
+        "PolNeAR evaluation (baseline): {}",
+        if met {
+            "meets the floors"
+        } else {
+            "BELOW FLOOR"
+        }
+    );
+    Ok(if met && unreadable == 0 {
         EXIT_OK
     } else {
         EXIT_PARTIAL

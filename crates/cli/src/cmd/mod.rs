@@ -137,6 +137,7 @@ pub fn configure(input: &InputArgs) -> anyhow::Result<(Pipeline, ReadOptions)> {
         max_bytes: input.max_doc_size,
         input: input.input.map(InputKind::from),
         fetcher: Some(fetcher(input.max_doc_size, input.host_delay)),
+        ..ReadOptions::default()
     };
     Ok((pipeline, read))
 }

@@ -309,6 +309,8 @@ fn declarations_in_broken_feeds_never_reach_feed_rs() {
             "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><entry><summary mode=\"base64\">AB{decl}CD"
         ),
         format!("<rss><channel><item><title>x</title></item></channel></rss></x>{decl}<y/>"),
+        // Found by the `feed` fuzz target: a second declaration right after the root.
+        format!("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss>{decl}</rss>"),
     ] {
         match parse_feed(feed.as_bytes(), None) {
             Ok(_) => {}

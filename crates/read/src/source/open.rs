@@ -28,7 +28,7 @@ type ReadArchive = fn(&str, WarcSource, bool, usize) -> crate::warc::WarcRecords
 
 pub(super) fn open_file(path: &Path, opts: &ReadOptions) -> Stream {
     let name = path.display().to_string();
-    let mut file = match open_for_reading(path) {
+    let mut file = match open_for_reading(path, opts.fifo_wait) {
         Ok(file) => file,
         Err(err) => {
             let reason = format!("cannot open: {err}");
@@ -156,24 +156,48 @@ pub(super) fn open_stream(
     }
 }
 
-/// Opens a file or a FIFO for reading. A FIFO is opened without waiting for a writer (a plain
-/// open blocks until one comes, maybe forever); it then reads as a stream, and one that has no
-/// writer reads as empty.
+/// Opens a file or a FIFO for reading. A plain open of a FIFO blocks until a writer opens it,
+/// maybe forever; here it is opened without waiting, then given `wait` for a writer to come
+/// (on Linux, `poll` reports nothing on a FIFO that never had a writer). One that gets no
+/// writer in time is an error saying so; one that does reads as a stream.
 #[cfg(unix)]
-fn open_for_reading(path: &Path) -> io::Result<File> {
+fn open_for_reading(path: &Path, wait: std::time::Duration) -> io::Result<File> {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
     use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
-    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
     let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(OFlags::NONBLOCK.bits() as i32)
         .open(path)?;
+    if file.metadata()?.file_type().is_fifo() {
+        let timeout = Timespec {
+            tv_sec: wait.as_secs().try_into().unwrap_or(i64::MAX),
+            tv_nsec: wait.subsec_nanos().into(),
+        };
+        let mut fds = [PollFd::new(&file, PollFlags::IN)];
+        let ready = loop {
+            match poll(&mut fds, Some(&timeout)) {
+                Err(rustix::io::Errno::INTR) => continue,
+                other => break other?,
+            }
+        };
+        if ready == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!(
+                    "a FIFO with no writer: none opened it within {} s",
+                    wait.as_secs_f64()
+                ),
+            ));
+        }
+    }
     // Reads block again (while a writer is still writing), as for any stream.
     fcntl_setfl(&file, fcntl_getfl(&file)? - OFlags::NONBLOCK)?;
     Ok(file)
 }
 
 #[cfg(not(unix))]
-fn open_for_reading(path: &Path) -> io::Result<File> {
+fn open_for_reading(path: &Path, _: std::time::Duration) -> io::Result<File> {
     File::open(path)
 }
 

@@ -1,5 +1,7 @@
 //! Reader settings: the size caps, a forced input kind, the HTTP client.
 
+use std::time::Duration;
+
 use crate::fetch::Fetcher;
 
 /// How many per-document caps a whole feed may be: a feed holds many documents (a month of
@@ -18,6 +20,9 @@ pub struct ReadOptions {
     /// The HTTP client for URL inputs and feed items that are only links; `None` keeps
     /// reading offline (such inputs are problems).
     pub fetcher: Option<Fetcher>,
+    /// How long a FIFO named as an input may wait for a writer before it is reported (a FIFO
+    /// without one would otherwise block the reader forever).
+    pub fifo_wait: Duration,
 }
 
 impl ReadOptions {
@@ -34,6 +39,7 @@ impl Default for ReadOptions {
             max_bytes: 10_000_000,
             input: None,
             fetcher: None,
+            fifo_wait: Duration::from_secs(10),
         }
     }
 }

@@ -201,7 +201,9 @@ impl Tally {
                 self.feed_documents += usize::from(feed);
             }
             Err(problem) => {
-                self.feed_problems += usize::from(feed);
+                // A problem with a whole feed (no items, items past the bound) is not an item.
+                let item = problem.source.contains("#item-");
+                self.feed_problems += usize::from(feed && item);
                 let count = match self.problems.iter_mut().find(|(k, _)| *k == problem.kind) {
                     Some((_, count)) => count,
                     None => {

@@ -44,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
             ReadOptions::default().max_bytes
         },
         input: kind.checked_sub(1).and_then(|k| KINDS.get(k).copied()),
-        fetcher: None,
+        ..ReadOptions::default()
     };
     let inputs = Inputs::from_reader(name, std::io::Cursor::new(bytes.to_vec()), &opts);
     for item in inputs {

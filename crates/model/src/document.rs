@@ -79,12 +79,14 @@ impl Document {
             out.push(("time", t.start, t.end, Some(t.text.as_str())));
         }
         for c in &self.claims {
-            out.push((
-                "claim.source",
-                c.source.start,
-                c.source.end,
-                Some(c.source.text.as_str()),
-            ));
+            if let Some(source) = &c.source {
+                out.push((
+                    "claim.source",
+                    source.start,
+                    source.end,
+                    Some(source.text.as_str()),
+                ));
+            }
             out.push((
                 "claim.cue",
                 c.cue.start,
@@ -360,14 +362,25 @@ pub enum Stance {
 pub struct Claim {
     pub id: String,
     pub sentence: usize,
-    pub source: ClaimSource,
+    /// Who says it; `null` when the text does not say (a cue with no source, "reportedly").
+    pub source: Option<ClaimSource>,
     pub cue: Cue,
+    /// What is said: from its first piece to its last (a cue may stand inside it).
     pub content: TextSpan,
     pub direct: Directness,
     pub stance: Stance,
+    /// Whom it was said to ("AFP" in "told AFP").
     pub recipient: Option<String>,
-    /// Id of the time expression dating the statement ("said Friday").
+    /// Id of the time expression dating the statement ("said Friday"), an index into the
+    /// document's times written `T<n>` (1-based).
     pub time: Option<String>,
+    /// How sure the extractor is that this is an attribution, in [0, 1].
+    #[serde(default)]
+    pub confidence: f64,
+    /// Why it was extracted and described as it is: the extractor's decision, then each rule
+    /// that set a field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub why: Vec<String>,
 }
 
 /// PLOVER event type and mode.

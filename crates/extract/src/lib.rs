@@ -1,0 +1,9 @@
+//! Claims (and, next, events) from sitrep's one analysed document.
+//!
+//! - [`claims`]: an attribution (source, cue, content spans, as the trained extractor finds
+//!   them) described for an analyst: the source's kind, whether it is anonymous and what in
+//!   the text says so, its actor, the earlier claim whose source it repeats; the stance
+//!   (assert, deny, hedge); direct, indirect or mixed quoting; the recipient; the time of the
+//!   statement; a confidence and the reasons for every decision.
+
+pub mod claims;

@@ -210,6 +210,11 @@ impl Pipeline {
         self
     }
 
+    /// Whether this pipeline finds claims (it was given an attribution finder).
+    pub fn finds_claims(&self) -> bool {
+        self.claims.is_some()
+    }
+
     /// The models this pipeline analyses with.
     pub fn analyzer(&self) -> &Analyzer {
         &self.analyzer

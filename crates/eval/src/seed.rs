@@ -31,7 +31,7 @@ pub struct Gold {
     #[serde(default)]
     pub events: Vec<serde_json::Value>,
     #[serde(default)]
-    pub contested: Vec<serde_json::Value>,
+    pub contested: Vec<crate::seed_claims::GoldContested>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -88,9 +88,10 @@ pub fn evaluate(doc: &Document, gold: &Gold, claims_extracted: bool) -> Vec<Cate
             doc,
             &gold.claims,
             &gold.not_claims,
+            &gold.contested,
         ));
     } else {
-        for name in ["claims", "claim details"] {
+        for name in ["claims", "claim details", "contested"] {
             out.push(Category {
                 name,
                 status: Status::NotImplemented {
@@ -104,7 +105,6 @@ pub fn evaluate(doc: &Document, gold: &Gold, claims_extracted: bool) -> Vec<Cate
         ("places", &gold.places),
         ("actors", &gold.actors),
         ("events", &gold.events),
-        ("contested", &gold.contested),
     ] {
         out.push(Category {
             name,
@@ -371,8 +371,8 @@ mod tests {
                 floor: 1.0
             }
         );
-        assert_eq!(cats[5].name, "places");
-        assert_eq!(cats[5].status, Status::NotImplemented { total: 1 });
+        assert_eq!(cats[6].name, "places");
+        assert_eq!(cats[6].status, Status::NotImplemented { total: 1 });
     }
 
     #[test]

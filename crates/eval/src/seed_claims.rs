@@ -37,9 +37,23 @@ pub struct GoldClaim {
 /// Floors: every gold claim, and every detail of the claims found.
 pub const CLAIM_FLOOR: f64 = 1.0;
 pub const DETAIL_FLOOR: f64 = 1.0;
+pub const CONTESTED_FLOOR: f64 = 1.0;
 
-/// The claims and claim-details categories.
-pub fn claims(doc: &Document, gold: &[GoldClaim], not_claims: &[String]) -> [Category; 2] {
+/// A contested proposition of the gold annotation.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldContested {
+    pub proposition: String,
+    pub support: Vec<String>,
+    pub oppose: Vec<String>,
+}
+
+/// The claims, claim-details and contested categories.
+pub fn claims(
+    doc: &Document,
+    gold: &[GoldClaim],
+    not_claims: &[String],
+    contested: &[GoldContested],
+) -> [Category; 3] {
     let mut taken = vec![false; doc.claims.len()];
     let mut matched: Vec<Option<usize>> = Vec::with_capacity(gold.len());
     let mut checks = Vec::new();
@@ -141,10 +155,73 @@ pub fn claims(doc: &Document, gold: &[GoldClaim], not_claims: &[String]) -> [Cat
             ));
         }
     }
+    let contested = contested_category(doc, gold, &matched, contested);
     [
         claims,
         crate::seed::scored("claim details", DETAIL_FLOOR, details),
+        contested,
     ]
+}
+
+/// A gold contested proposition holds when one proposition over the document's claims has at
+/// least 3 of its `support` claims (those found) as support and at least 2 of its `oppose`
+/// claims as oppose or reframe.
+fn contested_category(
+    doc: &Document,
+    gold: &[GoldClaim],
+    matched: &[Option<usize>],
+    contested: &[GoldContested],
+) -> Category {
+    use sitrep_extract::propositions::{ClaimInput, Position, PropositionLexicon, group};
+    let inputs: Vec<ClaimInput<'_>> = doc
+        .claims
+        .iter()
+        .map(|c| ClaimInput {
+            key: c.id.clone(),
+            terms: &c.terms,
+            stance: c.stance,
+            content: &c.content.text,
+        })
+        .collect();
+    let props = group(&inputs, &PropositionLexicon::embedded());
+    let claim_of = |id: &str| {
+        gold.iter()
+            .position(|g| g.id == id)
+            .and_then(|k| matched[k])
+    };
+    let checks = contested
+        .iter()
+        .map(|g| {
+            let best = props
+                .iter()
+                .map(|p| {
+                    let count = |ids: &[String], ok: &dyn Fn(Position) -> bool| {
+                        ids.iter()
+                            .filter_map(|id| claim_of(id))
+                            .filter(|&c| p.members.iter().any(|m| m.claim == c && ok(m.position)))
+                            .count()
+                    };
+                    let support = count(&g.support, &|p| p == Position::Support);
+                    let oppose = count(&g.oppose, &|p| p != Position::Support);
+                    (
+                        support.min(3) + oppose.min(2),
+                        support,
+                        oppose,
+                        p.id.clone(),
+                    )
+                })
+                .max();
+            let (holds, why) = match best {
+                Some((_, s, o, id)) => (
+                    s >= 3 && o >= 2,
+                    format!("best proposition {id}: {s} support, {o} oppose or reframe"),
+                ),
+                None => (false, "no proposition".to_string()),
+            };
+            (format!("{:?}: {why}", g.proposition), holds)
+        })
+        .collect();
+    crate::seed::scored("contested", CONTESTED_FLOOR, checks)
 }
 
 /// Source, cue and content spans by the README's rule.
@@ -225,6 +302,7 @@ mod tests {
             time: None,
             confidence: 0.9,
             why: Vec::new(),
+            terms: Vec::new(),
         }
     }
 
@@ -264,7 +342,9 @@ mod tests {
             claims: vec![first, second, stray],
             ..Document::default()
         };
-        let [claims, details] = super::claims(&doc, &gold(), &["The region is calm".to_string()]);
+        let [claims, details, contested] =
+            super::claims(&doc, &gold(), &["The region is calm".to_string()], &[]);
+        assert_eq!(contested.found_total(), (0, 0));
         // G1 found; G2's stance differs; C3 starts in a sentence that holds no claim.
         assert_eq!(claims.found_total(), (1, 3), "{:?}", claims.misses);
         assert!(claims.misses.iter().any(|m| m.contains("fields differ")));

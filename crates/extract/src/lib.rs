@@ -5,5 +5,8 @@
 //!   the text says so, its actor, the earlier claim whose source it repeats; the stance
 //!   (assert, deny, hedge); direct, indirect or mixed quoting; the recipient; the time of the
 //!   statement; a confidence and the reasons for every decision.
+//! - [`propositions`]: claims across documents grouped by what they are about, each with its
+//!   position (support, oppose, reframe) and the reasons.
 
 pub mod claims;
+pub mod propositions;

@@ -381,6 +381,10 @@ pub struct Claim {
     /// that set a field.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub why: Vec<String>,
+    /// The content's words that say what it is about (lemmas of its nouns, verbs, adjectives
+    /// and numbers, lower case): what propositions group claims by across documents.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<String>,
 }
 
 /// PLOVER event type and mode.

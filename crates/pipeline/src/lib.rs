@@ -396,6 +396,7 @@ fn claim_layer(
                 time,
                 confidence: f64::from(d.confidence),
                 why: d.why.clone(),
+                terms: d.terms.clone(),
             }
         })
         .collect()

@@ -78,6 +78,8 @@ pub struct ClaimDraft {
     pub time: Option<Range<usize>>,
     pub confidence: f32,
     pub why: Vec<String>,
+    /// The content's lemmas of nouns, verbs, adjectives and numbers (see [`content_terms`]).
+    pub terms: Vec<String>,
 }
 
 impl ClaimDraft {
@@ -144,6 +146,7 @@ impl ClaimLayer {
                 time,
                 confidence: f.confidence.clamp(0.0, 1.0),
                 why,
+                terms: content_terms(&doc, &f.content),
             });
             facts.push(source_facts);
         }
@@ -245,6 +248,28 @@ fn is_day_word(doc: &Doc<'_>, token: usize) -> bool {
             | "month"
             | "year"
     )
+}
+
+/// Lemmas that are never what a content is about: auxiliaries and verbs of saying.
+const LIGHT_LEMMAS: [&str; 8] = ["be", "have", "do", "say", "get", "will", "would", "can"];
+
+/// The content's terms: the lower-case lemmas of its nouns, proper nouns, verbs, adjectives
+/// and numbers, light verbs aside, each once, in text order.
+fn content_terms(doc: &Doc<'_>, content: &[Range<usize>]) -> Vec<String> {
+    let mut terms: Vec<String> = Vec::new();
+    for t in content.iter().flat_map(|piece| doc.tokens_in(piece)) {
+        if !matches!(doc.upos(t), "NOUN" | "PROPN" | "VERB" | "ADJ" | "NUM") {
+            continue;
+        }
+        let lemma = doc.lemma_lower(t);
+        if LIGHT_LEMMAS.contains(&lemma.as_str()) || !lemma.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        if !terms.contains(&lemma) {
+            terms.push(lemma);
+        }
+    }
+    terms
 }
 
 /// The cue's lemma: the head's lemma, or the lemmas of a short cue ("accord to").

@@ -308,6 +308,22 @@ pub enum SourceKind {
     Unknown,
 }
 
+impl SourceKind {
+    /// The `snake_case` name, as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Person => "person",
+            SourceKind::Official => "official",
+            SourceKind::Government => "government",
+            SourceKind::Institution => "institution",
+            SourceKind::Group => "group",
+            SourceKind::Media => "media",
+            SourceKind::Document => "document",
+            SourceKind::Unknown => "unknown",
+        }
+    }
+}
+
 /// The source of a claim.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimSource {
@@ -348,6 +364,17 @@ pub enum Directness {
     Mixed,
 }
 
+impl Directness {
+    /// The `snake_case` name, as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            Directness::Direct => "direct",
+            Directness::Indirect => "indirect",
+            Directness::Mixed => "mixed",
+        }
+    }
+}
+
 /// What the source does with the content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -355,6 +382,17 @@ pub enum Stance {
     Assert,
     Deny,
     Hedge,
+}
+
+impl Stance {
+    /// The `snake_case` name, as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stance::Assert => "assert",
+            Stance::Deny => "deny",
+            Stance::Hedge => "hedge",
+        }
+    }
 }
 
 /// An attributed statement: who says what, how.

@@ -130,7 +130,7 @@ impl ClaimLayer {
                 why.extend(s.why.iter().cloned());
             }
             let (stance, reason) = stance::stance(&doc, &self.lexicon, cue_head, &f.content);
-            why.push(format!("stance {}: {reason}", stance_name(stance)));
+            why.push(format!("stance {}: {reason}", stance.name()));
             let direct = directness(&doc, &quotes, &f.content);
             let recipient = cue_head.and_then(|c| self.recipient(&doc, c));
             let time = cue_head.and_then(|c| time_word(&doc, c));
@@ -291,14 +291,6 @@ fn directness(doc: &Doc<'_>, quotes: &Quotes, content: &[Range<usize>]) -> Direc
         QuoteKind::Direct => Directness::Direct,
         QuoteKind::Mixed => Directness::Mixed,
         QuoteKind::Indirect => Directness::Indirect,
-    }
-}
-
-pub fn stance_name(stance: Stance) -> &'static str {
-    match stance {
-        Stance::Assert => "assert",
-        Stance::Deny => "deny",
-        Stance::Hedge => "hedge",
     }
 }
 

@@ -115,7 +115,7 @@ pub(crate) fn describe(
                     "source head \"{}\" is a {} name: {}",
                     doc.word(h),
                     label.as_str(),
-                    kind_name(kind)
+                    kind.name()
                 ));
                 if label == EntityLabel::Loc {
                     why.push("a place speaking stands for its government".to_string());
@@ -127,7 +127,7 @@ pub(crate) fn describe(
             } else if let Some(noun) = lexicon.source_nouns.get(lemma.as_str()) {
                 why.push(format!(
                     "source head \"{lemma}\" is a {} noun",
-                    kind_name(noun.kind)
+                    noun.kind.name()
                 ));
                 (noun.kind, false)
             } else if lexicon.capitals.contains_key(&word)
@@ -252,17 +252,4 @@ fn actor_of(
         code,
         name: Some(name),
     })
-}
-
-pub fn kind_name(kind: SourceKind) -> &'static str {
-    match kind {
-        SourceKind::Person => "person",
-        SourceKind::Official => "official",
-        SourceKind::Government => "government",
-        SourceKind::Institution => "institution",
-        SourceKind::Group => "group",
-        SourceKind::Media => "media",
-        SourceKind::Document => "document",
-        SourceKind::Unknown => "unknown",
-    }
 }

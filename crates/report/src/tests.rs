@@ -44,6 +44,8 @@ fn span(d: &Document, text: &str) -> TextSpan {
     }
 }
 
+/// A claim of `d`, its spans found by their text.
+#[allow(clippy::too_many_arguments)]
 fn claim(
     d: &Document,
     id: &str,

@@ -16,6 +16,7 @@ use crate::cmd::eval::EvalCommand;
 use crate::cmd::extract::ExtractArgs;
 use crate::cmd::ingest::IngestArgs;
 use crate::cmd::nlp::{NerArgs, ParseArgs, TrainArgs};
+use crate::cmd::report::ReportArgs;
 use crate::cmd::watch::WatchArgs;
 
 /// Exit status when everything worked.
@@ -64,6 +65,10 @@ enum Command {
     Export(ExportArgs),
     /// Counts over the database.
     Stats(DbArgs),
+    /// The situation report on a topic: contested propositions (who supports, who opposes,
+    /// who reframes), the numbers as each source gives them, a dated timeline and a sourcing
+    /// profile, every line citing its sentence (Markdown, HTML or JSON).
+    Report(ReportArgs),
     /// Score sitrep against gold annotations.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -94,6 +99,7 @@ fn main() -> ExitCode {
         Command::Show(a) => cmd::docs::show(a),
         Command::Export(a) => cmd::docs::export(a),
         Command::Stats(a) => cmd::docs::stats(a),
+        Command::Report(a) => cmd::report::run(a),
         Command::Eval(EvalCommand::Seed(a)) => cmd::eval::seed(a),
         Command::Bench(a) => cmd::bench::run(a),
         Command::Generate(a) => cmd::bench::generate(a),

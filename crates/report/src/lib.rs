@@ -320,7 +320,9 @@ fn numbers(docs: &[Document], refs: &mut References) -> Vec<NumberView> {
             });
         }
     }
-    // Attributed figures first (they are what sources dispute), then by unit.
+    // Attributed figures first (they are what sources dispute), then by what they count;
+    // a bare number in the reporter's voice ("2", "at least 12") says little on its own.
+    out.retain(|n| n.source.is_some() || n.unit.is_some());
     out.sort_by(|a, b| {
         (a.source.is_none(), &a.unit, a.date).cmp(&(b.source.is_none(), &b.unit, b.date))
     });

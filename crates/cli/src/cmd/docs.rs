@@ -61,7 +61,7 @@ pub struct ExportArgs {
     pub output: Option<PathBuf>,
 }
 
-fn open(db: &DbArgs) -> Result<Box<dyn Store>> {
+pub(crate) fn open(db: &DbArgs) -> Result<Box<dyn Store>> {
     if !db.db.exists() {
         anyhow::bail!(
             "{}: no database here; run `sitrep ingest` first or pass --db",

@@ -6,6 +6,7 @@ pub mod eval;
 pub mod extract;
 pub mod ingest;
 pub mod nlp;
+pub mod report;
 pub mod watch;
 
 use std::path::PathBuf;

@@ -16,7 +16,7 @@ use crate::cmd::eval::EvalCommand;
 use crate::cmd::extract::ExtractArgs;
 use crate::cmd::ingest::IngestArgs;
 use crate::cmd::nlp::{NerArgs, ParseArgs, TrainArgs};
-use crate::cmd::report::ReportArgs;
+use crate::cmd::report::{PropositionsArgs, ReportArgs};
 use crate::cmd::watch::WatchArgs;
 
 /// Exit status when everything worked.
@@ -69,6 +69,9 @@ enum Command {
     /// who reframes), the numbers as each source gives them, a dated timeline and a sourcing
     /// profile, every line citing its sentence (Markdown, HTML or JSON).
     Report(ReportArgs),
+    /// Claims across stored documents grouped into propositions, each claim's position
+    /// (support, oppose, reframe); `--explain` says why.
+    Propositions(PropositionsArgs),
     /// Score sitrep against gold annotations.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -100,6 +103,7 @@ fn main() -> ExitCode {
         Command::Export(a) => cmd::docs::export(a),
         Command::Stats(a) => cmd::docs::stats(a),
         Command::Report(a) => cmd::report::run(a),
+        Command::Propositions(a) => cmd::report::propositions(a),
         Command::Eval(EvalCommand::Seed(a)) => cmd::eval::seed(a),
         Command::Bench(a) => cmd::bench::run(a),
         Command::Generate(a) => cmd::bench::generate(a),

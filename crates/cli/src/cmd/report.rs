@@ -1,4 +1,5 @@
-//! `sitrep report TOPIC`: the situation report on a topic from the store.
+//! `sitrep report TOPIC` and `sitrep propositions`: the situation report on a topic and the
+//! propositions of the stored claims.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -76,4 +77,112 @@ pub fn run(args: ReportArgs) -> Result<u8> {
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     Ok(EXIT_OK)
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+pub enum PropositionFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+pub struct PropositionsArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Only claims of documents this full-text query finds.
+    #[arg(long, value_name = "TEXT")]
+    pub about: Option<String>,
+    /// Only documents published on or after this date.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<NaiveDate>,
+    /// Only propositions that are both asserted and disputed (opposed or reframed).
+    #[arg(long)]
+    pub contested: bool,
+    /// Print why claims were grouped (the terms each link rests on) and why each claim
+    /// stands where it does.
+    #[arg(long)]
+    pub explain: bool,
+    #[arg(long, value_enum, default_value_t = PropositionFormat::Text)]
+    pub format: PropositionFormat,
+    /// At most this many documents (the most recent).
+    #[arg(long, default_value_t = 10_000)]
+    pub limit: usize,
+}
+
+/// `sitrep propositions`: the claims of the stored originals grouped into propositions, with
+/// each claim's position.
+pub fn propositions(args: PropositionsArgs) -> Result<u8> {
+    let store = super::docs::open(&args.db)?;
+    let found = store
+        .list(&DocQuery {
+            search: args.about.clone(),
+            since: args.since,
+            originals_only: true,
+            limit: Some(args.limit),
+            ..DocQuery::default()
+        })
+        .context("cannot search the store")?;
+    let mut docs = found
+        .iter()
+        .map(|summary| store.get(&summary.id))
+        .collect::<Result<Vec<_>, _>>()
+        .context("cannot read a document")?;
+    docs.sort_by(|a, b| (a.published, &a.id).cmp(&(b.published, &b.id)));
+    let report = sitrep_report::build(args.about.as_deref().unwrap_or(""), &docs);
+    let mut views: Vec<&sitrep_report::PropositionView> = report.contested.iter().collect();
+    if !args.contested {
+        views.extend(report.shared.iter());
+    }
+    let mut out = std::io::stdout().lock();
+    if args.format == PropositionFormat::Json {
+        serde_json::to_writer_pretty(&mut out, &views)?;
+        writeln!(out)?;
+        return Ok(EXIT_OK);
+    }
+    for p in views {
+        writeln!(out, "{}  {}", p.id, p.label)?;
+        if let Some(f) = &p.framing {
+            writeln!(out, "  stated as \"{f}\"")?;
+        }
+        for (position, claims) in [
+            ("support", &p.support),
+            ("oppose", &p.oppose),
+            ("reframe", &p.reframe),
+        ] {
+            for c in claims {
+                let anonymous = if c.anonymous { ", anonymous" } else { "" };
+                writeln!(
+                    out,
+                    "  {position:<8} {} ({}{anonymous}) {}: \"{}\"  [{} {}, {}]",
+                    c.source,
+                    c.kind,
+                    c.cue,
+                    c.content,
+                    c.outlet.as_deref().unwrap_or("-"),
+                    c.date.map_or("-".to_string(), |d| d.to_string()),
+                    reference(&report, c.reference)
+                )?;
+                if args.explain {
+                    writeln!(out, "           why: {}", c.why)?;
+                }
+            }
+        }
+        if args.explain {
+            for link in &p.links {
+                writeln!(out, "  grouped: {link}")?;
+            }
+        }
+        writeln!(out)?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// "document 2416210c, sentence 5".
+fn reference(report: &sitrep_report::Report, index: usize) -> String {
+    let r = &report.references[index];
+    format!(
+        "document {}, sentence {}",
+        &r.doc_id[..r.doc_id.len().min(8)],
+        r.sentence
+    )
 }

@@ -6,7 +6,8 @@
 //!   ("he", "she": one person or official; "they": a plural, a group, an institution or a
 //!   government);
 //! - it is a definite description ("the officer", "The Western security official") whose
-//!   head noun is the earlier source's head noun (lemma);
+//!   head noun is the earlier source's head noun (lemma); "one of the officers" is a new
+//!   mention, not a repeat;
 //! - it is a name whose last word is the last word of an earlier named source ("Keita",
 //!   "Mr. Keita" after "Ibrahim Boubacar Keita").
 //!
@@ -35,7 +36,7 @@ pub fn resolve(doc: &Doc<'_>, sources: &[Option<&SourceFacts>]) -> Vec<Option<us
             if facts.pronoun {
                 return agrees(doc, head, earlier, earlier_head);
             }
-            if is_definite(doc, head) && doc.upos(head) == "NOUN" {
+            if !facts.partitive && is_definite(doc, head) && doc.upos(head) == "NOUN" {
                 return doc.lemma_lower(head) == doc.lemma_lower(earlier_head);
             }
             if facts.named && earlier.named && doc.upos(head) == "PROPN" {

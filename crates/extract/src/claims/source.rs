@@ -42,6 +42,8 @@ pub struct SourceFacts {
     pub actor: Option<Actor>,
     /// The head token: what `coref` compares ("the officer" with "one of the officers").
     pub head: Option<usize>,
+    /// The phrase is "one of the ...", "some of the ...": a new mention, never a repeat.
+    pub partitive: bool,
     /// Reasons, for `why`.
     pub why: Vec<String>,
 }
@@ -75,9 +77,9 @@ pub(crate) fn describe(
 ) -> SourceFacts {
     let tokens = doc.tokens_in(span);
     let mut why = Vec::new();
-    let head = doc
-        .head_within(&tokens)
-        .map(|h| noun_of_quantifier(doc, h, &tokens));
+    let phrase_head = doc.head_within(&tokens);
+    let head = phrase_head.map(|h| noun_of_quantifier(doc, h, &tokens));
+    let partitive = head != phrase_head;
     let mention_at = |t: usize| {
         doc.analysis
             .mentions()
@@ -174,6 +176,7 @@ pub(crate) fn describe(
         anonymity_cue,
         actor,
         head,
+        partitive,
         why,
     }
 }

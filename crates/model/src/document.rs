@@ -308,6 +308,21 @@ pub enum SourceKind {
     Unknown,
 }
 
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Person => "person",
+            SourceKind::Official => "official",
+            SourceKind::Government => "government",
+            SourceKind::Institution => "institution",
+            SourceKind::Group => "group",
+            SourceKind::Media => "media",
+            SourceKind::Document => "document",
+            SourceKind::Unknown => "unknown",
+        }
+    }
+}
+
 /// The source of a claim.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimSource {
@@ -348,6 +363,16 @@ pub enum Directness {
     Mixed,
 }
 
+impl Directness {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Directness::Direct => "direct",
+            Directness::Indirect => "indirect",
+            Directness::Mixed => "mixed",
+        }
+    }
+}
+
 /// What the source does with the content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -355,6 +380,16 @@ pub enum Stance {
     Assert,
     Deny,
     Hedge,
+}
+
+impl Stance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stance::Assert => "assert",
+            Stance::Deny => "deny",
+            Stance::Hedge => "hedge",
+        }
+    }
 }
 
 /// An attributed statement: who says what, how.
@@ -469,6 +504,29 @@ mod tests {
         let doc = sample();
         assert_eq!(doc.span_text(17, 20), "400");
         assert_eq!(doc.span_text(0, 6), "Mali’s");
+    }
+
+    #[test]
+    fn claim_enum_names_match_serde() {
+        let name = |v: serde_json::Value| v.as_str().unwrap().to_string();
+        for kind in [
+            SourceKind::Person,
+            SourceKind::Official,
+            SourceKind::Government,
+            SourceKind::Institution,
+            SourceKind::Group,
+            SourceKind::Media,
+            SourceKind::Document,
+            SourceKind::Unknown,
+        ] {
+            assert_eq!(name(serde_json::to_value(kind).unwrap()), kind.as_str());
+        }
+        for d in [Directness::Direct, Directness::Indirect, Directness::Mixed] {
+            assert_eq!(name(serde_json::to_value(d).unwrap()), d.as_str());
+        }
+        for s in [Stance::Assert, Stance::Deny, Stance::Hedge] {
+            assert_eq!(name(serde_json::to_value(s).unwrap()), s.as_str());
+        }
     }
 
     #[test]

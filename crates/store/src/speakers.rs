@@ -126,7 +126,7 @@ fn describe(
         }
         SourceKind::Document => {
             let key = format!("document:{}:{}", doc.id, fold(&phrase));
-            Some(draft(key, phrase))
+            Some(draft(key, source.text.clone()))
         }
         SourceKind::Government
         | SourceKind::Institution
@@ -138,7 +138,7 @@ fn describe(
                 None if phrase.chars().any(char::is_uppercase) => format!("{kind}::{body}"),
                 None => format!("{kind}:{}:{body}", doc.id),
             };
-            Some(draft(key, phrase))
+            Some(draft(key, source.text.clone()))
         }
     }
 }
@@ -237,16 +237,22 @@ fn strip_titles(name: &str) -> String {
     drop_titles(&phrase_words(name)).join(" ")
 }
 
+/// The words of a name after its titles: after the last title or office word that has a
+/// word after it ("Ostrelian Foreign Minister Corin Albescu" → "Corin Albescu"; "John
+/// Major" keeps "Major", which ends the name).
 fn drop_titles<S: AsRef<str>>(words: &[S]) -> &[S] {
     let titles = titles();
-    let skip = words
-        .iter()
-        .take_while(|w| {
-            let w = fold(w.as_ref());
-            matches!(w.as_str(), "the" | "a" | "an") || titles.contains(w.trim_end_matches('.'))
-        })
-        .count();
-    &words[skip..]
+    let is_title = |w: &S| {
+        let w = fold(w.as_ref());
+        matches!(w.as_str(), "the" | "a" | "an") || titles.contains(w.trim_end_matches('.'))
+    };
+    if words.iter().all(is_title) {
+        return &words[words.len()..];
+    }
+    match words[..words.len() - 1].iter().rposition(is_title) {
+        Some(i) => &words[i + 1..],
+        None => words,
+    }
 }
 
 /// A body's name for its key: lower case, folded, without determiners, place and

@@ -201,8 +201,10 @@ pub fn block(out: &mut impl Write, c: &ClaimRecord, explain: bool) -> std::io::R
         claim.confidence
     )?;
     let content = claim.content.text.replace('\n', " ");
+    // A direct quote is shown in quotation marks, unless its span has its own.
+    let quoted = content.starts_with(['“', '"', '«', '‘']);
     match claim.direct {
-        Directness::Direct => writeln!(out, "  content  “{content}”")?,
+        Directness::Direct if !quoted => writeln!(out, "  content  “{content}”")?,
         _ => writeln!(out, "  content  {content}")?,
     }
     if explain {

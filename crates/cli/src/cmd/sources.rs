@@ -169,7 +169,7 @@ fn listing(
             s.name,
             described(s)
         )?;
-        writeln!(out, "{:>42}quoted by {}", "", outlets_text(s))?;
+        writeln!(out, "{:46}quoted by {}", "", outlets_text(s))?;
     }
     if outlets.is_empty() {
         return Ok(());

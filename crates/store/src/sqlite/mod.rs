@@ -113,9 +113,10 @@ pub const MIGRATIONS: &[&str] = &[
         kind       TEXT NOT NULL,
         anonymous  INTEGER NOT NULL,
         actor      TEXT,
-        surname    TEXT
+        surname    TEXT,
+        quoted     INTEGER NOT NULL DEFAULT 0
     );
-    CREATE INDEX speakers_surname ON speakers(surname);
+    CREATE INDEX speakers_surname ON speakers(surname, quoted);
     CREATE TABLE claims (
         rowid          INTEGER PRIMARY KEY,
         doc_id         TEXT NOT NULL REFERENCES documents(id),
@@ -152,10 +153,6 @@ pub const MIGRATIONS: &[&str] = &[
         content, source_text, content='claims', content_rowid='rowid',
         tokenize = 'unicode61 remove_diacritics 2'
     );
-    CREATE TRIGGER claims_ai AFTER INSERT ON claims BEGIN
-        INSERT INTO claims_fts(rowid, content, source_text)
-        VALUES (new.rowid, new.content, new.source_text);
-    END;
     CREATE TRIGGER claims_ad AFTER DELETE ON claims BEGIN
         INSERT INTO claims_fts(claims_fts, rowid, content, source_text)
         VALUES ('delete', old.rowid, old.content, old.source_text);
@@ -361,6 +358,7 @@ impl Store for SqliteStore {
             .map_err(wrap)?;
         let mut outcome = BatchOutcome::default();
         let mut found: Vec<Candidate> = Vec::new();
+        let claims_before = claims::last_key(&tx).map_err(wrap)?;
         {
             let mut exists = tx
                 .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")
@@ -468,6 +466,7 @@ impl Store for SqliteStore {
                 outcome.inserted.push(doc.id.clone());
             }
         }
+        claims::index_new(&tx, claims_before).map_err(wrap)?;
         tx.commit().map_err(wrap)?;
         Ok(outcome)
     }

@@ -514,6 +514,29 @@ mod tests {
     }
 
     #[test]
+    fn claim_enum_names_match_serde() {
+        let name = |v: serde_json::Value| v.as_str().unwrap().to_string();
+        for kind in [
+            SourceKind::Person,
+            SourceKind::Official,
+            SourceKind::Government,
+            SourceKind::Institution,
+            SourceKind::Group,
+            SourceKind::Media,
+            SourceKind::Document,
+            SourceKind::Unknown,
+        ] {
+            assert_eq!(name(serde_json::to_value(kind).unwrap()), kind.name());
+        }
+        for d in [Directness::Direct, Directness::Indirect, Directness::Mixed] {
+            assert_eq!(name(serde_json::to_value(d).unwrap()), d.name());
+        }
+        for s in [Stance::Assert, Stance::Deny, Stance::Hedge] {
+            assert_eq!(name(serde_json::to_value(s).unwrap()), s.name());
+        }
+    }
+
+    #[test]
     fn boilerplate_kind_names_match_serde() {
         for kind in [
             BoilerplateKind::StrayHeadline,

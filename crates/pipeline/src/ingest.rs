@@ -33,6 +33,8 @@ pub struct IngestReport {
     pub progress: Progress,
     /// Every input or document that was skipped, with where and why.
     pub problems: Vec<Problem>,
+    /// The propositions after the stored claims were grouped again (`None`: no new claims).
+    pub propositions: Option<usize>,
 }
 
 /// Ingests everything `inputs` yields into `store`, `batch_size` documents per transaction.
@@ -93,6 +95,8 @@ pub fn ingest(
         on_progress(&report.progress, &new_problems);
         report.problems.extend(new_problems);
     }
+    // New claims may join, split or contest earlier propositions: group the store again.
+    report.propositions = crate::propositions::regroup_if_stale(store)?;
     Ok(report)
 }
 

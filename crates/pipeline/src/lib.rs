@@ -20,6 +20,7 @@
 
 mod extract;
 mod ingest;
+pub mod propositions;
 pub mod synth;
 
 use std::ops::Range;

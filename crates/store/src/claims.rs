@@ -87,3 +87,37 @@ pub struct OutletProfile {
     pub speakers: u64,
     pub anonymous_speakers: u64,
 }
+
+/// A claim's place in a stored proposition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropositionMember {
+    /// The claim ([`ClaimRecord::key`]).
+    pub claim_key: u64,
+    /// "support", "oppose" or "reframe".
+    pub position: String,
+    /// Why the claim stands there.
+    pub why: String,
+}
+
+/// Claims across documents grouped as one proposition (grouped by `sitrep-extract`; the
+/// store keeps the latest grouping and answers queries over it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropositionRecord {
+    pub id: String,
+    pub label: String,
+    pub terms: Vec<String>,
+    pub framing: Option<String>,
+    /// Claims on both sides (a support and an opposition or reframing).
+    pub contested: bool,
+    /// Why its claims are grouped: each link with the terms it rests on.
+    pub links: Vec<String>,
+    pub members: Vec<PropositionMember>,
+}
+
+/// A stored proposition with its claims as stored, in time order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropositionView {
+    pub proposition: PropositionRecord,
+    /// `claims[i]` is the claim of `proposition.members[i]`.
+    pub claims: Vec<ClaimRecord>,
+}

@@ -29,7 +29,10 @@ mod claims;
 mod feeds;
 pub mod speakers;
 mod sqlite;
-pub use claims::{ClaimQuery, ClaimRecord, OutletProfile, SpeakerRef, SpeakerSummary};
+pub use claims::{
+    ClaimQuery, ClaimRecord, OutletProfile, PropositionMember, PropositionRecord, PropositionView,
+    SpeakerRef, SpeakerSummary,
+};
 pub use feeds::{FeedItemRecord, FeedLog, FeedState};
 pub use sqlite::{MIGRATIONS, SqliteStore};
 
@@ -169,6 +172,27 @@ pub trait Store: Send {
     /// How each outlet sources the claims matching `query` (`limit` ignored), most claims
     /// first.
     fn sourcing(&self, query: &ClaimQuery) -> Result<Vec<OutletProfile>>;
+
+    /// Replaces the stored propositions with `propositions`, a grouping of every claim stored
+    /// up to the claim whose key is `through` (so that [`Store::propositions_stale`] can tell
+    /// when claims came after it). One transaction: readers see the old grouping or the new.
+    fn replace_propositions(
+        &mut self,
+        propositions: &[PropositionRecord],
+        through: u64,
+    ) -> Result<()>;
+
+    /// Whether claims were stored (or removed) since the propositions were last grouped.
+    fn propositions_stale(&self) -> Result<bool>;
+
+    /// The stored propositions with a claim matching `query` (its filters; `limit` counts
+    /// propositions), contested ones only when `contested_only`; contested first, then by
+    /// number of claims. Every claim of a proposition comes with it, not only the matching ones.
+    fn propositions(
+        &self,
+        query: &ClaimQuery,
+        contested_only: bool,
+    ) -> Result<Vec<PropositionView>>;
 }
 
 /// Calls `each` with every stored document in the order they were stored, a page at a time,

@@ -1,5 +1,6 @@
-//! Claims and speakers in the store: the migration from schema v3, storing a document again,
-//! who counts as one speaker, and the filters of the claims, speakers and outlets queries.
+//! Claims, speakers and propositions in the store: the migrations from schema v3 and v4,
+//! storing a document again, who counts as one speaker, the filters of the claims, speakers
+//! and outlets queries, and stored propositions.
 //! Documents and their claims are built here by hand: the store does not care where claims
 //! come from.
 
@@ -8,7 +9,9 @@ use sitrep_model::{
     Actor, Claim, ClaimSource, Cue, Directness, Document, Entity, SourceKind, Stance, TextSpan,
     content_id,
 };
-use sitrep_store::{ClaimQuery, MIGRATIONS, SqliteStore, Store};
+use sitrep_store::{
+    ClaimQuery, MIGRATIONS, PropositionMember, PropositionRecord, SqliteStore, Store,
+};
 
 /// Code-point span of the `nth` whole-word occurrence of `needle` in `text`.
 fn span(text: &str, needle: &str, nth: usize) -> (usize, usize) {
@@ -619,7 +622,7 @@ fn migrating_from_v3_keeps_every_document_and_indexes_every_claim() {
         .unwrap();
     }
     let store = SqliteStore::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
     for doc in docs.iter().chain([&no_claims]) {
         assert_eq!(&store.get(&doc.id).unwrap(), doc);
     }
@@ -641,5 +644,149 @@ fn migrating_from_v3_keeps_every_document_and_indexes_every_claim() {
         said(&s, &all())
     };
     assert_eq!(said(&store, &all()), fresh);
+    assert!(store.check_integrity().unwrap().is_empty());
+}
+
+/// A proposition over the stored claims whose contents contain the given words, each with
+/// its position.
+fn proposition(store: &SqliteStore, id: &str, members: &[(&str, &str)]) -> PropositionRecord {
+    let claims = store.claims(&all()).unwrap();
+    let members: Vec<PropositionMember> = members
+        .iter()
+        .map(|(words, position)| {
+            let c = claims
+                .iter()
+                .find(|c| c.claim.content.text.contains(words))
+                .unwrap_or_else(|| panic!("no claim with {words:?}"));
+            PropositionMember {
+                claim_key: c.key,
+                position: position.to_string(),
+                why: format!("{position} by test"),
+            }
+        })
+        .collect();
+    PropositionRecord {
+        id: id.into(),
+        label: id.to_lowercase(),
+        terms: vec!["term".into()],
+        framing: None,
+        contested: members.iter().any(|m| m.position != "support"),
+        links: vec![format!("{} linked by test", members.len())],
+        members,
+    }
+}
+
+fn ids(views: &[sitrep_store::PropositionView]) -> Vec<&str> {
+    views.iter().map(|v| v.proposition.id.as_str()).collect()
+}
+
+#[test]
+fn propositions_are_stored_queried_and_known_stale() {
+    let (_dir, mut store) = open();
+    store.insert_batch(&mut corpus(), &[]).unwrap();
+    // Claims stored, never grouped: stale.
+    assert!(store.propositions_stale().unwrap());
+    let through = store
+        .claims(&all())
+        .unwrap()
+        .iter()
+        .map(|c| c.key)
+        .max()
+        .unwrap();
+    let contested = proposition(
+        &store,
+        "P1",
+        &[
+            ("contractors had arrived", "support"),
+            ("no foreign troops", "oppose"),
+        ],
+    );
+    let shared = proposition(
+        &store,
+        "P2",
+        &[("talks", "support"), ("border was calm", "support")],
+    );
+    store
+        .replace_propositions(&[shared.clone(), contested.clone()], through)
+        .unwrap();
+    assert!(!store.propositions_stale().unwrap());
+
+    // Contested first; every member comes back with its claim, in time order.
+    let views = store.propositions(&all(), false).unwrap();
+    assert_eq!(ids(&views), ["P1", "P2"]);
+    assert_eq!(views[0].proposition.members.len(), 2);
+    for view in &views {
+        for (m, c) in view.proposition.members.iter().zip(&view.claims) {
+            assert_eq!(m.claim_key, c.key);
+        }
+    }
+    assert_eq!(views[1].proposition, shared);
+    assert_eq!(ids(&store.propositions(&all(), true).unwrap()), ["P1"]);
+    // A filter selects propositions by any of their claims, and keeps all their claims.
+    let about = ClaimQuery {
+        about: Some("troops".into()),
+        ..all()
+    };
+    let found = store.propositions(&about, false).unwrap();
+    assert_eq!(ids(&found), ["P1"]);
+    assert_eq!(found[0].claims.len(), 2);
+    let limited = ClaimQuery {
+        limit: Some(1),
+        ..all()
+    };
+    assert_eq!(ids(&store.propositions(&limited, false).unwrap()), ["P1"]);
+
+    // A new grouping replaces the old one whole.
+    store.replace_propositions(&[shared], through).unwrap();
+    assert_eq!(ids(&store.propositions(&all(), false).unwrap()), ["P2"]);
+
+    // A document stored later makes the grouping stale.
+    let mut later = vec![article(
+        "Coastal Tribune",
+        "2026-03-12",
+        "The envoy said the talks went well.",
+    )];
+    claim(
+        &mut later[0],
+        Some(("The envoy", 0)),
+        "said",
+        "the talks went well",
+    );
+    store.insert_batch(&mut later, &[]).unwrap();
+    assert!(store.propositions_stale().unwrap());
+}
+
+#[test]
+fn migrating_from_v4_keeps_every_claim_and_asks_for_a_grouping() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.db");
+    let docs = corpus();
+    {
+        // A v4 database: this version's v4 tables, without what v5 adds.
+        let mut store = SqliteStore::open(&path).unwrap();
+        store.insert_batch(&mut docs.clone(), &[]).unwrap();
+        drop(store);
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP TABLE proposition_claims; DROP TABLE propositions;
+             DROP TABLE propositions_state; PRAGMA user_version = 4;",
+        )
+        .unwrap();
+    }
+    let before = {
+        let conn = Connection::open(&path).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM claims", [], |r| r.get(0))
+            .unwrap();
+        n
+    };
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 5);
+    for doc in &docs {
+        assert_eq!(&store.get(&doc.id).unwrap(), doc);
+    }
+    assert_eq!(store.claims(&all()).unwrap().len() as i64, before);
+    assert!(store.propositions_stale().unwrap());
+    assert!(store.propositions(&all(), false).unwrap().is_empty());
     assert!(store.check_integrity().unwrap().is_empty());
 }

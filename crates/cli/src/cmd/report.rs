@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use sitrep_store::DocQuery;
+use sitrep_store::{ClaimQuery, DocQuery};
 
 use crate::EXIT_OK;
 use crate::cmd::DbArgs;
@@ -89,12 +89,15 @@ pub enum PropositionFormat {
 pub struct PropositionsArgs {
     #[command(flatten)]
     pub db: DbArgs,
-    /// Only claims of documents this full-text query finds.
+    /// Only propositions with a claim this full-text query finds (over content and source).
     #[arg(long, value_name = "TEXT")]
     pub about: Option<String>,
-    /// Only documents published on or after this date.
+    /// Only propositions with a claim of a document published on or after this date.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub since: Option<NaiveDate>,
+    /// Only propositions with a claim of a document from this site.
+    #[arg(long)]
+    pub site: Option<String>,
     /// Only propositions that are both asserted and disputed (opposed or reframed).
     #[arg(long)]
     pub contested: bool,
@@ -104,66 +107,64 @@ pub struct PropositionsArgs {
     pub explain: bool,
     #[arg(long, value_enum, default_value_t = PropositionFormat::Text)]
     pub format: PropositionFormat,
-    /// At most this many documents (the most recent).
-    #[arg(long, default_value_t = 10_000)]
+    /// At most this many propositions (contested first, then the largest).
+    #[arg(long, default_value_t = 100)]
     pub limit: usize,
 }
 
-/// `sitrep propositions`: the claims of the stored originals grouped into propositions, with
-/// each claim's position.
+/// `sitrep propositions`: the stored grouping of the claims into propositions (grouped again
+/// first when claims came after it), with each claim's position.
 pub fn propositions(args: PropositionsArgs) -> Result<u8> {
-    let store = super::docs::open(&args.db)?;
-    let found = store
-        .list(&DocQuery {
-            search: args.about.clone(),
-            since: args.since,
-            originals_only: true,
-            limit: Some(args.limit),
-            ..DocQuery::default()
-        })
-        .context("cannot search the store")?;
-    let mut docs = found
-        .iter()
-        .map(|summary| store.get(&summary.id))
-        .collect::<Result<Vec<_>, _>>()
-        .context("cannot read a document")?;
-    docs.sort_by(|a, b| (a.published, &a.id).cmp(&(b.published, &b.id)));
-    let report = sitrep_report::build(args.about.as_deref().unwrap_or(""), &docs);
-    let mut views: Vec<&sitrep_report::PropositionView> = report.contested.iter().collect();
-    if !args.contested {
-        views.extend(report.shared.iter());
-    }
+    let mut store = super::docs::open(&args.db)?;
+    sitrep_pipeline::propositions::regroup_if_stale(store.as_mut())
+        .context("cannot group the stored claims")?;
+    let views = store
+        .propositions(
+            &ClaimQuery {
+                about: args.about.clone(),
+                since: args.since,
+                site: args.site.clone(),
+                limit: Some(args.limit),
+                ..ClaimQuery::default()
+            },
+            args.contested,
+        )
+        .context("cannot read the propositions")?;
     let mut out = std::io::stdout().lock();
     if args.format == PropositionFormat::Json {
-        serde_json::to_writer_pretty(&mut out, &views)?;
+        let json: Vec<serde_json::Value> = views.iter().map(proposition_json).collect();
+        serde_json::to_writer_pretty(&mut out, &json)?;
         writeln!(out)?;
         return Ok(EXIT_OK);
     }
-    for p in views {
-        writeln!(out, "{}  {}", p.id, p.label)?;
+    if views.is_empty() {
+        writeln!(out, "no propositions match")?;
+    }
+    for view in &views {
+        let p = &view.proposition;
+        let state = if p.contested { "contested" } else { "shared" };
+        writeln!(out, "{}  {state}  {}", p.id, p.label.replace('\n', " "))?;
         if let Some(f) = &p.framing {
             writeln!(out, "  stated as \"{f}\"")?;
         }
-        for (position, claims) in [
-            ("support", &p.support),
-            ("oppose", &p.oppose),
-            ("reframe", &p.reframe),
-        ] {
-            for c in claims {
-                let anonymous = if c.anonymous { ", anonymous" } else { "" };
+        for position in ["support", "oppose", "reframe"] {
+            for (m, c) in p.members.iter().zip(&view.claims) {
+                if m.position != position {
+                    continue;
+                }
                 writeln!(
                     out,
-                    "  {position:<8} {} ({}{anonymous}) {}: \"{}\"  [{} {}, {}]",
-                    c.source,
-                    c.kind,
-                    c.cue,
-                    c.content,
-                    c.outlet.as_deref().unwrap_or("-"),
-                    c.date.map_or("-".to_string(), |d| d.to_string()),
-                    reference(&report, c.reference)
+                    "  {position:<8} {}: \"{}\"  [{}, {}, {}#{} {}]",
+                    source_line(c),
+                    c.claim.content.text.replace('\n', " "),
+                    c.site.as_deref().unwrap_or("-"),
+                    c.published.as_deref().unwrap_or("-"),
+                    &c.doc_id[..c.doc_id.len().min(8)],
+                    c.claim.sentence,
+                    c.claim.id
                 )?;
                 if args.explain {
-                    writeln!(out, "           why: {}", c.why)?;
+                    writeln!(out, "           why: {}", m.why)?;
                 }
             }
         }
@@ -177,12 +178,40 @@ pub fn propositions(args: PropositionsArgs) -> Result<u8> {
     Ok(EXIT_OK)
 }
 
-/// "document 2416210c, sentence 5".
-fn reference(report: &sitrep_report::Report, index: usize) -> String {
-    let r = &report.references[index];
-    format!(
-        "document {}, sentence {}",
-        &r.doc_id[..r.doc_id.len().min(8)],
-        r.sentence
-    )
+/// "Mali's government (government) denied", "three security sources (official, anonymous)
+/// told".
+fn source_line(c: &sitrep_store::ClaimRecord) -> String {
+    match &c.claim.source {
+        None => format!("(no source) {}", c.claim.cue.text),
+        Some(s) => {
+            let anonymous = if s.anonymous { ", anonymous" } else { "" };
+            format!(
+                "{} ({}{anonymous}) {}",
+                s.text,
+                s.kind.name(),
+                c.claim.cue.text
+            )
+        }
+    }
+}
+
+fn proposition_json(view: &sitrep_store::PropositionView) -> serde_json::Value {
+    let p = &view.proposition;
+    serde_json::json!({
+        "id": p.id,
+        "label": p.label,
+        "contested": p.contested,
+        "framing": p.framing,
+        "terms": p.terms,
+        "links": p.links,
+        "claims": p.members.iter().zip(&view.claims).map(|(m, c)| serde_json::json!({
+            "position": m.position,
+            "why": m.why,
+            "doc_id": c.doc_id,
+            "published": c.published,
+            "site": c.site,
+            "speaker": c.speaker.as_ref().map(|s| &s.name),
+            "claim": c.claim,
+        })).collect::<Vec<_>>(),
+    })
 }

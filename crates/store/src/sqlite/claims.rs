@@ -82,7 +82,9 @@ pub(super) fn insert(conn: &Connection, doc: &Document) -> rusqlite::Result<()> 
 
 /// The key of the last claim stored: claims stored after it have greater keys.
 pub(super) fn last_key(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT coalesce(max(rowid), 0) FROM claims", [], |r| r.get(0))
+    conn.query_row("SELECT coalesce(max(rowid), 0) FROM claims", [], |r| {
+        r.get(0)
+    })
 }
 
 /// Adds the claims stored after `after` to the full-text index, in one statement: FTS5
@@ -190,7 +192,7 @@ pub(super) fn backfill(conn: &Connection) -> rusqlite::Result<()> {
 
 /// The WHERE clause (over `claims c` joined to `speakers s`) and its arguments for a query;
 /// `about` is the full-text query to use (the query's own, or its words quoted).
-fn filters(query: &ClaimQuery, about: Option<&str>) -> (String, Vec<Value>) {
+pub(super) fn filters(query: &ClaimQuery, about: Option<&str>) -> (String, Vec<Value>) {
     let mut sql = String::from("WHERE 1");
     let mut args: Vec<Value> = Vec::new();
     if let Some(q) = about {
@@ -244,6 +246,20 @@ fn escape_like(text: &str) -> String {
         .replace('_', "\\_")
 }
 
+/// A claim's row as read, before its JSON is decoded.
+struct ClaimRow {
+    key: u64,
+    doc_id: String,
+    published: Option<String>,
+    site: Option<String>,
+    title: Option<String>,
+    speaker: Option<i64>,
+    name: Option<String>,
+    json: String,
+    /// The document's storage order and the claim's order in it.
+    order: (i64, i64),
+}
+
 fn as_u64(row: &Row<'_>, i: usize) -> rusqlite::Result<u64> {
     Ok(row.get::<_, i64>(i)?.max(0) as u64)
 }
@@ -251,7 +267,7 @@ fn as_u64(row: &Row<'_>, i: usize) -> rusqlite::Result<u64> {
 impl SqliteStore {
     /// Runs `read` with the query's full-text search as given, and again with its words
     /// quoted when it is not valid FTS5 syntax ("U.S.-led").
-    fn with_about<T>(
+    pub(super) fn with_about<T>(
         &self,
         query: &ClaimQuery,
         read: impl Fn(Option<&str>) -> rusqlite::Result<T>,
@@ -264,58 +280,92 @@ impl SqliteStore {
     }
 
     pub(super) fn claims_inner(&self, query: &ClaimQuery) -> Result<Vec<ClaimRecord>> {
-        let mut records = self.with_about(query, |about| {
+        let mut rows = self.with_about(query, |about| {
             let (filter, args) = filters(query, about);
             let limit = query.limit.map_or(String::new(), |n| format!(" LIMIT {n}"));
-            let sql = format!(
-                "SELECT c.rowid, c.doc_id, c.published, c.site, d.title, c.speaker_id, s.name,
-                    c.json
-                 FROM claims c JOIN documents d ON d.id = c.doc_id
-                 LEFT JOIN speakers s ON s.id = c.speaker_id
-                 {filter}
-                 ORDER BY c.published DESC NULLS LAST, d.rowid DESC, c.ord DESC{limit}"
-            );
-            let mut stmt = self.conn.prepare(&sql)?;
-            let rows = stmt.query_map(params_from_iter(args), |r| {
-                Ok((
-                    as_u64(r, 0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, Option<i64>>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                    r.get::<_, String>(7)?,
-                ))
-            })?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()
-        })?;
-        records.reverse();
-        records
-            .into_iter()
-            .map(
-                |(key, doc_id, published, site, title, speaker, name, json)| {
-                    let claim: Claim = serde_json::from_str(&json).map_err(|source| {
-                        crate::StoreError::Corrupt {
-                            path: self.path.clone(),
-                            id: doc_id.clone(),
-                            source,
-                        }
-                    })?;
-                    Ok(ClaimRecord {
-                        key,
-                        doc_id,
-                        published,
-                        site,
-                        title,
-                        speaker: speaker.zip(name).map(|(id, name)| SpeakerRef {
-                            id: id as u64,
-                            name,
-                        }),
-                        claim,
-                    })
-                },
+            self.claim_rows(
+                &format!(
+                    "{filter} ORDER BY c.published DESC NULLS LAST, d.rowid DESC, c.ord DESC{limit}"
+                ),
+                args,
             )
+        })?;
+        rows.reverse();
+        self.records(rows)
+    }
+
+    /// The claims whose keys are `keys`, in time order (date, document, text order).
+    pub(super) fn claims_by_keys(&self, keys: &[u64]) -> Result<Vec<ClaimRecord>> {
+        let mut rows = Vec::with_capacity(keys.len());
+        // SQLite binds at most 32,766 parameters a statement.
+        for chunk in keys.chunks(10_000) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let args = chunk.iter().map(|&k| Value::Integer(k as i64)).collect();
+            rows.extend(
+                self.claim_rows(&format!("WHERE c.rowid IN ({marks})"), args)
+                    .map_err(|e| self.err(e))?,
+            );
+        }
+        rows.sort_by(|a, b| {
+            (a.published.is_none(), &a.published, a.order).cmp(&(
+                b.published.is_none(),
+                &b.published,
+                b.order,
+            ))
+        });
+        self.records(rows)
+    }
+
+    /// The stored rows of the claims `tail` selects (a WHERE clause over `claims c`,
+    /// `documents d` and `speakers s`, with ORDER and LIMIT).
+    fn claim_rows(&self, tail: &str, args: Vec<Value>) -> rusqlite::Result<Vec<ClaimRow>> {
+        let sql = format!(
+            "SELECT c.rowid, c.doc_id, c.published, c.site, d.title, c.speaker_id, s.name,
+                c.json, d.rowid, c.ord
+             FROM claims c JOIN documents d ON d.id = c.doc_id
+             LEFT JOIN speakers s ON s.id = c.speaker_id
+             {tail}"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args), |r| {
+            Ok(ClaimRow {
+                key: as_u64(r, 0)?,
+                doc_id: r.get(1)?,
+                published: r.get(2)?,
+                site: r.get(3)?,
+                title: r.get(4)?,
+                speaker: r.get(5)?,
+                name: r.get(6)?,
+                json: r.get(7)?,
+                order: (r.get(8)?, r.get(9)?),
+            })
+        })?;
+        rows.collect()
+    }
+
+    fn records(&self, rows: Vec<ClaimRow>) -> Result<Vec<ClaimRecord>> {
+        rows.into_iter()
+            .map(|row| {
+                let claim: Claim = serde_json::from_str(&row.json).map_err(|source| {
+                    crate::StoreError::Corrupt {
+                        path: self.path.clone(),
+                        id: row.doc_id.clone(),
+                        source,
+                    }
+                })?;
+                Ok(ClaimRecord {
+                    key: row.key,
+                    doc_id: row.doc_id,
+                    published: row.published,
+                    site: row.site,
+                    title: row.title,
+                    speaker: row.speaker.zip(row.name).map(|(id, name)| SpeakerRef {
+                        id: id as u64,
+                        name,
+                    }),
+                    claim,
+                })
+            })
             .collect()
     }
 

@@ -4,7 +4,7 @@
 //!   queries filter on (site, published, title) and a full-text index (FTS5) over title and
 //!   body. Layers that later issues query across documents (claims, events, propositions,
 //!   duplicate groups) get tables of their own in later migrations: claims and speakers in
-//!   v4 (`claims.rs`); a migration that adds such a table fills it from the stored JSON in
+//!   v4 (`claims.rs`), propositions in v5 (`propositions.rs`); a migration that adds such a table fills it from the stored JSON in
 //!   the same transaction.
 //! - Writes come in batches, one transaction per batch, in WAL mode: a crash (even `kill -9`)
 //!   leaves the database with whole batches only, and running the same ingest again adds what
@@ -23,10 +23,11 @@ use sitrep_model::Document;
 
 mod claims;
 mod feeds;
+mod propositions;
 
 use crate::{
-    BatchOutcome, ClaimQuery, ClaimRecord, DocQuery, DocSummary, OutletProfile, Result,
-    SpeakerSummary, Stats, Store, StoreError,
+    BatchOutcome, ClaimQuery, ClaimRecord, DocQuery, DocSummary, OutletProfile, PropositionRecord,
+    PropositionView, Result, SpeakerSummary, Stats, Store, StoreError,
 };
 
 /// Schema migrations, applied in order; `PRAGMA user_version` is the number applied.
@@ -157,6 +158,30 @@ pub const MIGRATIONS: &[&str] = &[
         INSERT INTO claims_fts(claims_fts, rowid, content, source_text)
         VALUES ('delete', old.rowid, old.content, old.source_text);
     END;
+    "#,
+    // 5: propositions, the latest grouping of the stored claims (`propositions.rs`); empty
+    // until the claims are next grouped (nothing to carry over: they are derived).
+    r#"
+    CREATE TABLE propositions (
+        id         TEXT PRIMARY KEY,
+        label      TEXT NOT NULL,
+        terms      TEXT NOT NULL,
+        framing    TEXT,
+        contested  INTEGER NOT NULL,
+        links      TEXT NOT NULL,
+        claims     INTEGER NOT NULL
+    );
+    CREATE INDEX propositions_order ON propositions(contested, claims);
+    CREATE TABLE proposition_claims (
+        proposition_id TEXT NOT NULL REFERENCES propositions(id) ON DELETE CASCADE,
+        claim_key      INTEGER NOT NULL REFERENCES claims(rowid) ON DELETE CASCADE,
+        position       TEXT NOT NULL,
+        why            TEXT NOT NULL,
+        PRIMARY KEY (proposition_id, claim_key)
+    );
+    CREATE INDEX proposition_claims_claim ON proposition_claims(claim_key);
+    CREATE TABLE propositions_state (through INTEGER NOT NULL, claims INTEGER NOT NULL);
+    INSERT INTO propositions_state VALUES (0, 0);
     "#,
 ];
 
@@ -602,6 +627,36 @@ impl Store for SqliteStore {
 
     fn claims(&self, query: &ClaimQuery) -> Result<Vec<ClaimRecord>> {
         self.claims_inner(query)
+    }
+
+    fn replace_propositions(
+        &mut self,
+        propositions: &[PropositionRecord],
+        through: u64,
+    ) -> Result<()> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(wrap)?;
+        propositions::replace(&tx, propositions, through).map_err(wrap)?;
+        tx.commit().map_err(wrap)
+    }
+
+    fn propositions_stale(&self) -> Result<bool> {
+        self.propositions_stale_inner()
+    }
+
+    fn propositions(
+        &self,
+        query: &ClaimQuery,
+        contested_only: bool,
+    ) -> Result<Vec<PropositionView>> {
+        self.propositions_inner(query, contested_only)
     }
 
     fn speakers(&self, query: &ClaimQuery) -> Result<Vec<SpeakerSummary>> {

@@ -7,7 +7,8 @@
 //! indexed by term (no comparison of all pairs); its cost is measured in `sitrep bench
 //! --propositions`.
 
-use sitrep_extract::propositions::{ClaimInput, PropositionLexicon, group};
+pub use sitrep_extract::propositions::PropositionLexicon;
+use sitrep_extract::propositions::{ClaimInput, group};
 use sitrep_store::{ClaimQuery, PropositionMember, PropositionRecord, Store, StoreError};
 
 /// Groups every stored claim and replaces the stored propositions; returns how many

@@ -164,3 +164,112 @@ mod tests {
         assert!(article(7, 3).contains("(dispatch 3)"));
     }
 }
+
+/// A generated document with `claims` claims already found, each with content terms, for
+/// measuring what comes after extraction (storing claims, grouping propositions) at a scale
+/// the models would take hours to produce. Terms come from 2,000 topics of six words each
+/// (a claim takes four words of one topic) plus three words of a 20,000-word vocabulary
+/// drawn with a skew, so that topics are shared by a few dozen claims and common words by
+/// thousands, as in news.
+pub fn claims_document(seed: u64, n: usize, claims: usize) -> sitrep_model::Document {
+    use sitrep_model::{Claim, ClaimSource, Cue, Directness, SourceKind, Stance, TextSpan};
+    let mut rng = SplitMix(SplitMix64::new(
+        seed ^ (n as u64).wrapping_mul(0xA24B_AED4_963E_E407),
+    ));
+    let word = |i: u64| {
+        const SYLLABLES: &[&str] = &[
+            "ka", "ro", "mi", "sel", "tor", "va", "den", "lu", "bri", "an",
+        ];
+        let mut w = String::new();
+        let mut i = i + 100;
+        while i > 0 {
+            w.push_str(SYLLABLES[(i % 10) as usize]);
+            i /= 10;
+        }
+        w
+    };
+    let mut text = String::new();
+    let mut found = Vec::with_capacity(claims);
+    for c in 0..claims {
+        let topic = rng.below(2_000);
+        let mut terms: Vec<String> = (0..4).map(|_| word(topic * 6 + rng.below(6))).collect();
+        for _ in 0..3 {
+            // Skewed toward low ranks: the minimum of two uniform draws.
+            let rank = rng.below(20_000).min(rng.below(20_000));
+            terms.push(word(12_000 + rank));
+        }
+        terms.sort();
+        terms.dedup();
+        let speaker = format!("Official {}", word(rng.below(5_000)));
+        let stance = match rng.below(10) {
+            0 => Stance::Deny,
+            1 => Stance::Hedge,
+            _ => Stance::Assert,
+        };
+        let cue_word = if stance == Stance::Deny {
+            "denied"
+        } else {
+            "said"
+        };
+        let start = text.len();
+        text.push_str(&speaker);
+        let source_end = text.len();
+        text.push(' ');
+        let cue_start = text.len();
+        text.push_str(cue_word);
+        let cue_end = text.len();
+        text.push_str(" that ");
+        let content_start = text.len();
+        text.push_str(&terms.join(" "));
+        let content_end = text.len();
+        text.push_str(". ");
+        found.push(Claim {
+            id: format!("C{}", c + 1),
+            sentence: c,
+            source: Some(ClaimSource {
+                text: speaker,
+                start,
+                end: source_end,
+                kind: SourceKind::Official,
+                anonymous: false,
+                anonymity_cue: None,
+                actor: None,
+                same_as: None,
+            }),
+            cue: Cue {
+                text: cue_word.into(),
+                start: cue_start,
+                end: cue_end,
+                lemma: if stance == Stance::Deny {
+                    "deny"
+                } else {
+                    "say"
+                }
+                .into(),
+            },
+            content: TextSpan {
+                text: text[content_start..content_end].to_string(),
+                start: content_start,
+                end: content_end,
+            },
+            direct: Directness::Indirect,
+            stance,
+            recipient: None,
+            time: None,
+            confidence: 0.9,
+            why: vec!["generated".into()],
+            terms,
+        });
+    }
+    let text = text.trim_end().to_string();
+    sitrep_model::Document {
+        id: sitrep_model::content_id(&text),
+        source: format!("generated:{n}"),
+        site: Some(format!("site{}.example", n % 40)),
+        published: NaiveDate::from_ymd_opt(2026, 1, 1)
+            .map(|d| d + Duration::days((n % 300) as i64)),
+        text,
+        claims: found,
+        ..Default::default()
+    }
+}

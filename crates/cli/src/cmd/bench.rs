@@ -11,6 +11,7 @@ use clap::Args;
 use sitrep_nlp::{Stage, StageTimes};
 use sitrep_pipeline::{Config, Pipeline, synth};
 use sitrep_read::RawDoc;
+use sitrep_store::Store;
 
 use crate::EXIT_OK;
 
@@ -41,6 +42,10 @@ pub struct BenchArgs {
     /// (no tagger, parser or entity recogniser loaded).
     #[arg(long, conflicts_with = "nlp")]
     pub no_models: bool,
+    /// Measure storing this many generated claims (ten a document) in a fresh SQLite store
+    /// and grouping them into propositions, as after an ingest.
+    #[arg(long, value_name = "CLAIMS", conflicts_with_all = ["nlp", "no_models"])]
+    pub propositions: Option<usize>,
 }
 
 #[derive(Args)]
@@ -87,6 +92,9 @@ fn raw(record: &str, n: usize) -> RawDoc {
 pub fn run(args: BenchArgs) -> Result<u8> {
     if args.nlp {
         return run_nlp(&args);
+    }
+    if let Some(claims) = args.propositions {
+        return run_propositions(&args, claims);
     }
     let docs: Vec<RawDoc> = (0..args.docs)
         .map(|n| raw(&synth::article(args.seed, n), n))
@@ -222,5 +230,41 @@ fn run_nlp(args: &BenchArgs) -> Result<u8> {
         per_word(Stage::Parse),
         per_word(Stage::Entities)
     );
+    Ok(EXIT_OK)
+}
+
+/// Storing `claims` generated claims and grouping all of them into propositions (reading
+/// them back from the store, grouping, writing the grouping), each timed.
+fn run_propositions(args: &BenchArgs, claims: usize) -> Result<u8> {
+    const PER_DOC: usize = 10;
+    let dir = tempfile::tempdir().context("cannot make a temporary folder")?;
+    let mut store = sitrep_store::open(&dir.path().join("bench.db"))?;
+    let docs = claims.div_ceil(PER_DOC);
+    println!("propositions: {claims} generated claims in {docs} documents, a fresh SQLite store");
+    let start = Instant::now();
+    for first in (0..docs).step_by(500) {
+        let mut batch: Vec<_> = (first..docs.min(first + 500))
+            .map(|n| synth::claims_document(args.seed, n, PER_DOC.min(claims - n * PER_DOC)))
+            .collect();
+        store.insert_batch(&mut batch, &[])?;
+    }
+    println!("store:   {:.2} s", start.elapsed().as_secs_f64());
+    let lexicon = sitrep_pipeline::propositions::PropositionLexicon::embedded();
+    for run in 1..=args.runs.max(1) {
+        let start = Instant::now();
+        let records = store.claims(&sitrep_store::ClaimQuery::default())?;
+        let read = start.elapsed().as_secs_f64();
+        let grouped = sitrep_pipeline::propositions::group_records(&records, &lexicon);
+        let group = start.elapsed().as_secs_f64() - read;
+        let through = records.iter().map(|r| r.key).max().unwrap_or(0);
+        store.replace_propositions(&grouped, through)?;
+        let total = start.elapsed().as_secs_f64();
+        let contested = grouped.iter().filter(|p| p.contested).count();
+        println!(
+            "regroup run {run}: {total:.2} s (read {read:.2} s, group {group:.2} s, write {:.2} s): {} propositions, {contested} contested",
+            total - read - group,
+            grouped.len()
+        );
+    }
     Ok(EXIT_OK)
 }

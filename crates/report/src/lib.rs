@@ -300,10 +300,21 @@ fn sentence_at(doc: &Document, at: usize) -> usize {
 }
 
 /// Figures with who gives them: inside a claim's content, its source; else the reporter.
+/// Figures inside a source or cue are left out.
 fn numbers(docs: &[Document], refs: &mut References) -> Vec<NumberView> {
     let mut out = Vec::new();
     for d in docs {
         for q in &d.quantities {
+            // A figure in who says or how ("two diplomats who declined to be named", "citing
+            // three sources") counts the sources, not the story.
+            let sourcing = d.claims.iter().any(|c| {
+                let inside = |start: usize, end: usize| start <= q.start && q.end <= end;
+                inside(c.cue.start, c.cue.end)
+                    || c.source.as_ref().is_some_and(|s| inside(s.start, s.end))
+            });
+            if sourcing {
+                continue;
+            }
             let claim = d
                 .claims
                 .iter()

@@ -120,21 +120,28 @@ fn corpus() -> Vec<Document> {
             "contractor deploy",
         ),
     ];
-    let q = span(&a, "About 300");
-    a.quantities = vec![Quantity {
-        text: q.text,
-        start: q.start,
-        end: q.end,
-        value: Some(300.0),
-        low: None,
-        high: None,
-        approx: true,
-        unit: Some("contractors".into()),
-        unit_start: None,
-        unit_end: None,
-        kind: QuantityKind::Count,
-        qualifier: None,
-    }];
+    let count = |text: &str, value: f64, unit: &str| {
+        let q = span(&a, text);
+        Quantity {
+            text: q.text,
+            start: q.start,
+            end: q.end,
+            value: Some(value),
+            low: None,
+            high: None,
+            approx: text.starts_with("About"),
+            unit: Some(unit.into()),
+            unit_start: None,
+            unit_end: None,
+            kind: QuantityKind::Count,
+            qualifier: None,
+        }
+    };
+    // "two officials" counts the sources: not a figure of the story.
+    a.quantities = vec![
+        count("About 300", 300.0, "contractors"),
+        count("two", 2.0, "officials"),
+    ];
     let t = span(&a, "on Tuesday");
     a.times = vec![TimeExpr {
         text: t.text,
@@ -176,6 +183,7 @@ fn the_report_shows_who_supports_who_denies_and_who_reframes() {
     assert_eq!(p.support.len(), 1);
     assert_eq!(p.oppose[0].source, "The ministry");
     assert_eq!(p.reframe[0].source, "an officer");
+    assert_eq!(report.numbers.len(), 1, "{:?}", report.numbers);
     assert_eq!(report.numbers[0].source.as_deref(), Some("two officials"));
     assert!(report.numbers[0].anonymous);
     assert_eq!(report.timeline.len(), 1);

@@ -11,11 +11,15 @@ use clap::{Parser, Subcommand};
 
 use crate::cmd::DbArgs;
 use crate::cmd::bench::{BenchArgs, GenerateArgs};
+use crate::cmd::claims::ClaimsArgs;
 use crate::cmd::docs::{DocsArgs, ExportArgs, ShowArgs};
 use crate::cmd::eval::EvalCommand;
 use crate::cmd::extract::ExtractArgs;
+use crate::cmd::import::ImportArgs;
 use crate::cmd::ingest::IngestArgs;
 use crate::cmd::nlp::{NerArgs, ParseArgs, TrainArgs};
+use crate::cmd::report::{PropositionsArgs, ReportArgs};
+use crate::cmd::sources::SourcesArgs;
 use crate::cmd::watch::WatchArgs;
 
 /// Exit status when everything worked.
@@ -64,6 +68,21 @@ enum Command {
     Export(ExportArgs),
     /// Counts over the database.
     Stats(DbArgs),
+    /// The situation report on a topic: contested propositions (who supports, who opposes,
+    /// who reframes), the numbers as each source gives them, a dated timeline and a sourcing
+    /// profile, every line citing its sentence (Markdown, HTML or JSON).
+    Report(ReportArgs),
+    /// Claims across stored documents grouped into propositions, each claim's position
+    /// (support, oppose, reframe); `--explain` says why.
+    Propositions(PropositionsArgs),
+    /// Stored claims, in time order: filter by topic, source, speaker, stance, outlet, date.
+    Claims(ClaimsArgs),
+    /// Who is quoted: each speaker's claims, documents, outlets and dates, and each outlet's
+    /// share of anonymous sources; with an ID, one speaker's statements over time.
+    Sources(SourcesArgs),
+    /// Store documents of the output contract (JSON Lines, as `export` writes them) as they
+    /// are, without analysing them again.
+    Import(ImportArgs),
     /// Score sitrep against gold annotations.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -94,6 +113,11 @@ fn main() -> ExitCode {
         Command::Show(a) => cmd::docs::show(a),
         Command::Export(a) => cmd::docs::export(a),
         Command::Stats(a) => cmd::docs::stats(a),
+        Command::Report(a) => cmd::report::run(a),
+        Command::Propositions(a) => cmd::report::propositions(a),
+        Command::Claims(a) => cmd::claims::run(a),
+        Command::Sources(a) => cmd::sources::run(a),
+        Command::Import(a) => cmd::import::run(a),
         Command::Eval(EvalCommand::Seed(a)) => cmd::eval::seed(a),
         Command::Bench(a) => cmd::bench::run(a),
         Command::Generate(a) => cmd::bench::generate(a),

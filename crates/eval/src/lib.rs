@@ -16,6 +16,7 @@ pub mod html;
 pub mod polnear;
 pub mod robustness;
 pub mod seed;
+pub mod seed_claims;
 pub mod seed_html;
 pub mod ud;
 
@@ -52,6 +53,14 @@ impl Category {
                 floor,
             } => total == 0 || found as f64 >= floor * total as f64 - 1e-9,
             Status::NotImplemented { .. } => true,
+        }
+    }
+
+    /// Gold items held and gold items in all (0 of 0 when not implemented).
+    pub fn found_total(&self) -> (usize, usize) {
+        match self.status {
+            Status::Scored { found, total, .. } => (found, total),
+            Status::NotImplemented { .. } => (0, 0),
         }
     }
 }

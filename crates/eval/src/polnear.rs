@@ -41,7 +41,7 @@
 //! `crates/eval/examples/polnear_stats.rs` prints what a split holds.
 
 pub mod baseline;
-pub mod quotes;
+pub use sitrep_nlp::quotes;
 pub mod report;
 pub mod spans;
 pub mod stats;

@@ -1,8 +1,9 @@
 //! The seed evaluation: the matching rules of `shared/seed/README.md` applied to one extracted
 //! document and its hand annotation.
 //!
-//! Categories whose extractor is not built yet (claims, places, actors, events, contested
-//! propositions) are reported as not implemented: listed, never counted as passing.
+//! Claims are scored by [`crate::seed_claims`]. Categories whose extractor is not built yet
+//! (places, actors, events, contested propositions) are reported as not implemented: listed,
+//! never counted as passing.
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -19,7 +20,10 @@ pub struct Gold {
     #[serde(default)]
     pub times: Vec<GoldTime>,
     #[serde(default)]
-    pub claims: Vec<serde_json::Value>,
+    pub claims: Vec<crate::seed_claims::GoldClaim>,
+    /// Sentences (their start) in which no claim may start.
+    #[serde(default)]
+    pub not_claims: Vec<String>,
     #[serde(default)]
     pub places: Vec<serde_json::Value>,
     #[serde(default)]
@@ -27,7 +31,7 @@ pub struct Gold {
     #[serde(default)]
     pub events: Vec<serde_json::Value>,
     #[serde(default)]
-    pub contested: Vec<serde_json::Value>,
+    pub contested: Vec<crate::seed_claims::GoldContested>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -70,19 +74,37 @@ pub const DOCUMENT_FLOOR: f64 = 1.0;
 pub const QUANTITY_FLOOR: f64 = 1.0;
 pub const TIME_FLOOR: f64 = 1.0;
 
-/// Scores `doc` against `gold`, category by category.
-pub fn evaluate(doc: &Document, gold: &Gold) -> Vec<Category> {
+/// Scores `doc` against `gold`, category by category. `claims_extracted` says whether the
+/// pipeline that made `doc` finds claims: without a claim extractor the claims categories
+/// are listed as not implemented rather than scored at zero.
+pub fn evaluate(doc: &Document, gold: &Gold, claims_extracted: bool) -> Vec<Category> {
     let mut out = vec![
         document(doc, &gold.document),
         quantities(&doc.quantities, &gold.quantities),
         times(&doc.times, &gold.times),
     ];
+    if claims_extracted {
+        out.extend(crate::seed_claims::claims(
+            doc,
+            &gold.claims,
+            &gold.not_claims,
+            &gold.contested,
+        ));
+    } else {
+        for name in ["claims", "claim details", "contested"] {
+            out.push(Category {
+                name,
+                status: Status::NotImplemented {
+                    total: gold.claims.len(),
+                },
+                misses: Vec::new(),
+            });
+        }
+    }
     for (name, items) in [
-        ("claims", &gold.claims),
         ("places", &gold.places),
         ("actors", &gold.actors),
         ("events", &gold.events),
-        ("contested", &gold.contested),
     ] {
         out.push(Category {
             name,
@@ -128,7 +150,7 @@ fn document(doc: &Document, gold: &GoldDocument) -> Category {
     scored("document", DOCUMENT_FLOOR, checks)
 }
 
-fn scored(name: &'static str, floor: f64, checks: Vec<(String, bool)>) -> Category {
+pub(crate) fn scored(name: &'static str, floor: f64, checks: Vec<(String, bool)>) -> Category {
     let total = checks.len();
     let misses: Vec<String> = checks
         .into_iter()
@@ -271,7 +293,7 @@ mod tests {
             "quantities": [{"text": "about 300", "value": 300, "approx": true, "unit": "people"},
                            {"text": "several dozen", "low_between": [20, 40], "high_between": [60, 100]}],
             "times": [{"text": "Tuesday", "from": "2026-03-03", "to": "2026-03-03"}],
-            "claims": [{"id": "C1"}]
+            "places": [{"text": "Dravik"}]
         }"#,
         )
         .unwrap()
@@ -319,7 +341,7 @@ mod tests {
 
     #[test]
     fn scores_each_category_by_the_rules() {
-        let cats = evaluate(&doc(), &gold());
+        let cats = evaluate(&doc(), &gold(), true);
         assert_eq!(
             cats[0].status,
             Status::Scored {
@@ -341,7 +363,16 @@ mod tests {
         assert!(cats[1].misses[0].contains("high Some(120.0) not in"));
         assert!(cats[2].meets_floor());
         assert_eq!(cats[3].name, "claims");
-        assert_eq!(cats[3].status, Status::NotImplemented { total: 1 });
+        assert_eq!(
+            cats[3].status,
+            Status::Scored {
+                found: 0,
+                total: 0,
+                floor: 1.0
+            }
+        );
+        assert_eq!(cats[6].name, "places");
+        assert_eq!(cats[6].status, Status::NotImplemented { total: 1 });
     }
 
     #[test]
@@ -349,7 +380,7 @@ mod tests {
         let mut d = doc();
         d.title = Some("Other".into());
         d.text.push_str(" Subscribe now for more.");
-        let cat = &evaluate(&d, &gold())[0];
+        let cat = &evaluate(&d, &gold(), true)[0];
         assert_eq!(
             cat.status,
             Status::Scored {

@@ -79,12 +79,14 @@ impl Document {
             out.push(("time", t.start, t.end, Some(t.text.as_str())));
         }
         for c in &self.claims {
-            out.push((
-                "claim.source",
-                c.source.start,
-                c.source.end,
-                Some(c.source.text.as_str()),
-            ));
+            if let Some(source) = &c.source {
+                out.push((
+                    "claim.source",
+                    source.start,
+                    source.end,
+                    Some(source.text.as_str()),
+                ));
+            }
             out.push((
                 "claim.cue",
                 c.cue.start,
@@ -306,6 +308,22 @@ pub enum SourceKind {
     Unknown,
 }
 
+impl SourceKind {
+    /// The `snake_case` name, as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Person => "person",
+            SourceKind::Official => "official",
+            SourceKind::Government => "government",
+            SourceKind::Institution => "institution",
+            SourceKind::Group => "group",
+            SourceKind::Media => "media",
+            SourceKind::Document => "document",
+            SourceKind::Unknown => "unknown",
+        }
+    }
+}
+
 /// The source of a claim.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimSource {
@@ -346,6 +364,17 @@ pub enum Directness {
     Mixed,
 }
 
+impl Directness {
+    /// The `snake_case` name, as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            Directness::Direct => "direct",
+            Directness::Indirect => "indirect",
+            Directness::Mixed => "mixed",
+        }
+    }
+}
+
 /// What the source does with the content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -355,19 +384,45 @@ pub enum Stance {
     Hedge,
 }
 
+impl Stance {
+    /// The `snake_case` name, as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stance::Assert => "assert",
+            Stance::Deny => "deny",
+            Stance::Hedge => "hedge",
+        }
+    }
+}
+
 /// An attributed statement: who says what, how.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Claim {
     pub id: String,
     pub sentence: usize,
-    pub source: ClaimSource,
+    /// Who says it; `null` when the text does not say (a cue with no source, "reportedly").
+    pub source: Option<ClaimSource>,
     pub cue: Cue,
+    /// What is said: from its first piece to its last (a cue may stand inside it).
     pub content: TextSpan,
     pub direct: Directness,
     pub stance: Stance,
+    /// Whom it was said to ("AFP" in "told AFP").
     pub recipient: Option<String>,
-    /// Id of the time expression dating the statement ("said Friday").
+    /// Id of the time expression dating the statement ("said Friday"), an index into the
+    /// document's times written `T<n>` (1-based).
     pub time: Option<String>,
+    /// How sure the extractor is that this is an attribution, in [0, 1].
+    #[serde(default)]
+    pub confidence: f64,
+    /// Why it was extracted and described as it is: the extractor's decision, then each rule
+    /// that set a field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub why: Vec<String>,
+    /// The content's words that say what it is about (lemmas of its nouns, verbs, adjectives
+    /// and numbers, lower case): what propositions group claims by across documents.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<String>,
 }
 
 /// PLOVER event type and mode.
@@ -456,6 +511,29 @@ mod tests {
         let doc = sample();
         assert_eq!(doc.span_text(17, 20), "400");
         assert_eq!(doc.span_text(0, 6), "Mali’s");
+    }
+
+    #[test]
+    fn claim_enum_names_match_serde() {
+        let name = |v: serde_json::Value| v.as_str().unwrap().to_string();
+        for kind in [
+            SourceKind::Person,
+            SourceKind::Official,
+            SourceKind::Government,
+            SourceKind::Institution,
+            SourceKind::Group,
+            SourceKind::Media,
+            SourceKind::Document,
+            SourceKind::Unknown,
+        ] {
+            assert_eq!(name(serde_json::to_value(kind).unwrap()), kind.name());
+        }
+        for d in [Directness::Direct, Directness::Indirect, Directness::Mixed] {
+            assert_eq!(name(serde_json::to_value(d).unwrap()), d.name());
+        }
+        for s in [Stance::Assert, Stance::Deny, Stance::Hedge] {
+            assert_eq!(name(serde_json::to_value(s).unwrap()), s.name());
+        }
     }
 
     #[test]

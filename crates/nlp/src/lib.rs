@@ -37,6 +37,7 @@ pub mod model_io;
 pub mod ner;
 pub mod parser;
 pub mod perceptron;
+pub mod quotes;
 pub mod sentences;
 pub mod tagger;
 pub mod tokenize;

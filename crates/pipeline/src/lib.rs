@@ -27,8 +27,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use sitrep_extract::claims::{ClaimDraft, ClaimLayer, FindAttributions};
 use sitrep_model::{
-    Boilerplate, BoilerplateKind, CharIndex, Document, Entity, Sentence, Token, content_id,
+    Boilerplate, BoilerplateKind, CharIndex, Claim, ClaimSource, Cue, Document, Entity, Sentence,
+    TextSpan, TimeExpr, Token, content_id,
 };
 use sitrep_nlp::model_io::ModelError;
 use sitrep_nlp::{Analysis, Analyzer, Ner, Nlp, ParserChoice, WordAnalysis};
@@ -96,6 +98,14 @@ pub struct LoadError {
 pub struct Pipeline {
     config: Config,
     analyzer: Analyzer,
+    claims: Option<Claims>,
+}
+
+/// The claims stage: the attribution finder and the layer that describes what it finds.
+#[derive(Debug, Clone)]
+pub struct Claims {
+    pub finder: Arc<dyn FindAttributions>,
+    pub layer: ClaimLayer,
 }
 
 /// A sentence analysed by the NLP core: its byte span and its words with their byte spans.
@@ -173,6 +183,7 @@ impl Pipeline {
         Ok(Pipeline {
             analyzer: Analyzer::new(nlp?, ner?),
             config,
+            claims: None,
         })
     }
 
@@ -188,7 +199,20 @@ impl Pipeline {
                 ..self.config.clone()
             },
             analyzer: self.analyzer.clone(),
+            claims: self.claims.clone(),
         }
+    }
+
+    /// The same pipeline, finding claims with `claims` (the trained attribution finder and the
+    /// claims layer); claims need the parse.
+    pub fn with_claims(mut self, claims: Claims) -> Pipeline {
+        self.claims = Some(claims);
+        self
+    }
+
+    /// Whether this pipeline finds claims (it was given an attribution finder).
+    pub fn finds_claims(&self) -> bool {
+        self.claims.is_some()
     }
 
     /// The models this pipeline analyses with.
@@ -305,7 +329,77 @@ impl Pipeline {
         let (times, quantities) = sitrep_annotate::annotate(text, analysis, doc.published, &ix);
         doc.times = times;
         doc.quantities = quantities;
+        if let Some(claims) = &self.claims {
+            let found = claims.finder.find(text, analysis);
+            let drafts = claims.layer.describe(text, analysis, &found);
+            doc.claims = claim_layer(text, &drafts, &doc.times, &ix);
+        }
     }
+}
+
+/// The claims layer: drafts in code points, with ids `C1`, `C2`, ... in text order, `same_as`
+/// as claim ids, and the statement's time as the id (`T<n>`) of the time expression that
+/// overlaps the time word.
+fn claim_layer(
+    text: &str,
+    drafts: &[ClaimDraft],
+    times: &[TimeExpr],
+    ix: &CharIndex,
+) -> Vec<Claim> {
+    let id = |i: usize| format!("C{}", i + 1);
+    let span = |r: &Range<usize>| {
+        let (start, end) = ix.span(r.start, r.end);
+        TextSpan {
+            text: text[r.clone()].to_string(),
+            start,
+            end,
+        }
+    };
+    drafts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let cue = span(&d.cue);
+            let time = d.time.as_ref().and_then(|r| {
+                let (start, end) = ix.span(r.start, r.end);
+                times
+                    .iter()
+                    .position(|t| t.start < end && start < t.end)
+                    .map(|k| format!("T{}", k + 1))
+            });
+            Claim {
+                id: id(i),
+                sentence: d.sentence,
+                source: d.source.as_ref().map(|s| {
+                    let at = span(&s.span);
+                    ClaimSource {
+                        text: at.text,
+                        start: at.start,
+                        end: at.end,
+                        kind: s.kind,
+                        anonymous: s.anonymous,
+                        anonymity_cue: s.anonymity_cue.clone(),
+                        actor: s.actor.clone(),
+                        same_as: s.same_as.map(id),
+                    }
+                }),
+                cue: Cue {
+                    text: cue.text,
+                    start: cue.start,
+                    end: cue.end,
+                    lemma: d.cue_lemma.clone(),
+                },
+                content: span(&d.content_cover()),
+                direct: d.direct,
+                stance: d.stance,
+                recipient: d.recipient.as_ref().map(|r| text[r.clone()].to_string()),
+                time,
+                confidence: f64::from(d.confidence),
+                why: d.why.clone(),
+                terms: d.terms.clone(),
+            }
+        })
+        .collect()
 }
 
 /// The token layer: every token of the analysis, with its tags, lemma and tree when parsed.

@@ -13,7 +13,11 @@
 //! - A new document that is a near-duplicate of a stored one (or of one earlier in its batch)
 //!   gets `duplicate_of` set to the first copy of the story, decided by
 //!   [`sitrep_link::original_of`] over the candidates the store's band index returns.
-//! - Migrations never lose rows.
+//! - Every claim of a stored document is also a row of its own, written in the document's
+//!   transaction, with its speaker: one record per speaker across documents by the rule of
+//!   [`speakers`]. Re-storing a document adds no claim.
+//! - Migrations never lose rows; one that adds a table for a layer fills it from the
+//!   documents already stored.
 
 use std::path::PathBuf;
 
@@ -21,8 +25,11 @@ use chrono::NaiveDate;
 use sitrep_link::Signature;
 use sitrep_model::Document;
 
+mod claims;
 mod feeds;
+pub mod speakers;
 mod sqlite;
+pub use claims::{ClaimQuery, ClaimRecord, OutletProfile, SpeakerRef, SpeakerSummary};
 pub use feeds::{FeedItemRecord, FeedLog, FeedState};
 pub use sqlite::{MIGRATIONS, SqliteStore};
 
@@ -105,6 +112,8 @@ pub struct Stats {
     pub times: u64,
     pub quantities: u64,
     pub entities: u64,
+    pub claims: u64,
+    pub speakers: u64,
     /// Documents that are near-duplicate copies of another.
     pub duplicates: u64,
     pub first_published: Option<String>,
@@ -148,6 +157,18 @@ pub trait Store: Send {
 
     /// Counts over the store.
     fn stats(&self) -> Result<Stats>;
+
+    /// Claims matching `query`, the latest `limit` of them, in time order (date, then
+    /// document in storage order, then text order).
+    fn claims(&self, query: &ClaimQuery) -> Result<Vec<ClaimRecord>>;
+
+    /// The speakers of the claims matching `query`, most quoted first (up to `limit`), each
+    /// counted over those claims only.
+    fn speakers(&self, query: &ClaimQuery) -> Result<Vec<SpeakerSummary>>;
+
+    /// How each outlet sources the claims matching `query` (`limit` ignored), most claims
+    /// first.
+    fn sourcing(&self, query: &ClaimQuery) -> Result<Vec<OutletProfile>>;
 }
 
 /// Calls `each` with every stored document in the order they were stored, a page at a time,

@@ -1,4 +1,4 @@
-//! The store's read side: `docs`, `show`, `export`, `stats`.
+//! The store's read side for documents: `docs`, `show`, `export`, `stats`.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -61,7 +61,7 @@ pub struct ExportArgs {
     pub output: Option<PathBuf>,
 }
 
-fn open(db: &DbArgs) -> Result<Box<dyn Store>> {
+pub(crate) fn open(db: &DbArgs) -> Result<Box<dyn Store>> {
     if !db.db.exists() {
         anyhow::bail!(
             "{}: no database here; run `sitrep ingest` first or pass --db",
@@ -137,6 +137,8 @@ pub fn stats(args: DbArgs) -> Result<u8> {
     writeln!(out, "times        {}", s.times)?;
     writeln!(out, "quantities   {}", s.quantities)?;
     writeln!(out, "entities     {}", s.entities)?;
+    writeln!(out, "claims       {}", s.claims)?;
+    writeln!(out, "speakers     {}", s.speakers)?;
     writeln!(out, "duplicates   {} near-duplicate copies", s.duplicates)?;
     writeln!(
         out,

@@ -141,7 +141,7 @@ pub fn seed(args: EvalSeedArgs) -> Result<u8> {
     let categories = if args.html {
         html_seed(&pipeline, &text, &doc, &gold, &article)?
     } else {
-        evaluate(&doc, &gold)
+        evaluate(&doc, &gold, pipeline.finds_claims())
     };
     let mut failed = false;
     for cat in &categories {
@@ -185,7 +185,7 @@ fn html_seed(
         .process(raw)
         .map_err(|p| anyhow::anyhow!("{p}"))?;
     println!("  read as HTML from a generated news page (the date must come from the page)");
-    let mut categories = evaluate(&from_page, gold);
+    let mut categories = evaluate(&from_page, gold, pipeline.finds_claims());
     categories.insert(
         0,
         sitrep_eval::seed_html::compare(from_text, &from_page, gold.document.published),

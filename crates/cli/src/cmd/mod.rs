@@ -1,11 +1,15 @@
 //! One module per subcommand.
 
 pub mod bench;
+pub mod claims;
 pub mod docs;
 pub mod eval;
 pub mod extract;
+pub mod import;
 pub mod ingest;
 pub mod nlp;
+pub mod report;
+pub mod sources;
 pub mod watch;
 
 use std::path::PathBuf;

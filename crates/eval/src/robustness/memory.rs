@@ -28,8 +28,10 @@ fn status_kb(field: &str) -> Option<u64> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_peak_of_a_stretch_is_its_own() {
+    /// One measurement: the peak rises by what the stretch touched, and a reset brings it back
+    /// down. Other tests of this process load models at the same time, which can move the
+    /// figures; so it is tried a few times, and must hold once.
+    fn measure() -> Result<(), String> {
         let before = reset_peak_kb().expect("Linux has clear_refs");
         let mut block = vec![0u8; 64 << 20];
         // Touch every page so that it is resident.
@@ -37,9 +39,27 @@ mod tests {
             page[0] = 1;
         }
         let during = peak_kb().unwrap();
-        assert!(during >= before + 60_000, "{before} kB, then {during} kB");
+        if during < before + 60_000 {
+            return Err(format!("{before} kB, then {during} kB"));
+        }
         drop(std::hint::black_box(block));
         let after = reset_peak_kb().unwrap();
-        assert!(after < during - 60_000, "{during} kB, reset to {after} kB");
+        if after + 60_000 > during {
+            return Err(format!("{during} kB, reset to {after} kB"));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_peak_of_a_stretch_is_its_own() {
+        let mut failures = Vec::new();
+        for _ in 0..5 {
+            match measure() {
+                Ok(()) => return,
+                Err(why) => failures.push(why),
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        panic!("never held: {failures:?}");
     }
 }

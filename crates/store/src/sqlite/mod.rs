@@ -3,7 +3,9 @@
 //! - A document is stored whole, as its JSON (the output contract), plus the columns that
 //!   queries filter on (site, published, title) and a full-text index (FTS5) over title and
 //!   body. Layers that later issues query across documents (claims, events, propositions,
-//!   duplicate groups) get tables of their own in later migrations.
+//!   duplicate groups) get tables of their own in later migrations: claims and speakers in
+//!   v4 (`claims.rs`); a migration that adds such a table fills it from the stored JSON in
+//!   the same transaction.
 //! - Writes come in batches, one transaction per batch, in WAL mode: a crash (even `kill -9`)
 //!   leaves the database with whole batches only, and running the same ingest again adds what
 //!   is missing without duplicates.
@@ -19,9 +21,13 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sitrep_link::{Candidate, Signature};
 use sitrep_model::Document;
 
+mod claims;
 mod feeds;
 
-use crate::{BatchOutcome, DocQuery, DocSummary, Result, Stats, Store, StoreError};
+use crate::{
+    BatchOutcome, ClaimQuery, ClaimRecord, DocQuery, DocSummary, OutletProfile, Result,
+    SpeakerSummary, Stats, Store, StoreError,
+};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` is the number applied.
 pub const MIGRATIONS: &[&str] = &[
@@ -96,6 +102,61 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (feed, item_key)
     );
     CREATE INDEX feed_items_link ON feed_items(link);
+    "#,
+    // 4: claims and their speakers, queried across documents (`claims.rs`). Filled from the
+    // documents already stored by `claims::backfill`.
+    r#"
+    CREATE TABLE speakers (
+        id         INTEGER PRIMARY KEY,
+        key        TEXT NOT NULL UNIQUE,
+        name       TEXT NOT NULL,
+        kind       TEXT NOT NULL,
+        anonymous  INTEGER NOT NULL,
+        actor      TEXT,
+        surname    TEXT,
+        quoted     INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX speakers_surname ON speakers(surname, quoted);
+    CREATE TABLE claims (
+        rowid          INTEGER PRIMARY KEY,
+        doc_id         TEXT NOT NULL REFERENCES documents(id),
+        claim_id       TEXT NOT NULL,
+        ord            INTEGER NOT NULL,
+        sentence       INTEGER NOT NULL,
+        source_text    TEXT,
+        source_kind    TEXT,
+        anonymous      INTEGER NOT NULL,
+        anonymity_cue  TEXT,
+        actor          TEXT,
+        same_as        TEXT,
+        cue_text       TEXT NOT NULL,
+        cue_lemma      TEXT NOT NULL,
+        content        TEXT NOT NULL,
+        direct         TEXT NOT NULL,
+        stance         TEXT NOT NULL,
+        recipient      TEXT,
+        time           TEXT,
+        confidence     REAL NOT NULL,
+        published      TEXT,
+        site           TEXT COLLATE NOCASE,
+        speaker_id     INTEGER REFERENCES speakers(id),
+        json           TEXT NOT NULL,
+        UNIQUE (doc_id, claim_id)
+    );
+    CREATE INDEX claims_published ON claims(published);
+    CREATE INDEX claims_site ON claims(site);
+    CREATE INDEX claims_speaker ON claims(speaker_id);
+    CREATE INDEX claims_stance ON claims(stance);
+    CREATE INDEX claims_anonymous ON claims(anonymous);
+    CREATE INDEX claims_confidence ON claims(confidence);
+    CREATE VIRTUAL TABLE claims_fts USING fts5(
+        content, source_text, content='claims', content_rowid='rowid',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER claims_ad AFTER DELETE ON claims BEGIN
+        INSERT INTO claims_fts(claims_fts, rowid, content, source_text)
+        VALUES ('delete', old.rowid, old.content, old.source_text);
+    END;
     "#,
 ];
 
@@ -176,8 +237,12 @@ impl SqliteStore {
             // another process's writes.
             return tx.rollback().map_err(wrap);
         }
-        for sql in MIGRATIONS.iter().skip(found as usize) {
+        for (version, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
             tx.execute_batch(sql).map_err(wrap)?;
+            // Tables that hold a layer of the stored documents are filled from their JSON.
+            if version + 1 == 4 {
+                claims::backfill(&tx).map_err(wrap)?;
+            }
         }
         tx.pragma_update(None, "user_version", known)
             .map_err(wrap)?;
@@ -293,6 +358,7 @@ impl Store for SqliteStore {
             .map_err(wrap)?;
         let mut outcome = BatchOutcome::default();
         let mut found: Vec<Candidate> = Vec::new();
+        let claims_before = claims::last_key(&tx).map_err(wrap)?;
         {
             let mut exists = tx
                 .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")
@@ -386,6 +452,7 @@ impl Store for SqliteStore {
                 source
                     .execute(params![doc.source, doc.id, now])
                     .map_err(wrap)?;
+                claims::insert(&tx, doc).map_err(wrap)?;
                 if let Some(sig) = signature {
                     insert_sig
                         .execute(params![doc.id, sig.to_bytes()])
@@ -399,6 +466,7 @@ impl Store for SqliteStore {
                 outcome.inserted.push(doc.id.clone());
             }
         }
+        claims::index_new(&tx, claims_before).map_err(wrap)?;
         tx.commit().map_err(wrap)?;
         Ok(outcome)
     }
@@ -520,7 +588,27 @@ impl Store for SqliteStore {
             .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
             .and_then(|rows| rows.collect())
             .map_err(e)?;
+        (stats.claims, stats.speakers) = self
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM claims), (SELECT count(*) FROM speakers)",
+                [],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+            )
+            .map_err(e)?;
         stats.schema_version = self.schema_version()?;
         Ok(stats)
+    }
+
+    fn claims(&self, query: &ClaimQuery) -> Result<Vec<ClaimRecord>> {
+        self.claims_inner(query)
+    }
+
+    fn speakers(&self, query: &ClaimQuery) -> Result<Vec<SpeakerSummary>> {
+        self.speakers_inner(query)
+    }
+
+    fn sourcing(&self, query: &ClaimQuery) -> Result<Vec<OutletProfile>> {
+        self.sourcing_inner(query)
     }
 }

@@ -1,5 +1,6 @@
-//! Quoted stretches of a text, and whether a content is a direct quote, an indirect one or a
-//! mix: the split of the PolNeAR scores.
+//! Quoted stretches of a text, and whether a stretch of it (a claim's content) is a direct
+//! quote, an indirect one or a mix: the claims layer's `direct` field and the split of the
+//! PolNeAR scores use this one rule.
 //!
 //! The rule, by paragraph (a line of the text): a double quotation mark opens a stretch
 //! (`“`, or `"` when none is open) and the next closing one ends it (`”`, or `"`), marks

@@ -2,7 +2,7 @@
 //! `eval polnear` measures on another after every epoch.
 //!
 //! ```text
-//! cargo run --release -p sitrep-extract --example attr_dev -- \
+//! cargo run --release -p sitrep-eval --example attr_dev -- \
 //!     --train ../shared/data/polnear/train --dev ../shared/data/polnear/dev [--epochs N] \
 //!     [--out FILE] [--holdout K]
 //! ```
@@ -23,7 +23,7 @@ use sitrep_extract::attribution::{Attributions, TrainOptions, TrainingDoc, train
 use sitrep_nlp::corpus::attribution::{AttributedDocument, Attribution, read_attribution_folder};
 use sitrep_nlp::{Analysis, Analyzer, Nlp};
 
-fn read(dir: &PathBuf) -> Vec<AttributedDocument> {
+fn read(dir: &std::path::Path) -> Vec<AttributedDocument> {
     read_attribution_folder(dir)
         .expect("a PolNeAR folder")
         .into_iter()
@@ -73,14 +73,30 @@ fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument
     let mut missed = std::collections::HashMap::<String, usize>::new();
     let mut spurious = std::collections::HashMap::<String, usize>::new();
     for (d, g) in docs.iter().zip(gold) {
-        let rels: Vec<GoldRelation> = g.relations.iter().map(|r| GoldRelation::new(d, r)).collect();
+        let rels: Vec<GoldRelation> = g
+            .relations
+            .iter()
+            .map(|r| GoldRelation::new(d, r))
+            .collect();
         let want = role_tags(d.len(), &rels);
         let got = model.role_tags(d);
         if std::env::var("SHOW").is_ok() && cues_gold < 60 {
             for i in 0..d.len() {
                 let w = d.word(i);
                 let t = &d.tokens[i];
-                println!("{:>4} {:<14} {:<8} {:<6} {:<8} {:>4} q{} c{} | {:<6} {:<6}", i, w, t.lemma, t.upos, t.rel, t.head as i64, t.quote, t.cue, want[i].name(), got[i].name());
+                println!(
+                    "{:>4} {:<14} {:<8} {:<6} {:<8} {:>4} q{} c{} | {:<6} {:<6}",
+                    i,
+                    w,
+                    t.lemma,
+                    t.upos,
+                    t.rel,
+                    t.head as i64,
+                    t.quote,
+                    t.cue,
+                    want[i].name(),
+                    got[i].name()
+                );
             }
         }
         for (w, p) in want.iter().zip(&got) {
@@ -91,12 +107,35 @@ fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument
         cues_gold += g_cues.len();
         cues_pred += p_cues.len();
         cues_hit += p_cues.iter().filter(|c| g_cues.contains(c)).count();
-        let text = |ts: &[usize]| -> String { ts.iter().map(|&t| d.tokens[t].lemma.to_string()).collect::<Vec<_>>().join(" ") };
+        let text = |ts: &[usize]| -> String {
+            ts.iter()
+                .map(|&t| d.tokens[t].lemma.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         for c in &g_cues {
             if !p_cues.iter().any(|p| p.iter().any(|t| c.contains(t))) {
                 if std::env::var("SHOWCUE").is_ok() {
                     let sent: Vec<usize> = d.sentence_of(c[0]).collect();
-                    let words: Vec<String> = sent.iter().map(|&t| if c.contains(&t) { format!("<<{}>>", d.word(t)) } else { format!("{}{}", d.word(t), match got[t].kind() { 1 => "/S", 3 => "/C", 2 => "/Q", _ => "" }) }).collect();
+                    let words: Vec<String> = sent
+                        .iter()
+                        .map(|&t| {
+                            if c.contains(&t) {
+                                format!("<<{}>>", d.word(t))
+                            } else {
+                                format!(
+                                    "{}{}",
+                                    d.word(t),
+                                    match got[t].kind() {
+                                        1 => "/S",
+                                        3 => "/C",
+                                        2 => "/Q",
+                                        _ => "",
+                                    }
+                                )
+                            }
+                        })
+                        .collect();
                     println!("MISSED {}", words.join(" "));
                 }
                 *missed.entry(text(c)).or_default() += 1;
@@ -106,7 +145,25 @@ fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument
             if !g_cues.iter().any(|p| p.iter().any(|t| c.contains(t))) {
                 if std::env::var("SHOWCUE").is_ok() {
                     let sent: Vec<usize> = d.sentence_of(c[0]).collect();
-                    let words: Vec<String> = sent.iter().map(|&t| if c.contains(&t) { format!("<<{}>>", d.word(t)) } else { format!("{}{}", d.word(t), match want[t].kind() { 1 => "/S", 3 => "/C", 2 => "/Q", _ => "" }) }).collect();
+                    let words: Vec<String> = sent
+                        .iter()
+                        .map(|&t| {
+                            if c.contains(&t) {
+                                format!("<<{}>>", d.word(t))
+                            } else {
+                                format!(
+                                    "{}{}",
+                                    d.word(t),
+                                    match want[t].kind() {
+                                        1 => "/S",
+                                        3 => "/C",
+                                        2 => "/Q",
+                                        _ => "",
+                                    }
+                                )
+                            }
+                        })
+                        .collect();
                     println!("SPURIOUS {}", words.join(" "));
                 }
                 *spurious.entry(text(c)).or_default() += 1;
@@ -119,8 +176,16 @@ fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument
     }
     let top = |m: &std::collections::HashMap<String, usize>| -> String {
         let mut v: Vec<_> = m.iter().collect();
-        v.sort_by(|a, b| b.1.cmp(a.1));
-        format!("{} in all: {}", m.values().sum::<usize>(), v.iter().take(40).map(|(k, n)| format!("{k}={n}")).collect::<Vec<_>>().join("; "))
+        v.sort_by_key(|m| std::cmp::Reverse(*m.1));
+        format!(
+            "{} in all: {}",
+            m.values().sum::<usize>(),
+            v.iter()
+                .take(40)
+                .map(|(k, n)| format!("{k}={n}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
     };
     println!("gold cues no prediction overlaps: {}", top(&missed));
     println!("predicted cues overlapping no gold cue: {}", top(&spurious));
@@ -145,7 +210,12 @@ fn link_errors(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocume
             .collect();
         for r in &rels {
             let found = model.link_cues(d, std::slice::from_ref(&r.cue));
-            let words = |ts: &[usize]| -> Vec<usize> { ts.iter().copied().filter(|&t| d.tokens[t].is_word(d.text)).collect() };
+            let words = |ts: &[usize]| -> Vec<usize> {
+                ts.iter()
+                    .copied()
+                    .filter(|&t| d.tokens[t].is_word(d.text))
+                    .collect()
+            };
             let key = match found.first() {
                 None => "no content",
                 Some(f) => {
@@ -180,12 +250,24 @@ fn link_errors(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocume
             *counts.entry(key).or_default() += 1;
             if std::env::var("SHOWLINK").is_ok() && key != "ok exact (word tokens)" && shown < 40 {
                 shown += 1;
-                let text = |ts: &[usize]| -> String { ts.iter().map(|&t| d.word(t)).collect::<Vec<_>>().join(" ") };
+                let text = |ts: &[usize]| -> String {
+                    ts.iter().map(|&t| d.word(t)).collect::<Vec<_>>().join(" ")
+                };
                 let sent = d.sentence_of(r.cue[0]);
                 println!("--- {key}\n  sentence: {}", text(&sent.collect::<Vec<_>>()));
-                println!("  gold: [{}] <{}> [{}]", text(&r.source), text(&r.cue), text(&r.content));
+                println!(
+                    "  gold: [{}] <{}> [{}]",
+                    text(&r.source),
+                    text(&r.cue),
+                    text(&r.content)
+                );
                 if let Some(f) = found.first() {
-                    println!("  pred: [{}] <{}> [{}]", text(&f.source_tokens), text(&f.cue_tokens), text(&f.content_tokens));
+                    println!(
+                        "  pred: [{}] <{}> [{}]",
+                        text(&f.source_tokens),
+                        text(&f.cue_tokens),
+                        text(&f.content_tokens)
+                    );
                 }
             }
         }
@@ -227,7 +309,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let started = Instant::now();
     let all_train = read(&train_dir.ok_or("--train DIR")?);
-    let (train_docs, dev_docs): (Vec<AttributedDocument>, Vec<AttributedDocument>) = if holdout > 0 {
+    let (train_docs, dev_docs): (Vec<AttributedDocument>, Vec<AttributedDocument>) = if holdout > 0
+    {
         let (mut a, mut b) = (Vec::new(), Vec::new());
         for (i, d) in all_train.into_iter().enumerate() {
             if i % holdout == holdout - 1 {
@@ -279,9 +362,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     confusion(&model, &dev, &gold);
     link_errors(&model, &dev, &gold);
     let s = evaluate(&model, &dev, &gold);
-    print!("{}", render(&s, &Floors::default(), "trained attribution models (best epoch)"));
+    print!(
+        "{}",
+        render(
+            &s,
+            &Floors::default(),
+            "trained attribution models (best epoch)"
+        )
+    );
     let f = model.n_features();
-    println!("features: roles {} links {}; file {} bytes", f[0], f[1], model.to_bytes().len());
+    println!(
+        "features: roles {} links {}; file {} bytes",
+        f[0],
+        f[1],
+        model.to_bytes().len()
+    );
     if let Some(out) = out {
         model.save(&out)?;
     }

@@ -3,7 +3,7 @@
 //! cue lexicon covers a cue, how relations nest.
 //!
 //! ```text
-//! cargo run --release -p sitrep-extract --example attr_stats -- ../shared/data/polnear/train
+//! cargo run --release -p sitrep-eval --example attr_stats -- ../shared/data/polnear/train
 //! ```
 
 use std::collections::BTreeMap;
@@ -18,7 +18,10 @@ use sitrep_nlp::corpus::attribution::read_attribution_folder;
 use sitrep_nlp::{Analyzer, Nlp};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir: PathBuf = std::env::args_os().nth(1).ok_or("usage: attr_stats DIR")?.into();
+    let dir: PathBuf = std::env::args_os()
+        .nth(1)
+        .ok_or("usage: attr_stats DIR")?
+        .into();
     let docs: Vec<_> = read_attribution_folder(&dir)?
         .into_iter()
         .filter_map(Result::ok)
@@ -36,7 +39,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut content_sentences: BTreeMap<usize, usize> = BTreeMap::new();
     for (d, a) in docs.iter().zip(&analyses) {
         let doc = Doc::new(&d.text, a, &lexicon);
-        let gold: Vec<GoldRelation> = d.relations.iter().map(|r| GoldRelation::new(&doc, r)).collect();
+        let gold: Vec<GoldRelation> = d
+            .relations
+            .iter()
+            .map(|r| GoldRelation::new(&doc, r))
+            .collect();
         for (k, g) in gold.iter().enumerate() {
             if g.cue.is_empty() || g.content.is_empty() {
                 continue;
@@ -47,7 +54,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             *offsets.entry((lo, hi)).or_default() += 1;
             *content_sentences.entry((hi - lo) as usize).or_default() += 1;
             if let Some(&s) = g.source.first() {
-                *src_offsets.entry(doc.tokens[s].sent as i64 - cs).or_default() += 1;
+                *src_offsets
+                    .entry(doc.tokens[s].sent as i64 - cs)
+                    .or_default() += 1;
             }
             let cp = doc.tokens[g.cue[0]].para;
             if g.content.iter().any(|&t| doc.tokens[t].para != cp) {
@@ -58,7 +67,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             if g.cue.iter().any(|&t| doc.tokens[t].cue != 0) {
                 covered += 1;
             } else {
-                let words: Vec<String> = g.cue.iter().map(|&t| doc.tokens[t].lemma.to_string()).collect();
+                let words: Vec<String> = g
+                    .cue
+                    .iter()
+                    .map(|&t| doc.tokens[t].lemma.to_string())
+                    .collect();
                 *missing.entry(words.join(" ")).or_default() += 1;
             }
             let (first, last) = (g.content[0], *g.content.last().unwrap());
@@ -83,9 +96,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("contents crossing the cue's paragraph: {paragraphs_crossed}");
     println!("cue lengths (tokens): {cue_len:?}");
     println!("nested (another cue inside the content's extent): {nested}");
-    println!("cues with a lexicon word: {covered} ({:.1}%)", 100.0 * covered as f64 / total as f64);
+    println!(
+        "cues with a lexicon word: {covered} ({:.1}%)",
+        100.0 * covered as f64 / total as f64
+    );
     let mut missing: Vec<_> = missing.into_iter().collect();
-    missing.sort_by(|a, b| b.1.cmp(&a.1));
+    missing.sort_by_key(|m| std::cmp::Reverse(m.1));
     println!("most frequent cues without a lexicon word:");
     for (w, n) in missing.iter().take(80) {
         print!("{w}={n}; ");

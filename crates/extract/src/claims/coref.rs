@@ -1,0 +1,82 @@
+//! Later mentions of one source within a document: "he", "the officer", "Mr. Keita".
+//!
+//! A claim's source repeats an earlier claim's source (`same_as`, the earliest claim of the
+//! chain) when, looking back from the nearest earlier claim:
+//! - it is a personal pronoun, and the earlier source is not a pronoun and agrees in number
+//!   ("he", "she": one person or official; "they": a plural, a group, an institution or a
+//!   government);
+//! - it is a definite description ("the officer", "The Western security official") whose
+//!   head noun is the earlier source's head noun (lemma); "one of the officers" is a new
+//!   mention, not a repeat;
+//! - it is a name whose last word is the last word of an earlier named source ("Keita",
+//!   "Mr. Keita" after "Ibrahim Boubacar Keita").
+//!
+//! The repeat takes the earlier source's kind, anonymity and actor when it has none of its
+//! own.
+
+use super::doc::Doc;
+use super::source::SourceFacts;
+
+/// For each source (in document order), the index of the earliest source it repeats.
+pub fn resolve(doc: &Doc<'_>, sources: &[Option<&SourceFacts>]) -> Vec<Option<usize>> {
+    let mut same_as: Vec<Option<usize>> = vec![None; sources.len()];
+    for i in 0..sources.len() {
+        let Some(facts) = sources[i] else { continue };
+        let Some(head) = facts.head else { continue };
+        let found = (0..i).rev().find(|&j| {
+            let Some(earlier) = sources[j] else {
+                return false;
+            };
+            let Some(earlier_head) = earlier.head else {
+                return false;
+            };
+            if earlier.pronoun {
+                return false;
+            }
+            if facts.pronoun {
+                return agrees(doc, head, earlier, earlier_head);
+            }
+            if !facts.partitive && is_definite(doc, head) && doc.upos(head) == "NOUN" {
+                return doc.lemma_lower(head) == doc.lemma_lower(earlier_head);
+            }
+            if facts.named && earlier.named && doc.upos(head) == "PROPN" {
+                return doc.lower(head) == doc.lower(earlier_head);
+            }
+            false
+        });
+        same_as[i] = found.map(|j| same_as[j].unwrap_or(j));
+    }
+    same_as
+}
+
+/// "the officer": the head noun has a definite determiner.
+fn is_definite(doc: &Doc<'_>, head: usize) -> bool {
+    doc.children(head).iter().any(|&c| {
+        doc.deprel(c) == "det" && matches!(doc.lower(c).as_str(), "the" | "this" | "that")
+    })
+}
+
+/// Number agreement of a pronoun with an earlier source's head.
+fn agrees(doc: &Doc<'_>, pronoun: usize, earlier: &SourceFacts, earlier_head: usize) -> bool {
+    use sitrep_model::SourceKind::*;
+    let plural_head = doc
+        .analysis
+        .word(earlier_head)
+        .is_some_and(|w| matches!(w.xpos, "NNS" | "NNPS"));
+    match doc.lower(pronoun).as_str() {
+        "he" | "she" | "him" | "her" | "i" => {
+            !plural_head && matches!(earlier.kind, Person | Official | Unknown)
+        }
+        "they" | "them" | "we" | "us" => {
+            plural_head || matches!(earlier.kind, Government | Institution | Group | Media)
+        }
+        "it" => {
+            !plural_head
+                && matches!(
+                    earlier.kind,
+                    Government | Institution | Group | Media | Document
+                )
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,193 @@
+//! The claims layer on sentences the team wrote, analysed with the shipped models; the
+//! attributions are given as the extractor would find them (byte spans located by text).
+
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock};
+
+use sitrep_model::{Directness, SourceKind, Stance};
+use sitrep_nlp::{Analyzer, Gazetteer, Ner, Nlp};
+
+use super::*;
+
+fn models() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/models")
+}
+
+static ANALYZER: LazyLock<Analyzer> = LazyLock::new(|| {
+    let nlp = Nlp::load(&models()).expect("shipped models load");
+    let ner = Ner::load(&models().join(sitrep_nlp::ner::NER_FILE)).expect("shipped NER loads");
+    Analyzer::new(Some(Arc::new(nlp)), Some(Arc::new(ner)))
+});
+
+static LAYER: LazyLock<ClaimLayer> = LazyLock::new(|| {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/gazetteer");
+    ClaimLayer::new(Some(Arc::new(
+        Gazetteer::load(&dir).expect("gazetteer loads"),
+    )))
+});
+
+/// The byte range of the `nth` (0-based) occurrence of `needle` in `text`.
+fn at(text: &str, needle: &str, nth: usize) -> Range<usize> {
+    let start = text
+        .match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{needle:?} not in the text"))
+        .0;
+    start..start + needle.len()
+}
+
+/// An attribution given by its texts (first occurrences after the previous one's cue).
+fn found(
+    text: &str,
+    source: Option<(&str, usize)>,
+    cue: (&str, usize),
+    content: &[(&str, usize)],
+) -> Found {
+    Found {
+        source: source.map(|(s, n)| at(text, s, n)),
+        cue: at(text, cue.0, cue.1),
+        content: content.iter().map(|&(c, n)| at(text, c, n)).collect(),
+        confidence: 0.9,
+        why: "test".into(),
+    }
+}
+
+fn describe(text: &str, found: &[Found]) -> Vec<ClaimDraft> {
+    let analysis = ANALYZER.analyse(text);
+    LAYER.describe(text, &analysis, found)
+}
+
+const STORY: &str = "Foreign contractors have arrived in Kessel in recent weeks, Varnian army officials said Friday.\n\n\
+One Varnian army officer, who requested anonymity, said that about 300 contractors may be operating near the border.\n\n\
+But Ostrelia's government denied that any contractors had deployed, adding that \"trainers\" were present.\n\n\
+Paris has said any deployment would be incompatible with its mission.\n\n\
+A Western security official told AFP that \"several hundred\" contractors were in the north.\n\n\
+The Western security official said they had been deployed last month.\n\n\
+Minister Lena Varga said on Tuesday that she would visit Kessel. \"We will not leave,\" she said.";
+
+#[test]
+fn sources_get_kind_anonymity_cue_and_actor() {
+    let claims = describe(
+        STORY,
+        &[
+            found(
+                STORY,
+                Some(("Varnian army officials", 0)),
+                ("said", 0),
+                &[(
+                    "Foreign contractors have arrived in Kessel in recent weeks",
+                    0,
+                )],
+            ),
+            found(
+                STORY,
+                Some(("One Varnian army officer, who requested anonymity", 0)),
+                ("said", 1),
+                &[("about 300 contractors may be operating near the border", 0)],
+            ),
+            found(
+                STORY,
+                Some(("Ostrelia's government", 0)),
+                ("denied", 0),
+                &[("any contractors had deployed", 0)],
+            ),
+            found(
+                STORY,
+                Some(("Paris", 0)),
+                ("said", 2),
+                &[("any deployment would be incompatible with its mission", 0)],
+            ),
+        ],
+    );
+    assert_eq!(claims.len(), 4);
+    let officials = claims[0].source.as_ref().unwrap();
+    assert_eq!(officials.kind, SourceKind::Official);
+    assert!(officials.anonymous);
+    let officer = claims[1].source.as_ref().unwrap();
+    assert!(officer.anonymous);
+    assert_eq!(
+        officer.anonymity_cue.as_deref(),
+        Some("requested anonymity")
+    );
+    assert_eq!(claims[1].stance, Stance::Hedge, "{:?}", claims[1].why);
+    let government = claims[2].source.as_ref().unwrap();
+    assert_eq!(government.kind, SourceKind::Government);
+    assert!(!government.anonymous);
+    assert_eq!(claims[2].stance, Stance::Deny);
+    let paris = claims[3].source.as_ref().unwrap();
+    assert_eq!(paris.kind, SourceKind::Government, "{:?}", claims[3].why);
+    assert_eq!(
+        paris.actor.as_ref().map(|a| a.code.as_str()),
+        Some("FRAGOV")
+    );
+    assert_eq!(claims[3].stance, Stance::Assert);
+    assert_eq!(
+        claims[0].time.as_ref().map(|r| &STORY[r.clone()]),
+        Some("Friday")
+    );
+    assert!(claims.iter().all(|c| c.direct == Directness::Indirect));
+}
+
+#[test]
+fn recipients_quotes_and_repeated_sources() {
+    let claims = describe(
+        STORY,
+        &[
+            found(
+                STORY,
+                Some(("A Western security official", 0)),
+                ("told", 0),
+                &[("\"several hundred\" contractors were in the north", 0)],
+            ),
+            found(
+                STORY,
+                Some(("The Western security official", 0)),
+                ("said", 3),
+                &[("they had been deployed last month", 0)],
+            ),
+            found(
+                STORY,
+                Some(("Minister Lena Varga", 0)),
+                ("said", 4),
+                &[("she would visit Kessel", 0)],
+            ),
+            found(
+                STORY,
+                Some(("she", 1)),
+                ("said", 5),
+                &[("We will not leave,", 0)],
+            ),
+        ],
+    );
+    assert_eq!(
+        claims[0].recipient.as_ref().map(|r| &STORY[r.clone()]),
+        Some("AFP")
+    );
+    assert_eq!(claims[0].direct, Directness::Mixed);
+    let official = claims[0].source.as_ref().unwrap();
+    assert!(official.anonymous);
+    let repeat = claims[1].source.as_ref().unwrap();
+    assert_eq!(repeat.same_as, Some(0), "{:?}", claims[1].why);
+    assert!(repeat.anonymous);
+    let minister = claims[2].source.as_ref().unwrap();
+    assert!(!minister.anonymous, "{:?}", claims[2].why);
+    let she = claims[3].source.as_ref().unwrap();
+    assert_eq!(she.same_as, Some(2), "{:?}", claims[3].why);
+    assert!(!she.anonymous);
+    assert_eq!(claims[3].direct, Directness::Direct);
+    assert_eq!(claims[3].stance, Stance::Deny, "{:?}", claims[3].why);
+    assert!(claims.iter().all(|c| c.why.len() > 1));
+}
+
+#[test]
+fn without_a_parse_there_are_no_claims() {
+    let text = "Officials said the talks would resume.";
+    let analysis = sitrep_nlp::Analysis::tokens_only(text);
+    let f = found(
+        text,
+        Some(("Officials", 0)),
+        ("said", 0),
+        &[("the talks would resume", 0)],
+    );
+    assert!(LAYER.describe(text, &analysis, &[f]).is_empty());
+}

@@ -15,6 +15,10 @@ use sitrep_nlp::model_io::hash_str;
 
 use super::lexicon::{CueClass, Lexicon};
 
+/// A hand-written parsed word: `(word, lemma, upos, head, relation)`, the head 1-based
+/// within its sentence (0: root), as in CoNLL-U.
+pub type ParsedWord<'w> = (&'w str, &'w str, &'static str, u32, &'static str);
+
 /// No token (a root's head, a missing neighbour).
 pub const NONE: u32 = u32::MAX;
 
@@ -137,7 +141,7 @@ impl<'t> Doc<'t> {
     /// (a sentence list in `paragraphs`) by a newline.
     pub fn from_parsed(
         text: &'t mut String,
-        paragraphs: &[&[&[(&str, &str, &'static str, u32, &'static str)]]],
+        paragraphs: &[&[&[ParsedWord<'_>]]],
         lexicon: &Lexicon,
     ) -> Doc<'t> {
         text.clear();
@@ -176,7 +180,12 @@ impl<'t> Doc<'t> {
         Doc::build(text, rows, sentences, lexicon)
     }
 
-    fn build(text: &'t str, rows: Vec<Row>, sentences: Vec<Range<u32>>, lexicon: &Lexicon) -> Doc<'t> {
+    fn build(
+        text: &'t str,
+        rows: Vec<Row>,
+        sentences: Vec<Range<u32>>,
+        lexicon: &Lexicon,
+    ) -> Doc<'t> {
         let n = rows.len();
         let paras = paragraphs(text, &rows);
         let (quotes, regions) = quote_flags(text, &rows, &paras);
@@ -368,7 +377,12 @@ fn shape(word: &str) -> u64 {
     let mut chars = word.chars();
     let first = chars.next().unwrap_or(' ');
     let class = if first.is_uppercase() {
-        if word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) && word.len() > 1 {
+        if word
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+            && word.len() > 1
+        {
             1
         } else {
             2
@@ -413,7 +427,9 @@ fn quote_flags(text: &str, rows: &[Row], paras: &[u32]) -> (Vec<u8>, Vec<u32>) {
     let mut i = 0;
     while i < rows.len() {
         let para = paras[i];
-        let end = (i..rows.len()).find(|&j| paras[j] != para).unwrap_or(rows.len());
+        let end = (i..rows.len())
+            .find(|&j| paras[j] != para)
+            .unwrap_or(rows.len());
         let mut open: Option<(usize, bool)> = None; // (start, double)
         for j in i..end {
             let w = &text[rows[j].span.clone()];

@@ -58,7 +58,8 @@ pub fn token_features(doc: &Doc<'_>, i: usize, f: &mut FeatureSet) {
     let form_at = |k| at(k).map_or(EDGE, |t: &Token| t.h_form);
     let quote_at = |k| at(k).map_or(0xff, |t: &Token| u64::from(t.quote));
 
-    f.add1(1, 0);
+    // No bias feature: the transitions (row 0 the start) are each tag's bias, and a bias
+    // weight grows so large that it coarsens the 16-bit weights of the whole model.
     f.add1(2, t.h_form);
     f.add1(3, t.h_lemma);
     f.add1(4, t.h_upos);
@@ -80,7 +81,8 @@ pub fn token_features(doc: &Doc<'_>, i: usize, f: &mut FeatureSet) {
 
     // The head.
     let head = (t.head != NONE).then(|| &toks[t.head as usize]);
-    let (h_lemma, h_upos, h_rel) = head.map_or((EDGE, EDGE, EDGE), |h| (h.h_lemma, h.h_upos, h.h_rel));
+    let (h_lemma, h_upos, h_rel) =
+        head.map_or((EDGE, EDGE, EDGE), |h| (h.h_lemma, h.h_upos, h.h_rel));
     f.add1(20, h_lemma);
     f.add2(21, t.h_rel, h_lemma);
     f.add2(22, t.h_rel, h_upos);
@@ -157,7 +159,11 @@ pub fn token_features(doc: &Doc<'_>, i: usize, f: &mut FeatureSet) {
         Some(j) => f.add2(49, bucket(j - i), u64::from(toks[j].cue)),
         None => f.add1(49, 99),
     }
-    f.add2(50, left.map_or(99, |j| bucket(i - j)), right.map_or(99, |j| bucket(j - i)));
+    f.add2(
+        50,
+        left.map_or(99, |j| bucket(i - j)),
+        right.map_or(99, |j| bucket(j - i)),
+    );
 
     // Entity type.
     if t.entity != 0 {

@@ -17,6 +17,7 @@ use super::linking::{CueContext, link_features};
 use super::model::Attributions;
 use super::seq::SeqScratch;
 use super::tags::{Link, Role};
+use crate::claims::{FindAttributions, Found};
 
 /// One relation found in a text: byte spans (each role as pieces in text order), the cue's
 /// head token and lemma, the source's head token, a confidence in [0, 1] and why.
@@ -58,7 +59,7 @@ thread_local! {
 impl Attributions {
     /// The relations in `text`, given its analysis (which should include the parse: without
     /// one the models see words and quotation only and find far less).
-    pub fn find(&self, analysis: &Analysis, text: &str) -> Vec<FoundAttribution> {
+    pub fn find_relations(&self, text: &str, analysis: &Analysis) -> Vec<FoundAttribution> {
         self.find_in(&Doc::new(text, analysis, &self.lexicon))
     }
 
@@ -92,7 +93,10 @@ impl Attributions {
         SCRATCH.with(|s| {
             let s = &mut *s.borrow_mut();
             self.tag_roles(doc, s);
-            s.role_path.iter().map(|&t| Role::from_index(usize::from(t))).collect()
+            s.role_path
+                .iter()
+                .map(|&t| Role::from_index(usize::from(t)))
+                .collect()
         })
     }
 
@@ -164,7 +168,9 @@ impl Attributions {
         s.links.scores.clear();
         for i in cx.window.clone() {
             if cx.cue.contains(&i) {
-                s.links.scores.extend([0.0, f32::NEG_INFINITY, f32::NEG_INFINITY]);
+                s.links
+                    .scores
+                    .extend([0.0, f32::NEG_INFINITY, f32::NEG_INFINITY]);
                 continue;
             }
             s.feats.clear();
@@ -190,7 +196,10 @@ impl Attributions {
         self.links.posteriors(self.temperature[1], &mut s.links);
         let post = &s.links.posteriors;
         let mean = |tokens: &[usize], tag: Link| -> f32 {
-            tokens.iter().map(|&t| post[(t - w) * n + tag as usize]).sum::<f32>()
+            tokens
+                .iter()
+                .map(|&t| post[(t - w) * n + tag as usize])
+                .sum::<f32>()
                 / tokens.len().max(1) as f32
         };
         let content_confidence = mean(&content, Link::Content);
@@ -204,7 +213,11 @@ impl Attributions {
         };
         let confidence = (cue_confidence * content_confidence * source_confidence).clamp(0.0, 1.0);
         let source_head = (!source.is_empty()).then(|| group_head(doc, &source));
-        let cue_lemma: Vec<&str> = cx.cue.iter().map(|&t| doc.tokens[t].lemma.as_str()).collect();
+        let cue_lemma: Vec<&str> = cx
+            .cue
+            .iter()
+            .map(|&t| doc.tokens[t].lemma.as_str())
+            .collect();
         let why = explain(
             doc,
             cx,
@@ -264,7 +277,10 @@ pub fn group_head(doc: &Doc<'_>, tokens: &[usize]) -> usize {
     tokens
         .iter()
         .copied()
-        .find(|&t| doc.head(t).is_none_or(|h| tokens.binary_search(&h).is_err()))
+        .find(|&t| {
+            doc.head(t)
+                .is_none_or(|h| tokens.binary_search(&h).is_err())
+        })
         .unwrap_or(tokens[0])
 }
 
@@ -276,7 +292,10 @@ fn relation_to_cue(doc: &Doc<'_>, cx: &CueContext, tokens: &[usize]) -> String {
     if gs != cs {
         let d = i64::from(gs) - i64::from(cs);
         let (n, side) = if d > 0 { (d, "after") } else { (-d, "before") };
-        return format!("{n} sentence{} {side} the cue's", if n == 1 { "" } else { "s" });
+        return format!(
+            "{n} sentence{} {side} the cue's",
+            if n == 1 { "" } else { "s" }
+        );
     }
     if doc.head(g) == Some(cx.head) {
         return format!("{} of the cue", doc.tokens[g].rel);
@@ -285,7 +304,10 @@ fn relation_to_cue(doc: &Doc<'_>, cx: &CueContext, tokens: &[usize]) -> String {
         return format!("in the cue's subtree, under {}", doc.tokens[g].rel);
     }
     if doc.within(cx.head, g) {
-        return format!("above the cue (the cue is {} of it)", doc.tokens[cx.head].rel);
+        return format!(
+            "above the cue (the cue is {} of it)",
+            doc.tokens[cx.head].rel
+        );
     }
     if let (Some(a), Some(b)) = (doc.head(g), doc.head(cx.head))
         && a == b
@@ -343,5 +365,48 @@ impl FoundAttribution {
             cue: spans(&self.cue).expect("a cue has tokens"),
             content: spans(&self.content).expect("a content has tokens"),
         }
+    }
+}
+
+impl FoundAttribution {
+    /// The relation as the claims layer takes it: the source as one span (the hull of its
+    /// pieces when they share a sentence, else the piece holding its head), the cue as the
+    /// hull of its pieces, the content as its pieces.
+    pub fn to_found(&self, doc: &Doc<'_>) -> Found {
+        let hull = |pieces: &[Range<usize>]| pieces[0].start..pieces[pieces.len() - 1].end;
+        let source = self.source.as_deref().map(|pieces| {
+            let one_sentence = self
+                .source_tokens
+                .windows(2)
+                .all(|w| doc.tokens[w[0]].sent == doc.tokens[w[1]].sent);
+            match self.source_head {
+                Some(h) if !one_sentence => {
+                    let at = doc.tokens[h].span.start;
+                    pieces
+                        .iter()
+                        .find(|p| p.contains(&at))
+                        .cloned()
+                        .unwrap_or_else(|| hull(pieces))
+                }
+                _ => hull(pieces),
+            }
+        });
+        Found {
+            source,
+            cue: hull(&self.cue),
+            content: self.content.clone(),
+            confidence: self.confidence,
+            why: self.why.clone(),
+        }
+    }
+}
+
+impl FindAttributions for Attributions {
+    fn find(&self, text: &str, analysis: &Analysis) -> Vec<Found> {
+        let doc = Doc::new(text, analysis, &self.lexicon);
+        self.find_in(&doc)
+            .iter()
+            .map(|f| f.to_found(&doc))
+            .collect()
     }
 }

@@ -21,7 +21,10 @@ impl GoldRelation {
     /// The relation's tokens on `doc`'s tokens.
     pub fn new(doc: &Doc<'_>, r: &Attribution) -> GoldRelation {
         GoldRelation {
-            source: r.source.as_ref().map_or_else(Vec::new, |s| tokens_of(doc, s)),
+            source: r
+                .source
+                .as_ref()
+                .map_or_else(Vec::new, |s| tokens_of(doc, s)),
             cue: tokens_of(doc, &r.cue),
             content: tokens_of(doc, &r.content),
         }
@@ -71,7 +74,10 @@ pub fn role_tags(n: usize, relations: &[GoldRelation]) -> Vec<Role> {
 /// The link tags of one relation over the window `window`.
 pub fn link_tags(window: Range<usize>, relation: &GoldRelation) -> Vec<Link> {
     let mut tags = vec![Link::Out; window.len()];
-    for (tokens, tag) in [(&relation.source, Link::Source), (&relation.content, Link::Content)] {
+    for (tokens, tag) in [
+        (&relation.source, Link::Source),
+        (&relation.content, Link::Content),
+    ] {
         for &t in tokens {
             if window.contains(&t) && !relation.cue.contains(&t) {
                 tags[t - window.start] = tag;

@@ -244,12 +244,19 @@ pub fn link_features(doc: &Doc<'_>, cx: &CueContext, i: usize, f: &mut FeatureSe
     let none = Info::default();
     let prev = if k > 0 { cx.info[k - 1] } else { none };
     let next = cx.info.get(k + 1).copied().unwrap_or(none);
-    let form_at = |j: Option<usize>| j.filter(|j| cx.window.contains(j)).map_or(0xed9e, |j| doc.tokens[j].h_form);
-    let upos_at = |j: Option<usize>| j.filter(|j| cx.window.contains(j)).map_or(0xed9e, |j| doc.tokens[j].h_upos);
+    let form_at = |j: Option<usize>| {
+        j.filter(|j| cx.window.contains(j))
+            .map_or(0xed9e, |j| doc.tokens[j].h_form)
+    };
+    let upos_at = |j: Option<usize>| {
+        j.filter(|j| cx.window.contains(j))
+            .map_or(0xed9e, |j| doc.tokens[j].h_upos)
+    };
     let (side, dist, so, q) = (x.side, x.dist, x.sent_offset, x.region);
     let cq = cx.in_quote;
 
-    f.add1(1, 0);
+    // No bias feature: the transitions (row 0 the start) are each tag's bias, and a bias
+    // weight grows so large that it coarsens the 16-bit weights of the whole model.
     f.add2(2, side, dist);
     f.add3(3, side, dist, t.h_upos);
     f.add2(4, side, so);

@@ -36,11 +36,10 @@ impl Attributions {
         }
     }
 
-    pub(super) fn set_temperature(&mut self, temperature: [f32; 2]) {
-        self.temperature = temperature;
-    }
-
-    /// Loads `attribution.bin` from `models_dir`.
+    /// Loads `attribution.bin` from `models_dir` (the NLP models' folder, `data/models`):
+    /// one read of the file and a copy of its weights, no training-time structures; load it
+    /// once and share it (`Arc`) between threads. A missing or damaged file is an error, never
+    /// a panic.
     pub fn load(models_dir: &Path) -> Result<Attributions, ModelError> {
         Attributions::from_bytes(&read_file(&models_dir.join(ATTRIBUTION_FILE))?)
     }

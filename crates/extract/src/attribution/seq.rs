@@ -86,7 +86,9 @@ impl SeqModel {
         if n == 0 || n > 16 {
             return Err(ModelError::Corrupt(format!("{n} tags")));
         }
-        let transitions = (0..(n + 1) * n).map(|_| r.f32()).collect::<Result<_, _>>()?;
+        let transitions = (0..(n + 1) * n)
+            .map(|_| r.f32())
+            .collect::<Result<_, _>>()?;
         let allowed = (0..(n + 1) * n)
             .map(|_| r.u8().map(|b| b != 0))
             .collect::<Result<_, _>>()?;
@@ -146,7 +148,8 @@ impl SeqTrainer {
         self.scores.resize(len * n, 0.0);
         for i in 0..len {
             let k = &keys[offsets[i] as usize..offsets[i + 1] as usize];
-            self.emissions.score(k, &mut self.scores[i * n..(i + 1) * n]);
+            self.emissions
+                .score(k, &mut self.scores[i * n..(i + 1) * n]);
             for tag in 0..n {
                 if forbid(i, tag) {
                     self.scores[i * n + tag] = f32::NEG_INFINITY;

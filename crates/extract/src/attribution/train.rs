@@ -147,7 +147,10 @@ pub fn train(
                 seq.push(&feats);
                 seq.fixed.push(cx.cue.contains(&i));
             }
-            seq.gold = link_tags(cx.window.clone(), r).iter().map(|&t| t as u8).collect();
+            seq.gold = link_tags(cx.window.clone(), r)
+                .iter()
+                .map(|&t| t as u8)
+                .collect();
             links.push(seq);
         }
         links_data.push(links);

@@ -106,7 +106,9 @@ pub fn posteriors(
             for tag in 0..n {
                 let row = (prev + 1) * n + tag;
                 terms[tag] = if allowed[row] {
-                    transitions[row] / t + emissions[(i + 1) * n + tag] / t + beta[(i + 1) * n + tag]
+                    transitions[row] / t
+                        + emissions[(i + 1) * n + tag] / t
+                        + beta[(i + 1) * n + tag]
                 } else {
                     f32::NEG_INFINITY
                 };
@@ -115,12 +117,13 @@ pub fn posteriors(
         }
     }
     let z = log_sum(&alpha[(len - 1) * n..]);
-    out.extend(
-        alpha
-            .iter()
-            .zip(&beta)
-            .map(|(a, b)| if z.is_finite() { (a + b - z).exp() } else { 0.0 }),
-    );
+    out.extend(alpha.iter().zip(&beta).map(|(a, b)| {
+        if z.is_finite() {
+            (a + b - z).exp()
+        } else {
+            0.0
+        }
+    }));
 }
 
 fn log_sum(values: &[f32]) -> f32 {
@@ -139,7 +142,15 @@ mod tests {
     fn decode(emissions: &[f32], n: usize, allowed: &[bool]) -> Vec<u8> {
         let transitions = vec![0.0; (n + 1) * n];
         let (mut path, mut a, mut b) = (Vec::new(), Vec::new(), Vec::new());
-        best_path(emissions, n, &transitions, allowed, &mut path, &mut a, &mut b);
+        best_path(
+            emissions,
+            n,
+            &transitions,
+            allowed,
+            &mut path,
+            &mut a,
+            &mut b,
+        );
         path
     }
 
@@ -155,14 +166,19 @@ mod tests {
         e[2 * n + Role::InCue as usize] = 5.0;
         e[2 * n + Role::BeginCue as usize] = 1.0;
         let path = decode(&e, n, &allowed);
-        let tags: Vec<Role> = path.iter().map(|&t| Role::from_index(usize::from(t))).collect();
+        let tags: Vec<Role> = path
+            .iter()
+            .map(|&t| Role::from_index(usize::from(t)))
+            .collect();
         assert_eq!(tags, [Role::Out, Role::Out, Role::BeginCue]);
         // Random emissions: every decoded sequence is legal.
         let mut x = 12345u64;
         for len in 1..40 {
             let e: Vec<f32> = (0..len * n)
                 .map(|_| {
-                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
                     ((x >> 33) % 1000) as f32 / 100.0
                 })
                 .collect();

@@ -1,5 +1,6 @@
 //! `sitrep eval polnear` end to end on a tiny PolNeAR-style folder the team wrote: the
-//! baseline's scores, the floors, an unreadable gold file, a missing folder.
+//! baseline's scores, the floors, the trained extractor (the default), an unreadable gold
+//! file, a missing folder.
 
 use std::fs;
 use std::path::Path;
@@ -100,6 +101,7 @@ fn the_baseline_is_scored_against_the_floors() {
             partial,
             "--floor-exact",
             exact,
+            "--baseline",
         ]
         .map(String::from)
         .to_vec()
@@ -141,6 +143,36 @@ fn the_baseline_is_scored_against_the_floors() {
 
     let out = sitrep(&["eval", "polnear", "--gold", "missing"], dir.path());
     assert_eq!(out.status.code(), Some(1));
+}
+
+/// Without `--baseline` the shipped `attribution.bin` predicts: all three cues and contents,
+/// "according to" included, which the fixture's gold gives no source while the model takes
+/// "the port authority" for it (so partial F1 misses the floor: exit 3).
+#[test]
+fn the_trained_extractor_is_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    write_gold(dir.path(), false);
+    let out = sitrep(&["eval", "polnear", "--gold", "gold"], dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("predictor: trained attribution extractor"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("3 gold relations"), "{stdout}");
+    assert!(stdout.contains("; 3 predicted"), "{stdout}");
+    assert!(
+        stdout.contains("  exact                0.667   0.667   0.667  floor 0.45  ok"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  cue tokens           1.000   1.000   1.000\n  content tokens       1.000   1.000   1.000"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("PolNeAR evaluation (trained): BELOW FLOOR"),
+        "{stdout}"
+    );
+    assert_eq!(out.status.code(), Some(3));
 }
 
 #[test]

@@ -2,8 +2,8 @@
 //!
 //! A relation is (source, cue, content), each a set of byte spans; the source may be absent.
 //! Gold comes from [`sitrep_nlp::corpus::attribution`]; predictions are [`Relation`]s of the
-//! same shape from any predictor (`fn(&str) -> Vec<Relation>`): today the [`baseline`], later
-//! the claims extractor.
+//! same shape from any predictor (`fn(&str) -> Vec<Relation>`): the trained extractor
+//! ([`trained`]) or the rule-based [`baseline`].
 //!
 //! # The measures
 //!
@@ -34,8 +34,9 @@
 //!
 //! Reads `DIR/text` and `DIR/attributions` (PolNeAR's layout), runs the predictor on every
 //! article, prints the measures ([`report::render`]) and exits 3 when exact or partial F1 is
-//! below its floor (`--floor-exact 0.45`, `--floor-partial 0.75`, the issue's). Until the
-//! claims extractor exists the predictor is the [`baseline`], and the output says so. Gold
+//! below its floor (`--floor-exact 0.45`, `--floor-partial 0.75`, the issue's). The predictor
+//! is the trained extractor (`attribution.bin` in the model folder), or with `--baseline` the
+//! [`baseline`]; the output says which. Gold
 //! files that cannot be read are printed with file and line and the article left out (exit
 //! 3); what the reader passed over (annotator flags, stub relations) is counted in one line.
 //! `crates/eval/examples/polnear_stats.rs` prints what a split holds.
@@ -45,6 +46,7 @@ pub use sitrep_nlp::quotes;
 pub mod report;
 pub mod spans;
 pub mod stats;
+pub mod trained;
 
 use std::collections::HashMap;
 use std::ops::Range;

@@ -8,9 +8,10 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use sitrep_eval::html::score_pages;
 use sitrep_eval::polnear::report::{Floors, render};
-use sitrep_eval::polnear::{self, baseline};
+use sitrep_eval::polnear::{self, baseline, trained};
 use sitrep_eval::robustness;
 use sitrep_eval::seed::{Gold, evaluate};
+use sitrep_extract::attribution::Attributions;
 use sitrep_pipeline::{Config, Pipeline};
 use sitrep_read::{ReadOptions, read_inputs};
 
@@ -42,8 +43,8 @@ pub enum EvalCommand {
     /// Attribution relations (source, cue, content) against PolNeAR-style gold (DIR/text,
     /// DIR/attributions in BRAT standoff): exact and partial relation precision, recall and
     /// F1, role tokens, split by direct, mixed and indirect quotes; fails below the floors.
-    /// The predictions come from a BASELINE (quoted stretches and speech verbs with their
-    /// subjects), not from a claims extractor: sitrep has none yet.
+    /// The predictions come from the trained extractor (attribution.bin in the model
+    /// directory), or with --baseline from the rule-based baseline.
     Polnear(EvalPolnearArgs),
 }
 
@@ -85,9 +86,13 @@ pub struct EvalPolnearArgs {
     #[arg(long, default_value_t = Floors::default().exact)]
     pub floor_exact: f64,
     /// NLP model directory (default: SITREP_MODELS, else data/models above the working
-    /// directory or the executable).
+    /// directory or the executable); the trained extractor is its attribution.bin.
     #[arg(long, value_name = "DIR")]
     pub models: Option<PathBuf>,
+    /// Score the rule-based baseline (quoted stretches and speech verbs) instead of the
+    /// trained extractor.
+    #[arg(long)]
+    pub baseline: bool,
 }
 
 #[derive(Args)]
@@ -380,8 +385,8 @@ pub fn robustness(args: EvalRobustnessArgs) -> Result<u8> {
     })
 }
 
-/// `sitrep eval polnear`: the baseline predictor over every readable gold article, scored
-/// and printed; exit 3 below a floor or when a gold file could not be read.
+/// `sitrep eval polnear`: the trained extractor (or with `--baseline` the baseline) over
+/// every readable gold article, scored and printed; exit 3 below a floor or when a gold file could not be read.
 pub fn polnear(args: EvalPolnearArgs) -> Result<u8> {
     let read = sitrep_nlp::corpus::attribution::read_attribution_folder(&args.gold)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -411,8 +416,28 @@ pub fn polnear(args: EvalPolnearArgs) -> Result<u8> {
     };
     let pipeline = super::load_pipeline_timed(config)?;
     let analyzer = pipeline.analyzer();
+    let model = if args.baseline {
+        None
+    } else {
+        let dir = args
+            .models
+            .clone()
+            .or_else(sitrep_nlp::Nlp::default_model_dir)
+            .context("no model directory: pass --models DIR or set SITREP_MODELS")?;
+        Some(
+            Attributions::load(&dir)
+                .with_context(|| format!("{}: cannot load the attribution model", dir.display()))?,
+        )
+    };
+    let name = match model {
+        Some(_) => trained::NAME,
+        None => baseline::NAME,
+    };
     let started = Instant::now();
-    let scores = polnear::evaluate(&docs, |text| baseline::predict(analyzer, text));
+    let scores = polnear::evaluate(&docs, |text| match &model {
+        Some(m) => trained::predict(m, analyzer, text),
+        None => baseline::predict(analyzer, text),
+    });
     let secs = started.elapsed().as_secs_f64();
     let floors = Floors {
         exact: args.floor_exact,
@@ -423,7 +448,7 @@ pub fn polnear(args: EvalPolnearArgs) -> Result<u8> {
         "  gold: {} articles ({unreadable} unreadable); passed over: {passed}",
         docs.len()
     );
-    print!("{}", render(&scores, &floors, baseline::NAME));
+    print!("{}", render(&scores, &floors, name));
     let words: usize = docs.iter().map(|d| d.text.split_whitespace().count()).sum();
     println!(
         "  speed: {:.0} words/s (analysis, prediction and scoring; one thread)",
@@ -431,7 +456,12 @@ pub fn polnear(args: EvalPolnearArgs) -> Result<u8> {
     );
     let met = floors.met_by(&scores);
     println!(
-        "PolNeAR evaluation (baseline): {}",
+        "PolNeAR evaluation ({}): {}",
+        if model.is_some() {
+            "trained"
+        } else {
+            "baseline"
+        },
         if met {
             "meets the floors"
         } else {

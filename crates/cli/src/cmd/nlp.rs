@@ -1,4 +1,5 @@
-//! The NLP core's commands: `train`, `parse`, `eval ud`.
+//! The NLP core's commands: `train` (and `train claims`, the attribution extractor on the
+//! NLP core's analyses), `parse`, `eval ud`.
 
 use std::io::Write;
 use std::path::Path;
@@ -9,7 +10,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
+use sitrep_eval::polnear::trained::train_folder;
 use sitrep_eval::ud::{SystemSentence, SystemWord, gold_text, score_raw};
+use sitrep_extract::attribution::{ATTRIBUTION_FILE, TrainOptions};
 use sitrep_nlp::conllu::{Sentence, Word, read_conllu_file, write_conllu};
 use sitrep_nlp::ner::{
     NerOptions, cross_validate, eval_ner_file, load_resources, read_iob2_file, tag_iob2_file,
@@ -37,6 +40,32 @@ pub enum TrainCommand {
     Parser(TrainModelArgs),
     /// The entity recogniser from IOB2 (UNER layout), with gazetteer features (writes ner.bin).
     Ner(TrainNerArgs),
+    /// The attribution extractor (source, cue, content) from PolNeAR-style gold (DIR/text,
+    /// DIR/attributions), on the shipped parser's analyses (writes attribution.bin).
+    Claims(TrainClaimsArgs),
+}
+
+#[derive(Args)]
+pub struct TrainClaimsArgs {
+    /// Training articles (PolNeAR layout).
+    #[arg(long, value_name = "DIR")]
+    pub train: PathBuf,
+    /// Development articles, scored after each epoch; the best epoch's models are kept.
+    #[arg(long, value_name = "DIR")]
+    pub dev: Option<PathBuf>,
+    /// Model directory to write attribution.bin into.
+    #[arg(long, value_name = "DIR", default_value = "data/models")]
+    pub out: PathBuf,
+    /// NLP model directory that analyses the articles (default: SITREP_MODELS, else
+    /// data/models above the working directory or the executable).
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+    /// Seed of the shuffling: the same data and seed give the same model.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Training epochs (default: the model's own).
+    #[arg(long)]
+    pub epochs: Option<usize>,
 }
 
 /// Inputs of the entity recogniser's training and cross-validation.
@@ -237,8 +266,41 @@ pub fn train(args: TrainArgs) -> Result<u8> {
             train_ner_file(&a.train, None, &a.out, &opts)?;
             eprintln!("entity recogniser written to {}", a.out.display());
         }
+        TrainCommand::Claims(a) => train_claims(a)?,
     }
     Ok(EXIT_OK)
+}
+
+/// `sitrep train claims`: analyses the articles with the NLP core (no entities, as `eval
+/// polnear` does), trains, prints every epoch and writes attribution.bin.
+fn train_claims(a: TrainClaimsArgs) -> Result<()> {
+    let defaults = TrainOptions::default();
+    let opts = TrainOptions {
+        epochs: a.epochs.unwrap_or(defaults.epochs),
+        seed: a.seed,
+        ..defaults
+    };
+    let config = sitrep_pipeline::Config {
+        entities: false,
+        ..super::pipeline_config(a.models.as_deref(), false, None)
+    };
+    let pipeline = super::load_pipeline_timed(config)?;
+    let started = Instant::now();
+    let model = train_folder(
+        pipeline.analyzer(),
+        &a.train,
+        a.dev.as_deref(),
+        &opts,
+        |line| eprintln!("{line} ({:.0} s)", started.elapsed().as_secs_f64()),
+    )
+    .map_err(|e| anyhow::anyhow!(e))?;
+    std::fs::create_dir_all(&a.out)?;
+    let path = a.out.join(ATTRIBUTION_FILE);
+    model
+        .save(&path)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    eprintln!("attribution extractor written to {}", path.display());
+    Ok(())
 }
 
 pub fn parse(args: ParseArgs) -> Result<u8> {

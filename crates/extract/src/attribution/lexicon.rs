@@ -1,0 +1,115 @@
+//! The cue lexicon: words and two-word patterns that attribute, by class, as data
+//! (`data/claims/cues.tsv`, embedded at build time; its README says where the entries come
+//! from).
+//!
+//! The model learns every lemma's weight from the training data itself; the lexicon's classes
+//! are what lets it generalise from frequent cues to rare ones of the same kind ("contend"
+//! from "argue"), and they name the pattern in a relation's `why`.
+
+use rustc_hash::FxHashMap;
+use sitrep_nlp::model_io::{combine, hash_str};
+
+/// A lexicon class: 0 for a word outside the lexicon, else 1 + the index into
+/// [`CLASSES`].
+pub type CueClass = u8;
+
+/// The classes, as the data file names them.
+pub const CLASSES: &[&str] = &[
+    "speech",    // say, tell, add, announce
+    "writing",   // write, tweet, post, publish
+    "argument",  // argue, claim, insist, contend
+    "denial",    // deny, reject, dismiss
+    "admission", // admit, acknowledge, concede
+    "question",  // ask, wonder, question
+    "belief",    // believe, think, feel, know
+    "intention", // want, plan, hope, intend
+    "evidence",  // show, find, suggest, indicate
+    "emotion",   // fear, worry, love, hate
+    "report",    // report, reveal, confirm
+    "source",    // according to, per
+];
+
+/// The lexicon shipped with the crate.
+pub const CUES_TSV: &str = include_str!("../../../../data/claims/cues.tsv");
+
+/// Lemmas and two-lemma patterns with their class.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lexicon {
+    words: FxHashMap<String, CueClass>,
+    /// Keyed by [`pair_key`] of the two lemmas.
+    pairs: FxHashMap<u64, CueClass>,
+}
+
+impl Lexicon {
+    /// The shipped lexicon.
+    pub fn shipped() -> Lexicon {
+        Lexicon::parse(CUES_TSV).expect("the shipped cue lexicon is well formed")
+    }
+
+    /// Reads `lemma TAB class` lines (a lemma of two words is a pattern; `#` starts a
+    /// comment). An unknown class is an error naming the line.
+    pub fn parse(tsv: &str) -> Result<Lexicon, String> {
+        let mut lexicon = Lexicon::default();
+        for (n, line) in tsv.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let (lemma, class) = line
+                .split_once('\t')
+                .ok_or_else(|| format!("cues.tsv:{}: expected LEMMA<TAB>CLASS", n + 1))?;
+            let class = CLASSES
+                .iter()
+                .position(|&c| c == class.trim())
+                .ok_or_else(|| format!("cues.tsv:{}: unknown class {class:?}", n + 1))?
+                as CueClass
+                + 1;
+            let words: Vec<&str> = lemma.split_whitespace().collect();
+            match words.as_slice() {
+                [one] => {
+                    lexicon.words.insert(one.to_lowercase(), class);
+                }
+                [a, b] => {
+                    let key = pair_key(hash_str(&a.to_lowercase()), hash_str(&b.to_lowercase()));
+                    lexicon.pairs.insert(key, class);
+                }
+                _ => return Err(format!("cues.tsv:{}: one or two words", n + 1)),
+            }
+        }
+        Ok(lexicon)
+    }
+
+    /// The class of a (lower-cased) lemma, 0 when it is not listed.
+    pub fn class(&self, lemma: &str) -> CueClass {
+        self.words.get(lemma).copied().unwrap_or(0)
+    }
+
+    /// The class of the two-lemma pattern of lemma hashes `a` then `b` ([`hash_str`]).
+    pub fn pair(&self, a: u64, b: u64) -> Option<CueClass> {
+        if self.pairs.is_empty() {
+            return None;
+        }
+        self.pairs.get(&pair_key(a, b)).copied()
+    }
+
+    /// The name of a class (`""` for 0).
+    pub fn class_name(class: CueClass) -> &'static str {
+        match class {
+            0 => "",
+            c => CLASSES.get(usize::from(c) - 1).copied().unwrap_or(""),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len() + self.pairs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The key of a two-lemma pattern.
+fn pair_key(a: u64, b: u64) -> u64 {
+    combine(combine(0x7a17, a), b)
+}

@@ -1,0 +1,130 @@
+//! The two tag sets and which tag may follow which.
+//!
+//! * [`Role`] tags (the first model, over the whole document): BIO over source, cue and
+//!   content. PolNeAR gives each token at most one role in at most one relation, so the gold
+//!   annotation is exactly such a sequence.
+//! * [`Link`] tags (the second model, once per cue over a window around it): which tokens
+//!   are this cue's source and which its content. One relation has one source and one
+//!   content (possibly in pieces), so inside/outside tags suffice.
+
+/// A tag of the role model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Role {
+    Out = 0,
+    BeginSource,
+    InSource,
+    BeginCue,
+    InCue,
+    BeginContent,
+    InContent,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Out,
+        Role::BeginSource,
+        Role::InSource,
+        Role::BeginCue,
+        Role::InCue,
+        Role::BeginContent,
+        Role::InContent,
+    ];
+    pub const COUNT: usize = 7;
+
+    pub fn from_index(i: usize) -> Role {
+        Role::ALL[i]
+    }
+
+    pub fn name(self) -> &'static str {
+        ["O", "B-SRC", "I-SRC", "B-CUE", "I-CUE", "B-CON", "I-CON"][self as usize]
+    }
+
+    /// Which role (0 none, 1 source, 2 cue, 3 content), whether beginning or inside.
+    pub fn kind(self) -> u8 {
+        (self as u8).div_ceil(2)
+    }
+
+    pub fn is_inside(self) -> bool {
+        matches!(self, Role::InSource | Role::InCue | Role::InContent)
+    }
+
+    /// Whether this tag may follow `prev` (`None`: at the start).
+    pub fn may_follow(self, prev: Option<Role>) -> bool {
+        !self.is_inside() || prev.is_some_and(|p| p != Role::Out && p.kind() == self.kind())
+    }
+
+    /// The begin or inside tag of role kind `kind` (1 source, 2 cue, 3 content).
+    pub fn of_kind(kind: u8, begin: bool) -> Role {
+        match kind {
+            0 => Role::Out,
+            k => Role::from_index(usize::from(2 * k - u8::from(begin))),
+        }
+    }
+}
+
+/// A tag of the linking model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Link {
+    Out = 0,
+    Source,
+    Content,
+}
+
+impl Link {
+    pub const ALL: [Link; 3] = [Link::Out, Link::Source, Link::Content];
+    pub const COUNT: usize = 3;
+
+    pub fn from_index(i: usize) -> Link {
+        Link::ALL[i]
+    }
+
+    pub fn name(self) -> &'static str {
+        ["O", "SRC", "CON"][self as usize]
+    }
+}
+
+/// The legality table of the role tags for Viterbi: `allowed[(prev + 1) * n + tag]`, row 0
+/// for the start.
+pub fn role_transitions() -> Vec<bool> {
+    let n = Role::COUNT;
+    let mut allowed = vec![false; (n + 1) * n];
+    for (p, prev) in std::iter::once(None)
+        .chain(Role::ALL.iter().map(|&r| Some(r)))
+        .enumerate()
+    {
+        for tag in Role::ALL {
+            allowed[p * n + tag as usize] = tag.may_follow(prev);
+        }
+    }
+    allowed
+}
+
+/// Every transition allowed (the linking tags).
+pub fn free_transitions(n: usize) -> Vec<bool> {
+    vec![true; (n + 1) * n]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inside_tags_only_continue_their_own_role() {
+        assert!(Role::InCue.may_follow(Some(Role::BeginCue)));
+        assert!(Role::InCue.may_follow(Some(Role::InCue)));
+        assert!(!Role::InCue.may_follow(Some(Role::InContent)));
+        assert!(!Role::InCue.may_follow(Some(Role::Out)));
+        assert!(!Role::InSource.may_follow(None));
+        assert!(Role::BeginContent.may_follow(Some(Role::InContent)));
+        assert!(Role::Out.may_follow(None));
+        assert_eq!(Role::of_kind(2, true), Role::BeginCue);
+        assert_eq!(Role::of_kind(3, false), Role::InContent);
+        assert_eq!(Role::InSource.kind(), 1);
+        let allowed = role_transitions();
+        // At the start and after O: O and the three begin tags; after a source, cue or
+        // content tag: those and the same role's inside tag.
+        assert_eq!(allowed.iter().filter(|&&a| a).count(), 4 + 4 + 6 * 5);
+    }
+}

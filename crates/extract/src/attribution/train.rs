@@ -1,0 +1,208 @@
+//! Training both models from gold relations (`sitrep train claims`).
+//!
+//! Each epoch passes once over the documents in a seeded random order: the role model learns
+//! from the document's whole tag sequence, then the linking model from each gold relation's
+//! window (with the gold cues, so that it learns linking apart from cue finding). Both are
+//! structured perceptrons ([`super::seq`]). After every epoch the averaged models are
+//! compiled and handed to a callback, which may score them (on a development set); the best
+//! scoring epoch's models are kept, or the last epoch's without scores.
+
+use sitrep_nlp::corpus::attribution::AttributedDocument;
+use sitrep_nlp::model_io::Rng;
+use sitrep_nlp::perceptron::FeatureSet;
+
+use super::doc::Doc;
+use super::features::token_features;
+use super::gold::{GoldRelation, link_tags, role_tags};
+use super::lexicon::{CUES_TSV, Lexicon};
+use super::linking::{CueContext, link_features};
+use super::model::Attributions;
+use super::seq::SeqTrainer;
+use super::tags::{Link, Role, free_transitions, role_transitions};
+
+/// Training settings.
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    pub epochs: usize,
+    pub seed: u64,
+    /// Averaged weights with a smaller magnitude are dropped from the compiled models.
+    pub prune: f32,
+    /// The cue lexicon (`LEMMA<TAB>CLASS` lines).
+    pub lexicon: String,
+}
+
+impl Default for TrainOptions {
+    fn default() -> TrainOptions {
+        TrainOptions {
+            epochs: 12,
+            seed: 1,
+            prune: 0.05,
+            lexicon: CUES_TSV.to_string(),
+        }
+    }
+}
+
+/// A training document: its tokens and gold relations on them.
+pub struct TrainingDoc<'t> {
+    pub doc: Doc<'t>,
+    pub gold: Vec<GoldRelation>,
+}
+
+impl<'t> TrainingDoc<'t> {
+    /// `doc`'s relations from the gold article it was built from.
+    pub fn new(doc: Doc<'t>, gold: &AttributedDocument) -> TrainingDoc<'t> {
+        let relations = gold
+            .relations
+            .iter()
+            .map(|r| GoldRelation::new(&doc, r))
+            .filter(|r| !r.cue.is_empty() && !r.content.is_empty())
+            .collect();
+        TrainingDoc {
+            doc,
+            gold: relations,
+        }
+    }
+}
+
+/// One epoch as the callback and the report see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpochReport {
+    pub epoch: usize,
+    /// Role tags decoded wrongly during the epoch (on training data, before each update).
+    pub role_errors: usize,
+    /// Link tags decoded wrongly during the epoch.
+    pub link_errors: usize,
+    pub score: Option<f64>,
+}
+
+/// Feature keys of a sequence: position `i`'s are `keys[offsets[i]..offsets[i + 1]]`.
+#[derive(Default)]
+struct Sequence {
+    keys: Vec<u32>,
+    offsets: Vec<u32>,
+    gold: Vec<u8>,
+    /// Positions only the first tag may take (the cue's own tokens in a linking window).
+    fixed: Vec<bool>,
+}
+
+impl Sequence {
+    fn push(&mut self, feats: &FeatureSet) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        self.keys.extend_from_slice(&feats.keys);
+        self.offsets.push(self.keys.len() as u32);
+    }
+}
+
+/// Builds the lexicon for [`Doc::new`] from training options.
+pub fn lexicon_of(opts: &TrainOptions) -> Result<Lexicon, String> {
+    Lexicon::parse(&opts.lexicon)
+}
+
+/// Trains the role and linking models on `docs` (built with [`lexicon_of`]`(opts)`).
+/// `on_epoch` sees every epoch's compiled models and may return a score (higher is better);
+/// returns the models of the best-scoring epoch (the last one without scores) and the
+/// epochs' reports.
+pub fn train(
+    docs: &[TrainingDoc<'_>],
+    opts: &TrainOptions,
+    mut on_epoch: impl FnMut(&EpochReport, &Attributions) -> Option<f64>,
+) -> (Attributions, Vec<EpochReport>) {
+    let mut feats = FeatureSet::default();
+    let mut roles_data: Vec<Vec<Sequence>> = Vec::with_capacity(docs.len());
+    let mut links_data: Vec<Vec<Sequence>> = Vec::with_capacity(docs.len());
+    for d in docs {
+        let tags = role_tags(d.doc.len(), &d.gold);
+        let mut paragraphs = Vec::new();
+        for para in d.doc.paragraphs() {
+            let mut seq = Sequence::default();
+            for i in para.clone() {
+                feats.clear();
+                token_features(&d.doc, i, &mut feats);
+                seq.push(&feats);
+            }
+            seq.gold = tags[para].iter().map(|&r| r as u8).collect();
+            // A span cut by the paragraph's start begins again there.
+            if let Some(first) = seq.gold.first_mut() {
+                let role = Role::from_index(usize::from(*first));
+                *first = Role::of_kind(role.kind(), true) as u8;
+            }
+            paragraphs.push(seq);
+        }
+        roles_data.push(paragraphs);
+        let mut cue_starts = vec![false; d.doc.len()];
+        for r in &d.gold {
+            cue_starts[r.cue[0]] = true;
+        }
+        let mut links = Vec::with_capacity(d.gold.len());
+        for r in &d.gold {
+            let cx = CueContext::new(&d.doc, &r.cue, &cue_starts);
+            let mut seq = Sequence::default();
+            for i in cx.window.clone() {
+                feats.clear();
+                if !cx.cue.contains(&i) {
+                    link_features(&d.doc, &cx, i, &mut feats);
+                }
+                seq.push(&feats);
+                seq.fixed.push(cx.cue.contains(&i));
+            }
+            seq.gold = link_tags(cx.window.clone(), r)
+                .iter()
+                .map(|&t| t as u8)
+                .collect();
+            links.push(seq);
+        }
+        links_data.push(links);
+    }
+
+    let mut roles = SeqTrainer::new(Role::COUNT, role_transitions());
+    let mut links = SeqTrainer::new(Link::COUNT, free_transitions(Link::COUNT));
+    let mut rng = Rng::new(opts.seed);
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    let mut best: Option<(f64, Attributions)> = None;
+    let mut last = None;
+    let mut reports = Vec::new();
+    for epoch in 1..=opts.epochs {
+        rng.shuffle(&mut order);
+        let (mut role_errors, mut link_errors) = (0, 0);
+        for &d in &order {
+            for seq in &roles_data[d] {
+                role_errors += roles.learn(&seq.keys, &seq.offsets, &seq.gold, |_, _| false);
+            }
+            for seq in &links_data[d] {
+                link_errors += links.learn(&seq.keys, &seq.offsets, &seq.gold, |i, tag| {
+                    seq.fixed[i] && tag != 0
+                });
+            }
+        }
+        let model = Attributions::new(
+            &opts.lexicon,
+            roles.compile(opts.prune),
+            links.compile(opts.prune),
+        );
+        let mut report = EpochReport {
+            epoch,
+            role_errors,
+            link_errors,
+            score: None,
+        };
+        report.score = on_epoch(&report, &model);
+        if let Some(score) = report.score
+            && best.as_ref().is_none_or(|(b, _)| score > *b)
+        {
+            best = Some((score, model.clone()));
+        }
+        last = Some(model);
+        reports.push(report);
+    }
+    let model = match (best, last) {
+        (Some((_, m)), _) | (None, Some(m)) => m,
+        (None, None) => Attributions::new(
+            &opts.lexicon,
+            roles.compile(opts.prune),
+            links.compile(opts.prune),
+        ),
+    };
+    (model, reports)
+}

@@ -28,13 +28,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use sitrep_extract::attribution::Attributions;
 use sitrep_extract::claims::{ClaimDraft, ClaimLayer, FindAttributions};
 use sitrep_model::{
     Boilerplate, BoilerplateKind, CharIndex, Claim, ClaimSource, Cue, Document, Entity, Sentence,
     TextSpan, TimeExpr, Token, content_id,
 };
 use sitrep_nlp::model_io::ModelError;
-use sitrep_nlp::{Analysis, Analyzer, Ner, Nlp, ParserChoice, WordAnalysis};
+use sitrep_nlp::{Analysis, Analyzer, Gazetteer, Ner, Nlp, ParserChoice, WordAnalysis};
 use sitrep_read::{Problem, ProblemKind, RawDoc};
 
 pub use extract::extract;
@@ -53,6 +54,8 @@ pub struct Config {
     pub parse: bool,
     /// Recognise entities (the `entities` layer).
     pub entities: bool,
+    /// Find claims (the trained attribution finder and the claims layer); needs the parse.
+    pub claims: bool,
     /// Write the token layer into the document (`--tokens`); the analysis has tokens either
     /// way.
     pub tokens: bool,
@@ -68,6 +71,7 @@ impl Default for Config {
             parser: ParserChoice::Accurate,
             parse: true,
             entities: true,
+            claims: true,
             tokens: false,
             published: None,
         }
@@ -81,6 +85,7 @@ impl Config {
         Config {
             parse: false,
             entities: false,
+            claims: false,
             ..Config::default()
         }
     }
@@ -107,6 +112,30 @@ pub struct Pipeline {
 pub struct Claims {
     pub finder: Arc<dyn FindAttributions>,
     pub layer: ClaimLayer,
+}
+
+impl Claims {
+    /// The shipped attribution finder from the model folder `dir`, and the claims layer
+    /// with the gazetteer (for actors: "Malian officers", "Moscow") when one is found beside
+    /// the models (`../gazetteer`) or where [`Gazetteer::default_dir`] looks; without one,
+    /// claims have no actor codes.
+    pub fn load(dir: &std::path::Path) -> Result<Claims, LoadError> {
+        let finder = Attributions::load(dir).map_err(|source| LoadError {
+            what: "attribution model",
+            source,
+        })?;
+        let gazetteer = dir
+            .parent()
+            .map(|p| p.join("gazetteer"))
+            .filter(|g| g.join("actors.tsv").is_file())
+            .or_else(Gazetteer::default_dir)
+            .and_then(|g| Gazetteer::load(&g).ok())
+            .map(Arc::new);
+        Ok(Claims {
+            finder: Arc::new(finder),
+            layer: ClaimLayer::new(gazetteer),
+        })
+    }
 }
 
 /// A sentence analysed by the NLP core: its byte span and its words with their byte spans.
@@ -181,10 +210,14 @@ impl Pipeline {
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (nlp, ner)
         });
+        let claims = match (&dir, config.claims && config.parse) {
+            (Some(dir), true) => Some(Claims::load(dir)?),
+            _ => None,
+        };
         Ok(Pipeline {
             analyzer: Analyzer::new(nlp?, ner?),
             config,
-            claims: None,
+            claims,
         })
     }
 

@@ -37,7 +37,8 @@ pub fn resolve(doc: &Doc<'_>, sources: &[Option<&SourceFacts>]) -> Vec<Option<us
                 return agrees(doc, head, earlier, earlier_head);
             }
             if !facts.partitive && is_definite(doc, head) && doc.upos(head) == "NOUN" {
-                return doc.lemma_lower(head) == doc.lemma_lower(earlier_head);
+                return doc.lemma_lower(head) == doc.lemma_lower(earlier_head)
+                    && modifiers_in(doc, facts, earlier);
             }
             if facts.named && earlier.named && doc.upos(head) == "PROPN" {
                 return doc.lower(head) == doc.lower(earlier_head);
@@ -50,6 +51,19 @@ pub fn resolve(doc: &Doc<'_>, sources: &[Option<&SourceFacts>]) -> Vec<Option<us
 }
 
 /// "the officer": the head noun has a definite determiner.
+/// Whether every word that narrows a definite description ("The *Western security*
+/// official") is in the earlier phrase: "the Western security official" repeats "a Western
+/// security official", not "a Malian elected official" mentioned since.
+fn modifiers_in(doc: &Doc<'_>, facts: &SourceFacts, earlier: &SourceFacts) -> bool {
+    let Some(head) = facts.head else {
+        return true;
+    };
+    let earlier_words: Vec<String> = earlier.tokens.clone().map(|t| doc.lower(t)).collect();
+    (facts.tokens.start..head)
+        .filter(|&t| !matches!(doc.upos(t), "DET" | "PUNCT" | "PRON"))
+        .all(|t| earlier_words.contains(&doc.lower(t)))
+}
+
 fn is_definite(doc: &Doc<'_>, head: usize) -> bool {
     doc.children(head).iter().any(|&c| {
         doc.deprel(c) == "det" && matches!(doc.lower(c).as_str(), "the" | "this" | "that")

@@ -15,6 +15,7 @@
 //! Everything is rule-based on the parse and the lists in `data/claims/` (each rule in its
 //! module's documentation), so every field can be traced to a rule or a list entry.
 
+mod assemble;
 mod coref;
 pub(crate) mod doc;
 pub mod lexicon;
@@ -113,6 +114,7 @@ impl ClaimLayer {
             return Vec::new();
         }
         let doc = Doc::new(text, analysis);
+        let found = &assemble::assemble(&doc, found);
         let quotes = Quotes::find(text);
         let gazetteer = self.gazetteer.as_deref();
         let mut drafts = Vec::with_capacity(found.len());
@@ -137,7 +139,7 @@ impl ClaimLayer {
             drafts.push(ClaimDraft {
                 sentence: analysis.sentence_of(anchor),
                 source: None,
-                cue: f.cue.clone(),
+                cue: cue_word(&doc, &cue_tokens, cue_head).unwrap_or_else(|| f.cue.clone()),
                 cue_lemma: cue_lemma(&doc, &cue_tokens, cue_head),
                 content: f.content.clone(),
                 direct,
@@ -252,6 +254,21 @@ fn is_day_word(doc: &Doc<'_>, token: usize) -> bool {
 
 /// Lemmas that are never what a content is about: auxiliaries and verbs of saying.
 const LIGHT_LEMMAS: [&str; 8] = ["be", "have", "do", "say", "get", "will", "would", "can"];
+
+/// The cue as a reader names it: its verb alone when the rest of the span only qualifies
+/// it ("has previously said" is "said"); a negation keeps the whole span ("did not say").
+fn cue_word(doc: &Doc<'_>, tokens: &Range<usize>, head: Option<usize>) -> Option<Range<usize>> {
+    let head = head?;
+    if tokens.len() < 2 || doc.upos(head) != "VERB" {
+        return None;
+    }
+    let qualifies = |t: usize| {
+        t == head
+            || (matches!(doc.deprel(t), "aux" | "aux:pass" | "advmod")
+                && !matches!(doc.lower(t).as_str(), "not" | "n't" | "never" | "no"))
+    };
+    tokens.clone().all(qualifies).then(|| doc.span(head))
+}
 
 /// The content's terms: the lower-case lemmas of its nouns, proper nouns, verbs, adjectives
 /// and numbers, light verbs aside, each once, in text order.

@@ -44,6 +44,8 @@ pub struct SourceFacts {
     pub head: Option<usize>,
     /// The phrase is "one of the ...", "some of the ...": a new mention, never a repeat.
     pub partitive: bool,
+    /// The phrase's tokens.
+    pub tokens: std::ops::Range<usize>,
     /// Reasons, for `why`.
     pub why: Vec<String>,
 }
@@ -177,6 +179,7 @@ pub(crate) fn describe(
         actor,
         head,
         partitive,
+        tokens: tokens.clone(),
         why,
     }
 }

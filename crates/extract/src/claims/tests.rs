@@ -191,3 +191,137 @@ fn without_a_parse_there_are_no_claims() {
     );
     assert!(LAYER.describe(text, &analysis, &[f]).is_empty());
 }
+
+/// (source text, cue text) of each claim.
+fn who(text: &str, claims: &[ClaimDraft]) -> Vec<(String, String)> {
+    claims
+        .iter()
+        .map(|c| {
+            (
+                c.source
+                    .as_ref()
+                    .map_or("-".to_string(), |s| text[s.span.clone()].to_string()),
+                text[c.cue.clone()].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_relative_source_stands_for_the_list_before_it_one_claim_each() {
+    let text = "A Western diplomat, an aid worker in Karsvik and a Varnian lawmaker – all of whom \
+                declined to be named – told Reuters that contractors were in the north.";
+    let claims = describe(
+        text,
+        &[found(
+            text,
+            Some(("all of whom", 0)),
+            ("told", 0),
+            &[("contractors were in the north", 0)],
+        )],
+    );
+    assert_eq!(
+        who(text, &claims),
+        [
+            ("A Western diplomat".to_string(), "told".to_string()),
+            ("an aid worker in Karsvik".to_string(), "told".to_string()),
+            ("a Varnian lawmaker".to_string(), "told".to_string()),
+        ]
+    );
+    for c in &claims {
+        let source = c.source.as_ref().unwrap();
+        assert!(source.anonymous, "{:?}", c.why);
+        assert_eq!(
+            source.anonymity_cue.as_deref(),
+            Some("declined to be named")
+        );
+        assert!(
+            c.why.iter().any(|w| w.contains("stands for")),
+            "{:?}",
+            c.why
+        );
+    }
+    // The same content for each.
+    assert!(claims.windows(2).all(|w| w[0].content == w[1].content));
+}
+
+#[test]
+fn an_apposition_is_one_source_and_a_list_needs_its_and() {
+    let text = "Lena Varga, the defence minister, said the border was calm. \
+                Officials in Paris and Berlin said talks would resume.";
+    let claims = describe(
+        text,
+        &[
+            found(
+                text,
+                Some(("Lena Varga, the defence minister", 0)),
+                ("said", 0),
+                &[("the border was calm", 0)],
+            ),
+            found(
+                text,
+                Some(("Officials in Paris and Berlin", 0)),
+                ("said", 1),
+                &[("talks would resume", 0)],
+            ),
+        ],
+    );
+    assert_eq!(
+        who(text, &claims),
+        [
+            (
+                "Lena Varga, the defence minister".to_string(),
+                "said".to_string()
+            ),
+            (
+                "Officials in Paris and Berlin".to_string(),
+                "said".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_cue_without_its_own_subject_shares_the_source_before_it() {
+    let text = "The ministry denied that troops had crossed, adding that the patrol was routine. \
+                The envoy has previously said the talks would go on.";
+    let claims = describe(
+        text,
+        &[
+            found(
+                text,
+                Some(("The ministry", 0)),
+                ("denied", 0),
+                &[("that troops had crossed", 0)],
+            ),
+            found(
+                text,
+                None,
+                ("adding", 0),
+                &[("that the patrol was routine", 0)],
+            ),
+            found(
+                text,
+                Some(("The envoy", 0)),
+                ("has previously said", 0),
+                &[("the talks would go on", 0)],
+            ),
+        ],
+    );
+    // The qualified cue is named by its verb.
+    assert_eq!(
+        who(text, &claims),
+        [
+            ("The ministry".to_string(), "denied".to_string()),
+            ("The ministry".to_string(), "adding".to_string()),
+            ("The envoy".to_string(), "said".to_string()),
+        ]
+    );
+    assert!(
+        claims[1]
+            .why
+            .iter()
+            .any(|w| w.contains("no subject of its own"))
+    );
+    assert_eq!(claims[0].stance, Stance::Deny);
+}

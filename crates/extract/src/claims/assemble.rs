@@ -1,0 +1,166 @@
+//! Repairs to what the attribution finder gives, before claims are described: rules of
+//! English attribution that hold whatever the parse, because the parse is weakest exactly
+//! where attributions are dense (lists of sources, dashes, participles).
+//!
+//! 1. **A relative source** ("all of whom", "who", "both of which") stands for the noun
+//!    phrase before it: "A, B and C – all of whom declined to be named – told AFP" has A, B
+//!    and C as its sources.
+//! 2. **Coordinated sources** ("A, B and C told AFP"): one claim per source, each with the
+//!    same cue and content, when the list is a real list: an "and" or "or" before its last
+//!    item, and every item opening with a determiner, a number or a possessive (so that an
+//!    apposition, "Jean Dupont, the minister", stays one source).
+//! 3. **A cue without a subject of its own** ("... and accused Moscow of ...", "..., adding
+//!    that ...") shares the source of the nearest earlier claim of its sentence.
+
+use std::ops::Range;
+
+use super::Found;
+use super::doc::Doc;
+
+/// Relative words that stand for an earlier noun phrase.
+const RELATIVES: &[&str] = &["who", "whom", "which", "whose"];
+/// Words that open an item of a list of sources.
+const OPENERS: &[&str] = &[
+    "a", "an", "the", "one", "two", "three", "four", "five", "several", "some", "many", "another",
+    "his", "her", "their", "its", "our",
+];
+/// Marks that set a relative phrase off from its antecedent.
+const SETS_OFF: &[&str] = &[",", "–", "—", "-", "(", "--"];
+
+/// `found`, repaired (see the module doc); text order kept.
+pub(crate) fn assemble(doc: &Doc<'_>, found: &[Found]) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::with_capacity(found.len());
+    for f in found {
+        let mut f = f.clone();
+        if let Some(source) = &f.source
+            && let Some((antecedent, why)) = antecedent_of(doc, source)
+        {
+            f.why = format!("{}; {why}", f.why);
+            f.source = Some(antecedent);
+        }
+        if f.source.is_none()
+            && let Some(shared) = shared_source(doc, &f, &out)
+        {
+            f.why = format!(
+                "{}; no subject of its own: shares \"{}\", the source of the claim before it in the sentence",
+                f.why,
+                &doc.text[shared.clone()]
+            );
+            f.source = Some(shared);
+        }
+        match f.source.as_ref().map(|s| list_items(doc, s)) {
+            Some(items) if items.len() > 1 => {
+                let n = items.len();
+                for (k, item) in items.into_iter().enumerate() {
+                    let mut one = f.clone();
+                    one.why = format!("{}; source {} of {n} in a list", f.why, k + 1);
+                    one.source = Some(item);
+                    out.push(one);
+                }
+            }
+            _ => out.push(f),
+        }
+    }
+    out
+}
+
+/// The noun phrase a relative source stands for, with the reason.
+fn antecedent_of(doc: &Doc<'_>, source: &Range<usize>) -> Option<(Range<usize>, String)> {
+    let tokens = doc.tokens_in(source);
+    let relative = tokens
+        .clone()
+        .find(|&t| RELATIVES.contains(&doc.lower(t).as_str()))?;
+    // The phrase before the relative phrase, set off by a comma, dash or bracket.
+    let sentence = doc.sentence_tokens(relative);
+    let mut before = tokens.start;
+    while before > sentence.start && SETS_OFF.contains(&doc.word(before - 1)) {
+        before -= 1;
+    }
+    if before == tokens.start || before <= sentence.start {
+        return None;
+    }
+    // Back over the noun phrase: no finite verb, no clause boundary.
+    let end = before;
+    let mut start = end;
+    while start > sentence.start {
+        let t = start - 1;
+        let w = doc.word(t);
+        let verb = matches!(doc.upos(t), "VERB" | "AUX")
+            && !matches!(doc.deprel(t), "amod" | "acl" | "compound");
+        if verb || matches!(w, ";" | ":" | "“" | "\"" | "”") || w.eq_ignore_ascii_case("that") {
+            break;
+        }
+        start = t;
+    }
+    // Leading commas or dashes are not part of it.
+    while start < end && SETS_OFF.contains(&doc.word(start)) {
+        start += 1;
+    }
+    (start < end).then(|| {
+        let span = doc.span(start).start..doc.span(end - 1).end;
+        let why = format!(
+            "\"{}\" stands for \"{}\" before it",
+            doc.word(relative),
+            &doc.text[span.clone()]
+        );
+        (span, why)
+    })
+}
+
+/// The items of a list of sources ("A, B and C"), or the source alone.
+fn list_items(doc: &Doc<'_>, source: &Range<usize>) -> Vec<Range<usize>> {
+    let tokens = doc.tokens_in(source);
+    let mut items: Vec<Range<usize>> = Vec::new();
+    let mut start = tokens.start;
+    let mut last_joined = false;
+    for t in tokens.clone() {
+        let w = doc.lower(t);
+        let joins = matches!(w.as_str(), "and" | "or");
+        if w == "," || joins {
+            if start < t {
+                items.push(start..t);
+            }
+            start = t + 1;
+            if joins {
+                last_joined = true;
+            } else if start < tokens.end && matches!(doc.lower(start).as_str(), "and" | "or") {
+                // ", and": the comma closes the item, the word opens the last.
+                continue;
+            } else {
+                last_joined = false;
+            }
+        }
+    }
+    if start < tokens.end {
+        items.push(start..tokens.end);
+    }
+    let opens = |r: &Range<usize>| OPENERS.contains(&doc.lower(r.start).as_str());
+    if items.len() < 2 || !last_joined || !items.iter().all(opens) {
+        return vec![source.clone()];
+    }
+    items
+        .into_iter()
+        .map(|r| doc.span(r.start).start..doc.span(r.end - 1).end)
+        .collect()
+}
+
+/// The source of the nearest earlier claim in `f`'s sentence, when `f`'s cue has no subject
+/// of its own.
+fn shared_source(doc: &Doc<'_>, f: &Found, earlier: &[Found]) -> Option<Range<usize>> {
+    let cue = doc.tokens_in(&f.cue);
+    let head = doc.head_within(&cue)?;
+    let subject = doc
+        .children(head)
+        .iter()
+        .any(|&c| doc.deprel(c).starts_with("nsubj") || doc.deprel(c).starts_with("expl"));
+    if subject || doc.upos(head) != "VERB" {
+        return None;
+    }
+    let sentence = doc.sentence_tokens(head);
+    earlier.iter().rev().find_map(|e| {
+        let e_cue = doc.tokens_in(&e.cue);
+        (sentence.contains(&e_cue.start) && e_cue.start < cue.start)
+            .then(|| e.source.clone())
+            .flatten()
+    })
+}

@@ -11,6 +11,12 @@
 //!    apposition, "Jean Dupont, the minister", stays one source).
 //! 3. **A cue without a subject of its own** ("... and accused Moscow of ...", "..., adding
 //!    that ...") shares the source of the nearest earlier claim of its sentence.
+//! 4. **The cue after its content** ("Troops have arrived, army officials said Thursday."):
+//!    a reporting verb (speech, argument, denial or admission in `data/claims/cues.tsv`)
+//!    right after a noun phrase that follows a comma, at the end of its sentence (a time
+//!    word may follow), makes the clause before the comma its content. This pattern is found
+//!    by position, because a parser often makes such a verb a conjunct of the content's
+//!    verb; a finder's relation that overlaps it without a reporting verb as cue gives way.
 
 use std::ops::Range;
 
@@ -27,10 +33,48 @@ const OPENERS: &[&str] = &[
 /// Marks that set a relative phrase off from its antecedent.
 const SETS_OFF: &[&str] = &[",", "–", "—", "-", "(", "--"];
 
+const CUES_TSV: &str = include_str!("../../../../data/claims/cues.tsv");
+/// Cue classes that report what someone said.
+const REPORTING: &[&str] = &["speech", "argument", "denial", "admission"];
+/// Words that may come between a trailing cue and the end of its sentence.
+const TRAILING: &[&str] = &[
+    "on",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "yesterday",
+    "earlier",
+    "later",
+    "last",
+    "this",
+    "week",
+    "month",
+    "on",
+    "in",
+    "a",
+    "statement",
+    "recently",
+    "privately",
+    "publicly",
+];
+
+fn reporting(lemma: &str) -> bool {
+    CUES_TSV.lines().any(|line| {
+        let mut cols = line.split('\t');
+        cols.next() == Some(lemma) && cols.next().is_some_and(|c| REPORTING.contains(&c.trim()))
+    })
+}
+
 /// `found`, repaired (see the module doc); text order kept.
 pub(crate) fn assemble(doc: &Doc<'_>, found: &[Found]) -> Vec<Found> {
+    let found = with_trailing_cues(doc, found);
     let mut out: Vec<Found> = Vec::with_capacity(found.len());
-    for f in found {
+    for f in &found {
         let mut f = f.clone();
         if let Some(source) = &f.source
             && let Some((antecedent, why)) = antecedent_of(doc, source)
@@ -162,5 +206,88 @@ fn shared_source(doc: &Doc<'_>, f: &Found, earlier: &[Found]) -> Option<Range<us
         (sentence.contains(&e_cue.start) && e_cue.start < cue.start)
             .then(|| e.source.clone())
             .flatten()
+    })
+}
+
+/// `found` with the trailing-cue relations of every sentence (rule 4) in place of what
+/// overlaps them, in text order.
+fn with_trailing_cues(doc: &Doc<'_>, found: &[Found]) -> Vec<Found> {
+    let mut out: Vec<Found> = found.to_vec();
+    for sentence in doc.analysis.sentences() {
+        let Some(pattern) = trailing_cue(doc, &sentence.tokens) else {
+            continue;
+        };
+        // From the content to the sentence's end: the cue and the phrase after it too.
+        let region = pattern.content[0].start..doc.span(sentence.tokens.end - 1).end;
+        let overlaps = |r: &Range<usize>| r.start < region.end && region.start < r.end;
+        // A finder's relation with this very cue stays as it is.
+        if out.iter().any(|f| {
+            f.cue == pattern.cue
+                || overlaps(&f.cue) && {
+                    let cue = doc.tokens_in(&f.cue);
+                    doc.head_within(&cue)
+                        .is_some_and(|h| reporting(&doc.lemma_lower(h)))
+                }
+        }) {
+            continue;
+        }
+        out.retain(|f| !overlaps(&f.cue));
+        out.push(pattern);
+    }
+    out.sort_by_key(|f| f.cue.start);
+    out
+}
+
+/// The trailing-cue relation of one sentence, if it has one.
+fn trailing_cue(doc: &Doc<'_>, sentence: &Range<usize>) -> Option<Found> {
+    // A reporting verb followed only by time words, then the sentence's end or a comma and
+    // a phrase with no verb ("..., amid tensions with ...").
+    let cue = sentence.clone().rev().find(|&c| {
+        if doc.upos(c) != "VERB" || !reporting(&doc.lemma_lower(c)) {
+            return false;
+        }
+        let mut t = c + 1;
+        while t < sentence.end
+            && (TRAILING.contains(&doc.lower(t).as_str()) || doc.upos(t) == "NUM")
+        {
+            t += 1;
+        }
+        t >= sentence.end
+            || doc.upos(t) == "PUNCT"
+                && (t..sentence.end).all(|u| !matches!(doc.upos(u), "VERB" | "AUX"))
+    })?;
+    // The source: a noun phrase right before it, after a comma.
+    let mut start = cue;
+    while start > sentence.start
+        && matches!(
+            doc.upos(start - 1),
+            "DET" | "ADJ" | "NOUN" | "PROPN" | "NUM" | "PRON"
+        )
+    {
+        start -= 1;
+    }
+    if start == cue || start <= sentence.start + 1 || doc.word(start - 1) != "," {
+        return None;
+    }
+    // The content: the sentence before the comma, past an opening quote; it has a verb.
+    let comma = start - 1;
+    let mut first = sentence.start;
+    while first < comma && matches!(doc.word(first), "“" | "\"" | "‘" | "'") {
+        first += 1;
+    }
+    if !(first..comma).any(|t| matches!(doc.upos(t), "VERB" | "AUX")) {
+        return None;
+    }
+    let span = |a: usize, b: usize| doc.span(a).start..doc.span(b - 1).end;
+    Some(Found {
+        source: Some(span(start, cue)),
+        cue: doc.span(cue),
+        content: vec![span(first, comma)],
+        confidence: 0.8,
+        why: format!(
+            "pattern: content, then \"{} {}\" closing the sentence",
+            &doc.text[span(start, cue)],
+            doc.word(cue)
+        ),
     })
 }

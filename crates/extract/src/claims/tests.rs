@@ -159,6 +159,19 @@ fn recipients_quotes_and_repeated_sources() {
             ),
         ],
     );
+    // The layer adds the story's other relations (its first sentence ends with its cue):
+    // look the given ones up by their cue.
+    let index = |cue: (&str, usize)| {
+        let at = at(STORY, cue.0, cue.1);
+        claims
+            .iter()
+            .position(|c| c.cue == at)
+            .expect("a claim with this cue")
+    };
+    let claims: Vec<&ClaimDraft> = [("told", 0), ("said", 3), ("said", 4), ("said", 5)]
+        .into_iter()
+        .map(|cue| &claims[index(cue)])
+        .collect();
     assert_eq!(
         claims[0].recipient.as_ref().map(|r| &STORY[r.clone()]),
         Some("AFP")
@@ -167,12 +180,17 @@ fn recipients_quotes_and_repeated_sources() {
     let official = claims[0].source.as_ref().unwrap();
     assert!(official.anonymous);
     let repeat = claims[1].source.as_ref().unwrap();
-    assert_eq!(repeat.same_as, Some(0), "{:?}", claims[1].why);
+    assert_eq!(
+        repeat.same_as,
+        Some(index(("told", 0))),
+        "{:?}",
+        claims[1].why
+    );
     assert!(repeat.anonymous);
     let minister = claims[2].source.as_ref().unwrap();
     assert!(!minister.anonymous, "{:?}", claims[2].why);
     let she = claims[3].source.as_ref().unwrap();
-    assert_eq!(she.same_as, Some(2), "{:?}", claims[3].why);
+    assert_eq!(she.same_as, Some(index(("said", 4))), "{:?}", claims[3].why);
     assert!(!she.anonymous);
     assert_eq!(claims[3].direct, Directness::Direct);
     assert_eq!(claims[3].stance, Stance::Deny, "{:?}", claims[3].why);
@@ -324,4 +342,37 @@ fn a_cue_without_its_own_subject_shares_the_source_before_it() {
             .any(|w| w.contains("no subject of its own"))
     );
     assert_eq!(claims[0].stance, Stance::Deny);
+}
+
+#[test]
+fn a_cue_after_its_content_closes_the_sentence() {
+    let text = "Foreign trainers have reached the northern bases, Varnian army officers said \
+                Tuesday, amid protests in the capital.";
+    // The finder's relation here has no reporting verb as cue: the pattern replaces it.
+    let claims = describe(
+        text,
+        &[found(
+            text,
+            Some(("Varnian army officers", 0)),
+            ("amid", 0),
+            &[("protests in the capital", 0)],
+        )],
+    );
+    assert_eq!(claims.len(), 1, "{claims:?}");
+    assert_eq!(
+        who(text, &claims),
+        [("Varnian army officers".to_string(), "said".to_string())]
+    );
+    assert_eq!(
+        &text[claims[0].content[0].clone()],
+        "Foreign trainers have reached the northern bases"
+    );
+    assert!(
+        claims[0].why.iter().any(|w| w.starts_with("pattern")),
+        "{:?}",
+        claims[0].why
+    );
+    // A clause after the comma with its own verb is not a trailing phrase.
+    let text = "Trainers arrived last week, officials said, and the talks collapsed.";
+    assert!(describe(text, &[]).is_empty());
 }

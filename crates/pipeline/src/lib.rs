@@ -244,6 +244,11 @@ impl Pipeline {
         self
     }
 
+    /// The claims stage, when this pipeline finds claims.
+    pub fn claims(&self) -> Option<&Claims> {
+        self.claims.as_ref()
+    }
+
     /// Whether this pipeline finds claims (it was given an attribution finder).
     pub fn finds_claims(&self) -> bool {
         self.claims.is_some()

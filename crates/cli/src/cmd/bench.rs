@@ -206,12 +206,26 @@ fn run_nlp(args: &BenchArgs) -> Result<u8> {
         words = 0;
         let mut found = 0usize;
         let mut stages = StageTimes::default();
+        let mut claims_time = 0.0;
+        let mut claims = 0usize;
         for text in &docs {
             let analysis = analyzer.analyse_timed(text, &mut stages);
             words += analysis.tokens().len();
             found += analysis.mentions().len();
+            if let Some(stage) = pipeline.claims() {
+                let started = Instant::now();
+                let relations = stage.finder.find(text, &analysis);
+                claims += stage.layer.describe(text, &analysis, &relations).len();
+                claims_time += started.elapsed().as_secs_f64();
+            }
         }
-        let s = start.elapsed().as_secs_f64();
+        let s = start.elapsed().as_secs_f64() - claims_time;
+        if pipeline.claims().is_some() {
+            println!(
+                "run {run}: claims (attribution finder + claims layer) {claims_time:.3} s, {claims} claims: +{:.1}% over the NLP core",
+                100.0 * claims_time / s
+            );
+        }
         println!(
             "run {run}: {s:.3} s  {:>9.0} words/s  ({words} words, {found} entities)",
             words as f64 / s

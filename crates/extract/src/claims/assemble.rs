@@ -63,11 +63,20 @@ const TRAILING: &[&str] = &[
     "publicly",
 ];
 
+/// The reporting lemmas of the cue lexicon, read once.
+static REPORTING_LEMMAS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        CUES_TSV
+            .lines()
+            .filter_map(|line| {
+                let (lemma, class) = line.split_once('\t')?;
+                REPORTING.contains(&class.trim()).then_some(lemma)
+            })
+            .collect()
+    });
+
 fn reporting(lemma: &str) -> bool {
-    CUES_TSV.lines().any(|line| {
-        let mut cols = line.split('\t');
-        cols.next() == Some(lemma) && cols.next().is_some_and(|c| REPORTING.contains(&c.trim()))
-    })
+    REPORTING_LEMMAS.contains(lemma)
 }
 
 /// `found`, repaired (see the module doc); text order kept.

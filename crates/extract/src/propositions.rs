@@ -314,13 +314,25 @@ fn proposition(
             (*referent, side)
         })
     });
+    // The framing's word: the one its claims use most (the first met on a tie).
     let framing_word = framing.and_then(|(referent, side)| {
-        members.iter().find_map(|&m| {
-            sides_of(&claims[m])
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for &m in members {
+            for (_, _, w) in sides_of(&claims[m])
                 .into_iter()
-                .find(|(r, s, _)| *r == referent && *s == side)
-                .map(|(_, _, w)| w)
-        })
+                .filter(|(r, s, _)| *r == referent && *s == side)
+            {
+                match counts.iter_mut().find(|(word, _)| *word == w) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((w, 1)),
+                }
+            }
+        }
+        counts
+            .iter()
+            .rev()
+            .max_by_key(|(_, n)| *n)
+            .map(|(w, _)| w.clone())
     });
     let out_members: Vec<Member> = members
         .iter()

@@ -33,16 +33,29 @@ fn summary_line(r: &Report) -> String {
         (Some(a), Some(b)) => format!("from {a} to {b}"),
         _ => "undated".to_string(),
     };
+    let count = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let outlets = match s.outlets {
+        0 => "no named outlet".to_string(),
+        n => count(n, "outlet", "outlets"),
+    };
     format!(
-        "{} stories from {} outlets {span}; {} claims from {} sources, {} of them from anonymous \
-         sources; {} denials; {} contested propositions.",
-        s.documents,
-        s.outlets,
-        s.claims,
-        s.sources,
+        "{} from {outlets} {span}; {} from {}, {} of them from anonymous sources; {}; {}.",
+        count(s.documents, "story", "stories"),
+        count(s.claims, "claim", "claims"),
+        count(s.sources, "source", "sources"),
         percent(s.anonymous_claims, s.claims),
-        s.denials,
-        s.contested
+        count(s.denials, "denial", "denials"),
+        count(
+            s.contested,
+            "contested proposition",
+            "contested propositions"
+        ),
     )
 }
 

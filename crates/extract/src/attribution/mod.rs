@@ -16,7 +16,7 @@
 //! Both models are structured averaged perceptrons ([`seq`], on the team's
 //! `sitrep_nlp::perceptron`), trained by [`train`] (`sitrep train claims`) on PolNeAR and
 //! stored with the cue lexicon ([`lexicon`], `data/claims/cues.tsv`) in `attribution.bin`
-//! ([`model`]). On PolNeAR dev: exact F1 0.434, partial 0.673 (the baseline rules: 0.227,
+//! ([`model`]). On PolNeAR dev: exact F1 0.437, partial 0.676 (the baseline rules: 0.227,
 //! 0.362); data/models/README.md has the recipe and the breakdown. [`Attributions`]
 //! implements the claims layer's [`crate::claims::FindAttributions`].
 

@@ -152,19 +152,6 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn articles_are_deterministic_and_distinct() {
-        assert_eq!(article(7, 3), article(7, 3));
-        assert_ne!(article(7, 3), article(7, 4));
-        assert_ne!(article(7, 3), article(8, 3));
-        assert!(article(7, 3).contains("(dispatch 3)"));
-    }
-}
-
 /// A generated document with `claims` claims already found, each with content terms, for
 /// measuring what comes after extraction (storing claims, grouping propositions) at a scale
 /// the models would take hours to produce. Terms come from 2,000 topics of six words each
@@ -271,5 +258,18 @@ pub fn claims_document(seed: u64, n: usize, claims: usize) -> sitrep_model::Docu
         text,
         claims: found,
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn articles_are_deterministic_and_distinct() {
+        assert_eq!(article(7, 3), article(7, 3));
+        assert_ne!(article(7, 3), article(7, 4));
+        assert_ne!(article(7, 3), article(8, 3));
+        assert!(article(7, 3).contains("(dispatch 3)"));
     }
 }

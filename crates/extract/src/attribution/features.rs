@@ -1,4 +1,4 @@
-//! Features of the role model: what one token and its surroundings say about its role,
+//! Features of the cue model: what one token and its surroundings say about its role,
 //! independent of the tags around it (so they are computed once per token and Viterbi adds
 //! the transitions).
 //!

@@ -1,4 +1,4 @@
-//! Features of the role model: what one token and its surroundings say about its role,
+//! Features of the cue model: what one token and its surroundings say about its role,
 //! independent of the tags around it (so they are computed once per token and Viterbi adds
 //! the transitions).
 //!
@@ -59,7 +59,7 @@ pub fn token_features(doc: &Doc<'_>, i: usize, f: &mut FeatureSet) {
     let quote_at = |k| at(k).map_or(0xff, |t: &Token| u64::from(t.quote));
 
     // No bias feature: the transitions (row 0 the start) are each tag's bias, and a bias
-    // weight grows so large that it coarsens the 16-bit weights of the whole model.
+    // weight grows so large that it coarsens the whole model's 8-bit run-time weights.
     f.add1(2, t.h_form);
     f.add1(3, t.h_lemma);
     f.add1(4, t.h_upos);

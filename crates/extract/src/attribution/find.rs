@@ -1,7 +1,8 @@
-//! Finding relations in a document: the role model tags every token (Viterbi over the whole
-//! document, so a content may run over sentences); each cue it finds is then linked by the
-//! linking model to its source and content in a window around it; a cue with no content is
-//! dropped. Each relation gets a confidence from both models' posteriors and a `why` naming
+//! Finding relations in a document: the cue model (the role tags restricted to cues) tags
+//! every paragraph (one Viterbi sequence each); each cue it finds is then linked by the
+//! linking model to its source and content in a window around it (so a content may run over
+//! sentences); a cue with no content is dropped, and so is a cue inside another relation's
+//! content. Each relation gets a confidence from both models' posteriors and a `why` naming
 //! the decisions and the tree paths that link source and content to the cue.
 
 use std::cell::RefCell;
@@ -88,7 +89,7 @@ impl Attributions {
         })
     }
 
-    /// The role model's tags of every token of `doc`.
+    /// The cue model's tags of every token of `doc` (`O`, `B-CUE`, `I-CUE`).
     pub fn role_tags(&self, doc: &Doc<'_>) -> Vec<Role> {
         SCRATCH.with(|s| {
             let s = &mut *s.borrow_mut();
@@ -141,7 +142,7 @@ impl Attributions {
         out
     }
 
-    /// The mean over the cue's tokens of the role model's local probability that the token
+    /// The mean over the cue's tokens of the cue model's local probability that the token
     /// is a cue (its emission scores through a softmax at the role temperature).
     fn cue_confidence(&self, cue: &[usize], scores: &[f32]) -> f32 {
         let n = Role::COUNT;
@@ -359,7 +360,7 @@ fn explain(
         .map(|&t| Lexicon::class_name(doc.tokens[t].cue))
         .find(|c| !c.is_empty());
     let mut why = format!(
-        "cue “{cue_text}”: role model (p={:.2}{})",
+        "cue “{cue_text}”: cue model (p={:.2}{})",
         p[0],
         class.map_or(String::new(), |c| format!(", lexicon: {c}"))
     );

@@ -71,6 +71,14 @@ pub fn role_tags(n: usize, relations: &[GoldRelation]) -> Vec<Role> {
         .collect()
 }
 
+/// The cue model's tags of a document: [`role_tags`] with every source and content tag `O`.
+pub fn cue_tags(n: usize, relations: &[GoldRelation]) -> Vec<Role> {
+    role_tags(n, relations)
+        .into_iter()
+        .map(|r| if r.kind() == 2 { r } else { Role::Out })
+        .collect()
+}
+
 /// The link tags of one relation over the window `window`.
 pub fn link_tags(window: Range<usize>, relation: &GoldRelation) -> Vec<Link> {
     let mut tags = vec![Link::Out; window.len()];

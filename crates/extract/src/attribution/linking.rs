@@ -256,7 +256,7 @@ pub fn link_features(doc: &Doc<'_>, cx: &CueContext, i: usize, f: &mut FeatureSe
     let cq = cx.in_quote;
 
     // No bias feature: the transitions (row 0 the start) are each tag's bias, and a bias
-    // weight grows so large that it coarsens the 16-bit weights of the whole model.
+    // weight grows so large that it coarsens the whole model's 8-bit run-time weights.
     f.add2(2, side, dist);
     f.add3(3, side, dist, t.h_upos);
     f.add2(4, side, so);

@@ -1,10 +1,10 @@
 //! Attribution relations: who (source) said or thought what (content), by which words (cue),
 //! found by two trained sequence models over the [`sitrep_nlp::Analysis`] and its parse.
 //!
-//! 1. The role model ([`features`], [`tags::Role`]) tags every token of a paragraph as
-//!    source, cue, content or none (BIO), by Viterbi over the legal tag sequences
-//!    ([`viterbi`]); a paragraph, not a sentence, is one sequence, so that a quote may run
-//!    over sentences. Only its cues are used further.
+//! 1. The cue model ([`features`], [`tags`]) tags every token of a paragraph as the
+//!    beginning or inside of a cue or none, by Viterbi over the legal tag sequences
+//!    ([`viterbi`]). (Tagging sources and contents too, which PolNeAR's univocal annotation
+//!    allows, made it find cues worse: see [`tags`].)
 //! 2. The linking model ([`linking`], [`tags::Link`]) decides, for each cue, which tokens of
 //!    a window around it (two sentences before to five after, within the paragraph) are the
 //!    cue's source and which its content, from the tree path between each token and the cue
@@ -16,7 +16,7 @@
 //! Both models are structured averaged perceptrons ([`seq`], on the team's
 //! `sitrep_nlp::perceptron`), trained by [`train`] (`sitrep train claims`) on PolNeAR and
 //! stored with the cue lexicon ([`lexicon`], `data/claims/cues.tsv`) in `attribution.bin`
-//! ([`model`]). On PolNeAR dev: exact F1 0.437, partial 0.676 (the baseline rules: 0.227,
+//! ([`model`]). On PolNeAR dev: exact F1 0.461, partial 0.696 (the baseline rules: 0.227,
 //! 0.362); data/models/README.md has the recipe and the breakdown. [`Attributions`]
 //! implements the claims layer's [`crate::claims::FindAttributions`].
 

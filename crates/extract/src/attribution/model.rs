@@ -1,7 +1,7 @@
 //! The trained extractor ([`Attributions`]) and its file, `attribution.bin`.
 //!
 //! The file (kind `ATR`, sitrep's model layout of `sitrep_nlp::model_io`) holds the cue
-//! lexicon it was trained with (so that weights never meet another lexicon), the role model,
+//! lexicon it was trained with (so that weights never meet another lexicon), the cue model (role tags),
 //! the linking model, and the two temperatures that turn their scores into posteriors.
 
 use std::path::Path;

@@ -1,8 +1,12 @@
 //! The two tag sets and which tag may follow which.
 //!
-//! * [`Role`] tags (the first model, over the whole document): BIO over source, cue and
-//!   content. PolNeAR gives each token at most one role in at most one relation, so the gold
-//!   annotation is exactly such a sequence.
+//! * [`Role`] tags: BIO over source, cue and content. PolNeAR gives each token at most one
+//!   role in at most one relation, so the gold annotation is exactly such a sequence. The
+//!   first model (the cue model, over each paragraph) uses only the cue tags and `O`
+//!   ([`cue_transitions`]): tagging sources and contents as well made it find cues worse
+//!   (PolNeAR dev, joint against cue tags only: exact F1 0.437 / 0.461, partial 0.676 /
+//!   0.696; cue spans found exactly P 0.68 / 0.79, R 0.67 / 0.64), its updates being spent
+//!   on the long contents' boundaries.
 //! * [`Link`] tags (the second model, once per cue over a window around it): which tokens
 //!   are this cue's source and which its content. One relation has one source and one
 //!   content (possibly in pieces), so inside/outside tags suffice.
@@ -101,6 +105,21 @@ pub fn role_transitions() -> Vec<bool> {
     allowed
 }
 
+/// The legality table of the cue model: the role tags' table with the source and content
+/// tags ruled out, so that only `O`, `B-CUE` and `I-CUE` are ever decoded.
+pub fn cue_transitions() -> Vec<bool> {
+    let n = Role::COUNT;
+    let mut allowed = role_transitions();
+    for (i, a) in allowed.iter_mut().enumerate() {
+        let (prev, tag) = (i / n, Role::from_index(i % n));
+        let prev_cue = prev == 0 || matches!(Role::from_index(prev - 1).kind(), 0 | 2);
+        if !matches!(tag.kind(), 0 | 2) || !prev_cue {
+            *a = false;
+        }
+    }
+    allowed
+}
+
 /// Every transition allowed (the linking tags).
 pub fn free_transitions(n: usize) -> Vec<bool> {
     vec![true; (n + 1) * n]
@@ -126,5 +145,12 @@ mod tests {
         // At the start and after O: O and the three begin tags; after a source, cue or
         // content tag: those and the same role's inside tag.
         assert_eq!(allowed.iter().filter(|&&a| a).count(), 4 + 4 + 6 * 5);
+        // The cue model: O or B-CUE at the start and after O; after a cue tag also I-CUE.
+        let cue = cue_transitions();
+        assert_eq!(cue.iter().filter(|&&a| a).count(), 2 + 2 + 3 + 3);
+        let n = Role::COUNT;
+        assert!(cue[(Role::BeginCue as usize + 1) * n + Role::InCue as usize]);
+        assert!(!cue[Role::BeginContent as usize]);
+        assert!(!cue[(Role::Out as usize + 1) * n + Role::BeginSource as usize]);
     }
 }

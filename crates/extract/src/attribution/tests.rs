@@ -11,7 +11,7 @@ use sitrep_nlp::{Analyzer, Nlp};
 
 use super::doc::{Doc, ParsedWord, quote};
 use super::features::token_features;
-use super::gold::{GoldRelation, link_tags, role_tags};
+use super::gold::{GoldRelation, cue_tags, link_tags, role_tags};
 use super::lexicon::Lexicon;
 use super::tags::{Link, Role};
 use super::*;
@@ -146,6 +146,9 @@ fn gold_relations_become_role_and_link_tags() {
             Out
         ]
     );
+    // The cue model learns only the cue tags.
+    let cues = cue_tags(9, std::slice::from_ref(&rel));
+    assert_eq!(cues, [Out, Out, BeginCue, Out, Out, Out, Out, Out, Out]);
     let links = link_tags(1..9, &rel);
     assert_eq!(links[0], Link::Source);
     assert_eq!(links[1], Link::Out);

@@ -11,6 +11,10 @@
 //!    apposition, "Jean Dupont, the minister", stays one source).
 //! 3. **A cue without a subject of its own** ("... and accused Moscow of ...", "..., adding
 //!    that ...") shares the source of the nearest earlier claim of its sentence.
+//! 0. **A request for anonymity** ("who requested anonymity", "declined to be named") is
+//!    what the text says about a source, not a claim: such a relation is dropped (the
+//!    source keeps the phrase as its `anonymity_cue`). A relation without a source whose cue
+//!    verb has a subject in the parse takes that subject (without its relative clause).
 //! 4. **The cue after its content** ("Troops have arrived, army officials said Thursday."):
 //!    a reporting verb (speech, argument, denial or admission in `data/claims/cues.tsv`)
 //!    right after a noun phrase that follows a comma, at the end of its sentence (a time
@@ -22,6 +26,7 @@ use std::ops::Range;
 
 use super::Found;
 use super::doc::Doc;
+use super::lexicon::Lexicon;
 
 /// Relative words that stand for an earlier noun phrase.
 const RELATIVES: &[&str] = &["who", "whom", "which", "whose"];
@@ -80,11 +85,24 @@ fn reporting(lemma: &str) -> bool {
 }
 
 /// `found`, repaired (see the module doc); text order kept.
-pub(crate) fn assemble(doc: &Doc<'_>, found: &[Found]) -> Vec<Found> {
+pub(crate) fn assemble(doc: &Doc<'_>, lexicon: &Lexicon, found: &[Found]) -> Vec<Found> {
     let found = with_trailing_cues(doc, found);
     let mut out: Vec<Found> = Vec::with_capacity(found.len());
     for f in &found {
+        if asks_anonymity(doc, lexicon, f) {
+            continue;
+        }
         let mut f = f.clone();
+        if f.source.is_none()
+            && let Some(subject) = subject_of_cue(doc, &f)
+        {
+            f.why = format!(
+                "{}; source: the cue's subject \"{}\"",
+                f.why,
+                &doc.text[subject.clone()]
+            );
+            f.source = Some(subject);
+        }
         if let Some(source) = &f.source
             && let Some((antecedent, why)) = antecedent_of(doc, source)
         {
@@ -229,14 +247,28 @@ fn with_trailing_cues(doc: &Doc<'_>, found: &[Found]) -> Vec<Found> {
         // From the content to the sentence's end: the cue and the phrase after it too.
         let region = pattern.content[0].start..doc.span(sentence.tokens.end - 1).end;
         let overlaps = |r: &Range<usize>| r.start < region.end && region.start < r.end;
-        // A finder's relation with this very cue stays as it is.
-        if out.iter().any(|f| {
-            f.cue == pattern.cue
-                || overlaps(&f.cue) && {
-                    let cue = doc.tokens_in(&f.cue);
-                    doc.head_within(&cue)
-                        .is_some_and(|h| reporting(&doc.lemma_lower(h)))
+        // A finder's relation with this very cue keeps its source; its content too, unless
+        // it has no verb ("said Friday, amid tensions ...": the words after the cue).
+        if let Some(f) = out.iter_mut().find(|f| f.cue == pattern.cue) {
+            let verbless = f.content.iter().all(|r| {
+                doc.tokens_in(r)
+                    .all(|t| !matches!(doc.upos(t), "VERB" | "AUX"))
+            });
+            if verbless {
+                f.content = pattern.content.clone();
+                f.why = format!("{}; content replaced: {}", f.why, pattern.why);
+                if f.source.is_none() {
+                    f.source = pattern.source.clone();
                 }
+            }
+            continue;
+        }
+        if out.iter().any(|f| {
+            overlaps(&f.cue) && {
+                let cue = doc.tokens_in(&f.cue);
+                doc.head_within(&cue)
+                    .is_some_and(|h| reporting(&doc.lemma_lower(h)))
+            }
         }) {
             continue;
         }
@@ -299,4 +331,47 @@ fn trailing_cue(doc: &Doc<'_>, sentence: &Range<usize>) -> Option<Found> {
             doc.word(cue)
         ),
     })
+}
+
+/// Whether `f` is a source's request for anonymity rather than a claim: its cue and content
+/// together end with one of the lexicon's anonymity phrases that starts at or before the cue.
+fn asks_anonymity(doc: &Doc<'_>, lexicon: &Lexicon, f: &Found) -> bool {
+    let Some(last) = f.content.last() else {
+        return false;
+    };
+    let cue = doc.tokens_in(&f.cue);
+    let end = doc.tokens_in(&(f.cue.start..last.end)).end;
+    lexicon.anonymity_cues.iter().any(|phrase| {
+        let n = phrase.len();
+        end >= n && end - n <= cue.start && doc.matches_at(end - n, phrase, end)
+    })
+}
+
+/// The subject of the cue's verb in the parse, without its relative clause or appositions,
+/// when it comes before the cue.
+fn subject_of_cue(doc: &Doc<'_>, f: &Found) -> Option<Range<usize>> {
+    let cue = doc.tokens_in(&f.cue);
+    let head = doc.head_within(&cue)?;
+    let subject = *doc
+        .children(head)
+        .iter()
+        .find(|&&c| doc.deprel(c) == "nsubj")?;
+    if doc.lower(subject) == "it" {
+        return None;
+    }
+    let (mut start, mut end) = (subject, subject + 1);
+    let mut stack = vec![subject];
+    while let Some(t) = stack.pop() {
+        for &c in doc.children(t) {
+            if matches!(doc.deprel(c), "acl:relcl" | "appos" | "punct" | "parataxis") {
+                continue;
+            }
+            start = start.min(c);
+            end = end.max(c + 1);
+            stack.push(c);
+        }
+    }
+    let span = doc.span(start).start..doc.span(end - 1).end;
+    let content_start = f.content.first().map_or(usize::MAX, |r| r.start);
+    (span.end <= f.cue.start && span.end <= content_start).then_some(span)
 }

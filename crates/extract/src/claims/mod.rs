@@ -114,7 +114,7 @@ impl ClaimLayer {
             return Vec::new();
         }
         let doc = Doc::new(text, analysis);
-        let found = &assemble::assemble(&doc, found);
+        let found = &assemble::assemble(&doc, &self.lexicon, found);
         let quotes = Quotes::find(text);
         let gazetteer = self.gazetteer.as_deref();
         let mut drafts = Vec::with_capacity(found.len());

@@ -179,6 +179,7 @@ fn contested_category(
         .map(|c| ClaimInput {
             key: c.id.clone(),
             terms: &c.terms,
+            anchors: &c.anchors,
             stance: c.stance,
             content: &c.content.text,
         })
@@ -303,6 +304,7 @@ mod tests {
             confidence: 0.9,
             why: Vec::new(),
             terms: Vec::new(),
+            anchors: Vec::new(),
         }
     }
 

@@ -12,9 +12,12 @@
 //!    grouping grows with the number of claims, not its square: 100,000 generated claims
 //!    are read from the store, grouped and written back in 2.5 s
 //!    on the team's 2-core machine (`sitrep bench --propositions 100000`).
-//! 3. **Links.** Two claims are linked when they share at least two terms and the shared
-//!    terms carry at least half of the smaller claim's weight (each term weighed by its
-//!    inverse document frequency among the claims). Propositions are the linked groups of two
+//! 3. **Links.** Two claims are linked when they name a common thing (share an anchor,
+//!    `Claim::anchors`: "mali", "halvard"; a claim whose content names nothing is anchored
+//!    by its document's names), share at least two terms, and the shared terms carry at
+//!    least half of the smaller claim's weight (each term weighed by its inverse document
+//!    frequency among the claims). Without the anchor, "mercenaries deployed to the
+//!    country" in a story on Mali would join every story on contractors anywhere. Propositions are the linked groups of two
 //!    or more claims (union-find), so the result does not depend on the order of the claims.
 //! 4. **Positions.** A claim that denies its content opposes the proposition. Where a group's
 //!    claims name one referent in contested ways (`framings.tsv`: "mercenaries" or
@@ -42,6 +45,8 @@ pub struct ClaimInput<'a> {
     /// A stable key: document id and claim id ("2416210c120ccc82/C3").
     pub key: String,
     pub terms: &'a [String],
+    /// What it names (`Claim::anchors`); empty for claims stored before anchors were kept.
+    pub anchors: &'a [String],
     pub stance: Stance,
     /// The content, for the proposition's label.
     pub content: &'a str,
@@ -200,7 +205,7 @@ pub fn group(claims: &[ClaimInput<'_>], lexicon: &PropositionLexicon) -> Vec<Pro
         candidates.dedup();
         for &j in &candidates {
             shared_terms(&ids[i], &ids[j], &mut shared);
-            if shared.len() < 2 {
+            if shared.len() < 2 || !share_anchor(&claims[i], &claims[j]) {
                 continue;
             }
             let common: f64 = shared.iter().map(|&t| weights[t as usize]).sum();
@@ -234,6 +239,11 @@ pub fn group(claims: &[ClaimInput<'_>], lexicon: &PropositionLexicon) -> Vec<Pro
         .collect();
     out.sort_by_key(|p| p.members[0].claim);
     out
+}
+
+/// Whether two claims name a common thing (claims stored without anchors name anything).
+fn share_anchor(a: &ClaimInput<'_>, b: &ClaimInput<'_>) -> bool {
+    a.anchors.is_empty() || b.anchors.is_empty() || a.anchors.iter().any(|x| b.anchors.contains(x))
 }
 
 /// The terms in both sorted sets, into `out`.
@@ -434,6 +444,7 @@ mod tests {
         ClaimInput {
             key: key.into(),
             terms,
+            anchors: &[],
             stance,
             content: "",
         }
@@ -498,6 +509,50 @@ mod tests {
             ids
         };
         assert_eq!(ids(&props), ids(&again));
+    }
+
+    #[test]
+    fn claims_about_different_named_things_do_not_link() {
+        let t = [
+            terms("mercenary deploy country"),
+            terms("contractor deploy country kessel"),
+            terms("russian adviser arrive mali"),
+        ];
+        let (mali, varnia, kessel) = (
+            ["mali".to_string(), "russian".to_string()],
+            ["varnia".to_string(), "halvard".to_string()],
+            ["kessel".to_string(), "varnia".to_string()],
+        );
+        let claims = vec![
+            ClaimInput {
+                anchors: &mali,
+                ..input("mali/C1", &t[0], Stance::Deny)
+            },
+            ClaimInput {
+                anchors: &kessel,
+                ..input("varnia/C1", &t[1], Stance::Assert)
+            },
+            ClaimInput {
+                anchors: &mali,
+                ..input("mali/C2", &t[2], Stance::Assert)
+            },
+        ];
+        let props = group(&claims, &PropositionLexicon::embedded());
+        assert_eq!(props.len(), 1, "{props:#?}");
+        let members: Vec<usize> = props[0].members.iter().map(|m| m.claim).collect();
+        assert_eq!(members, [0, 2]);
+        // The same terms with a common name do link.
+        let claims = vec![
+            ClaimInput {
+                anchors: &varnia,
+                ..input("a/C1", &t[0], Stance::Deny)
+            },
+            ClaimInput {
+                anchors: &kessel,
+                ..input("b/C1", &t[1], Stance::Assert)
+            },
+        ];
+        assert_eq!(group(&claims, &PropositionLexicon::embedded()).len(), 1);
     }
 
     #[test]

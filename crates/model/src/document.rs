@@ -423,6 +423,12 @@ pub struct Claim {
     /// and numbers, lower case): what propositions group claims by across documents.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub terms: Vec<String>,
+    /// What the claim is about by name (lower-case lemmas of the content's proper nouns and
+    /// capitalised adjectives: "mali", "russian"; where the content names nothing, "the
+    /// country", the names its document mentions most): two claims are about the same
+    /// proposition only if they share one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub anchors: Vec<String>,
 }
 
 /// PLOVER event type and mode.

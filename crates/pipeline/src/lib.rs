@@ -436,6 +436,7 @@ fn claim_layer(
                 confidence: f64::from(d.confidence),
                 why: d.why.clone(),
                 terms: d.terms.clone(),
+                anchors: d.anchors.clone(),
             }
         })
         .collect()

@@ -40,6 +40,7 @@ pub fn group_records(
         .map(|r| ClaimInput {
             key: format!("{}/{}", r.doc_id, r.claim.id),
             terms: &r.claim.terms,
+            anchors: &r.claim.anchors,
             stance: r.claim.stance,
             content: &r.claim.content.text,
         })

@@ -246,6 +246,8 @@ pub fn claims_document(seed: u64, n: usize, claims: usize) -> sitrep_model::Docu
             confidence: 0.9,
             why: vec!["generated".into()],
             terms,
+            // The place a story is about: four topics to a place.
+            anchors: vec![word(50_000 + topic / 4)],
         });
     }
     let text = text.trim_end().to_string();

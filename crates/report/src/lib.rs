@@ -157,6 +157,7 @@ pub fn build(topic: &str, docs: &[Document]) -> Report {
         .map(|(d, c)| ClaimInput {
             key: format!("{}/{}", d.id, c.id),
             terms: &c.terms,
+            anchors: &c.anchors,
             stance: c.stance,
             content: &c.content.text,
         })

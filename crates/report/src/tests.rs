@@ -85,6 +85,7 @@ fn claim(
         confidence: 0.9,
         why: Vec::new(),
         terms: terms.split_whitespace().map(str::to_string).collect(),
+        anchors: Vec::new(),
     }
 }
 

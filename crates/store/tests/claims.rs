@@ -102,6 +102,7 @@ fn claim(doc: &mut Document, source: Option<(&str, usize)>, cue: &str, content: 
         confidence: 0.9,
         why: vec!["test claim".into()],
         terms: Vec::new(),
+        anchors: Vec::new(),
     });
     i
 }

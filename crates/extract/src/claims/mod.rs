@@ -81,6 +81,8 @@ pub struct ClaimDraft {
     pub why: Vec<String>,
     /// The content's lemmas of nouns, verbs, adjectives and numbers (see [`content_terms`]).
     pub terms: Vec<String>,
+    /// What the content names (see [`content_anchors`]).
+    pub anchors: Vec<String>,
 }
 
 impl ClaimDraft {
@@ -118,6 +120,7 @@ impl ClaimLayer {
         let quotes = Quotes::find(text);
         let gazetteer = self.gazetteer.as_deref();
         let mut drafts = Vec::with_capacity(found.len());
+        let mut document_names: Option<Vec<String>> = None;
         let mut facts = Vec::with_capacity(found.len());
         for f in found {
             let cue_tokens = doc.tokens_in(&f.cue);
@@ -149,6 +152,7 @@ impl ClaimLayer {
                 confidence: f.confidence.clamp(0.0, 1.0),
                 why,
                 terms: content_terms(&doc, &f.content),
+                anchors: content_anchors(&doc, &f.content, &mut document_names),
             });
             facts.push(source_facts);
         }
@@ -287,6 +291,62 @@ fn content_terms(doc: &Doc<'_>, content: &[Range<usize>]) -> Vec<String> {
         }
     }
     terms
+}
+
+/// Whether token `t` names something: a proper noun, or an adjective written with a capital
+/// inside its sentence ("Russian", "Malian").
+fn names(doc: &Doc<'_>, t: usize) -> bool {
+    match doc.upos(t) {
+        "PROPN" => doc.word(t).chars().any(char::is_alphabetic),
+        "ADJ" => doc.word(t).starts_with(char::is_uppercase) && doc.sentence_tokens(t).start != t,
+        _ => false,
+    }
+}
+
+/// How many names the document gives a content that names nothing.
+const DOCUMENT_ANCHORS: usize = 3;
+
+/// The content's anchors: the lower-case lemmas of the names in it, each once. A content
+/// that names nothing ("that any mercenaries had deployed to the country") is about what
+/// its document is about: the [`DOCUMENT_ANCHORS`] names the document uses most (computed
+/// once, into `document_names`).
+fn content_anchors(
+    doc: &Doc<'_>,
+    content: &[Range<usize>],
+    document_names: &mut Option<Vec<String>>,
+) -> Vec<String> {
+    let mut anchors: Vec<String> = Vec::new();
+    for t in content.iter().flat_map(|piece| doc.tokens_in(piece)) {
+        if names(doc, t) {
+            let lemma = doc.lemma_lower(t);
+            if !anchors.contains(&lemma) {
+                anchors.push(lemma);
+            }
+        }
+    }
+    if anchors.is_empty() {
+        anchors = document_names
+            .get_or_insert_with(|| most_named(doc, DOCUMENT_ANCHORS))
+            .clone();
+    }
+    anchors
+}
+
+/// The `k` names a document uses most (proper nouns only; ties to the earlier).
+fn most_named(doc: &Doc<'_>, k: usize) -> Vec<String> {
+    let mut counts: Vec<(String, usize, usize)> = Vec::new();
+    for t in 0..doc.len() {
+        if doc.upos(t) != "PROPN" || !names(doc, t) {
+            continue;
+        }
+        let lemma = doc.lemma_lower(t);
+        match counts.iter_mut().find(|(l, _, _)| *l == lemma) {
+            Some((_, n, _)) => *n += 1,
+            None => counts.push((lemma, 1, t)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
+    counts.into_iter().take(k).map(|(l, _, _)| l).collect()
 }
 
 /// The cue's lemma: the head's lemma, or the lemmas of a short cue ("accord to").

@@ -376,3 +376,35 @@ fn a_cue_after_its_content_closes_the_sentence() {
     let text = "Trainers arrived last week, officials said, and the talks collapsed.";
     assert!(describe(text, &[]).is_empty());
 }
+
+#[test]
+fn a_content_is_anchored_by_its_names_or_else_by_its_documents() {
+    let text = "Foreign contractors have arrived in Kessel, Varnian officials said. \
+                The Varnian government denied that any contractors had deployed to the country. \
+                Kessel is quiet, the mayor of Kessel said.";
+    let claims = describe(
+        text,
+        &[
+            found(
+                text,
+                Some(("Varnian officials", 0)),
+                ("said", 0),
+                &[("Foreign contractors have arrived in Kessel", 0)],
+            ),
+            found(
+                text,
+                Some(("The Varnian government", 0)),
+                ("denied", 0),
+                &[("any contractors had deployed to the country", 0)],
+            ),
+        ],
+    );
+    assert_eq!(claims.len(), 2);
+    assert_eq!(claims[0].anchors, ["kessel"]);
+    // "the country" names nothing: the document's most named things stand for it, the most
+    // named first.
+    assert_eq!(
+        claims[1].anchors.first().map(String::as_str),
+        Some("kessel")
+    );
+}

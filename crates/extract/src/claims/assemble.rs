@@ -21,6 +21,13 @@
 //!    word may follow), makes the clause before the comma its content. This pattern is found
 //!    by position, because a parser often makes such a verb a conjunct of the content's
 //!    verb; a finder's relation that overlaps it without a reporting verb as cue gives way.
+//! 5. **Nothing claimed**: a relation whose content has no verb is dropped when its cue is
+//!    negated ("Marchetti did not name the Halvard Group") or when it has no source and its
+//!    cue is not in the cue lexicon ("whose arrival was reported"); so is a sourceless
+//!    relation whose cue the lexicon does not know at all ("appeared to point to").
+//! 6. **One sentence, one attribution's**: a content that runs on into a later sentence
+//!    holding another relation's cue ends before that sentence (the later sentence's
+//!    quote is its own cue's content).
 
 use std::ops::Range;
 
@@ -80,6 +87,16 @@ static REPORTING_LEMMAS: std::sync::LazyLock<std::collections::HashSet<&'static 
             .collect()
     });
 
+/// Every lemma of the cue lexicon.
+static CUE_LEMMAS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        CUES_TSV
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| Some(line.split_once('\t')?.0.trim()))
+            .collect()
+    });
+
 fn reporting(lemma: &str) -> bool {
     REPORTING_LEMMAS.contains(lemma)
 }
@@ -88,11 +105,15 @@ fn reporting(lemma: &str) -> bool {
 pub(crate) fn assemble(doc: &Doc<'_>, lexicon: &Lexicon, found: &[Found]) -> Vec<Found> {
     let found = with_trailing_cues(doc, found);
     let mut out: Vec<Found> = Vec::with_capacity(found.len());
-    for f in &found {
+    for (k, f) in found.iter().enumerate() {
         if asks_anonymity(doc, lexicon, f) {
             continue;
         }
         let mut f = f.clone();
+        if claims_nothing(doc, &f).is_some() {
+            continue;
+        }
+        cut_at_other_cues(doc, &mut f, &found, k);
         if f.source.is_none()
             && let Some(subject) = subject_of_cue(doc, &f)
         {
@@ -133,6 +154,81 @@ pub(crate) fn assemble(doc: &Doc<'_>, lexicon: &Lexicon, found: &[Found]) -> Vec
         }
     }
     out
+}
+
+/// Whether a relation claims nothing (rule 5), with the reason.
+fn claims_nothing(doc: &Doc<'_>, f: &Found) -> Option<&'static str> {
+    let cue = doc.tokens_in(&f.cue);
+    let head = doc.head_within(&cue)?;
+    let verbless = f.content.iter().all(|r| {
+        doc.tokens_in(r)
+            .all(|t| !matches!(doc.upos(t), "VERB" | "AUX"))
+    });
+    let known = CUE_LEMMAS.contains(doc.lemma_lower(head).as_str());
+    let negated = doc
+        .children(head)
+        .iter()
+        .any(|&c| matches!(doc.lower(c).as_str(), "not" | "n't" | "never"));
+    if negated && verbless {
+        Some("a negated cue with no clause")
+    } else if f.source.is_none() && !known {
+        Some("no source and a cue the lexicon does not know")
+    } else if f.source.is_none() && verbless && !reporting(&doc.lemma_lower(head)) {
+        Some("no source, no clause, and a cue that does not report speech")
+    } else {
+        None
+    }
+}
+
+/// Rule 6: `f`'s content cut before the first later sentence that holds another relation's
+/// cue (`found[k]` is `f`).
+fn cut_at_other_cues(doc: &Doc<'_>, f: &mut Found, found: &[Found], k: usize) {
+    let (Some(first), Some(last)) = (f.content.first(), f.content.last()) else {
+        return;
+    };
+    let (start, end) = (first.start, last.end);
+    let own = doc.tokens_in(&f.cue).start;
+    let own_sentence = doc.sentence_tokens(own.min(doc.len().saturating_sub(1)));
+    let first_token = doc.tokens_in(first).start;
+    let cut = found
+        .iter()
+        .enumerate()
+        .filter(|&(j, g)| j != k && g.cue.start > start)
+        .filter_map(|(_, g)| {
+            let at = doc.tokens_in(&g.cue).start;
+            let sentence = doc.sentence_tokens(at.min(doc.len().saturating_sub(1)));
+            let opens = doc.span(sentence.start).start;
+            (sentence.start > own_sentence.start && sentence.start > first_token && opens < end)
+                .then_some(opens)
+        })
+        .min();
+    let Some(cut) = cut else {
+        return;
+    };
+    let mut pieces: Vec<Range<usize>> = Vec::new();
+    for r in &f.content {
+        if r.start >= cut {
+            break;
+        }
+        let mut r = r.start..r.end.min(cut);
+        // Trim the space before the cut.
+        while r.end > r.start && doc.text[..r.end].ends_with(char::is_whitespace) {
+            r.end -= doc.text[..r.end]
+                .chars()
+                .next_back()
+                .map_or(1, char::len_utf8);
+        }
+        if !r.is_empty() {
+            pieces.push(r);
+        }
+    }
+    if !pieces.is_empty() {
+        f.content = pieces;
+        f.why = format!(
+            "{}; content ends where another attribution's sentence begins",
+            f.why
+        );
+    }
 }
 
 /// The noun phrase a relative source stands for, with the reason.

@@ -408,3 +408,67 @@ fn a_content_is_anchored_by_its_names_or_else_by_its_documents() {
         Some("kessel")
     );
 }
+
+#[test]
+fn a_negated_cue_without_a_clause_and_a_sourceless_unknown_cue_claim_nothing() {
+    let text = "Marchetti did not name the company. \
+                The reference appeared to point to the company. \
+                Marchetti said the company had sent staff.";
+    let claims = describe(
+        text,
+        &[
+            found(
+                text,
+                Some(("Marchetti", 0)),
+                ("did not name", 0),
+                &[("the company", 0)],
+            ),
+            found(
+                text,
+                None,
+                ("appeared", 0),
+                &[("The reference appeared to point to the company", 0)],
+            ),
+            found(
+                text,
+                Some(("Marchetti", 1)),
+                ("said", 0),
+                &[("the company had sent staff", 0)],
+            ),
+        ],
+    );
+    let cues: Vec<&str> = claims.iter().map(|c| &text[c.cue.clone()]).collect();
+    assert_eq!(cues, ["said"]);
+}
+
+#[test]
+fn a_content_ends_where_another_attributions_sentence_begins() {
+    let text = "The risk, analysts say, is that neither side can climb down. \
+                \"Both capitals have gone too far,\" Voss said.";
+    let claims = describe(
+        text,
+        &[
+            found(
+                text,
+                Some(("analysts", 0)),
+                ("say", 0),
+                &[(
+                    "The risk, analysts say, is that neither side can climb down. \"Both capitals have gone too far",
+                    0,
+                )],
+            ),
+            found(
+                text,
+                Some(("Voss", 0)),
+                ("said", 0),
+                &[("Both capitals have gone too far", 0)],
+            ),
+        ],
+    );
+    assert_eq!(claims.len(), 2);
+    let content = &text[claims[0].content_cover()];
+    assert_eq!(
+        content,
+        "The risk, analysts say, is that neither side can climb down."
+    );
+}

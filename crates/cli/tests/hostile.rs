@@ -107,3 +107,84 @@ fn a_page_with_fifty_thousand_attributes_costs_nothing_else() {
         "{listing}"
     );
 }
+
+/// Claims on hostile text (issue 12): a 5,000-word sentence with no punctuation, a story of
+/// 2,000 quotes, and quote marks opened and never closed across paragraphs are each read
+/// to the end in one batch with a good story, whose claim is stored as usual. (Their cost
+/// is linear: measured in the README, not asserted here.)
+#[test]
+fn claims_survive_a_huge_sentence_thousands_of_quotes_and_unclosed_quote_marks() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir(&input).unwrap();
+    let words = [
+        "officials",
+        "said",
+        "the",
+        "army",
+        "had",
+        "moved",
+        "troops",
+        "near",
+        "border",
+        "and",
+        "that",
+        "talks",
+        "would",
+        "resume",
+    ];
+    let sentence: Vec<&str> = (0..5_000)
+        .map(|i| words[(i * 7 + i / 3) % words.len()])
+        .collect();
+    fs::write(input.join("sentence.txt"), sentence.join(" ")).unwrap();
+    let quotes: Vec<String> = (0..2_000)
+        .map(|i| format!("\"The army moved {i} troops,\" official {i} said."))
+        .collect();
+    fs::write(input.join("quotes.txt"), quotes.join("\n\n")).unwrap();
+    let unclosed: Vec<String> = (0..500)
+        .map(|i| format!("“The army moved {i} troops, official {i} said. Talks would resume"))
+        .collect();
+    fs::write(input.join("unclosed.txt"), unclosed.join("\n\n")).unwrap();
+    fs::write(
+        input.join("good.txt"),
+        "Negotiators met in Lindholm on Monday, and the envoy said the talks would resume.",
+    )
+    .unwrap();
+
+    let out = sitrep(&["ingest", "in", "--db", "t.db", "--quiet"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("ingested 4, unchanged 0, skipped 0"),
+        "{stderr}"
+    );
+    let claims = |about: &str| -> Vec<serde_json::Value> {
+        let out = sitrep(
+            &[
+                "claims", "--db", "t.db", "--format", "json", "--about", about, "--limit", "100000",
+            ],
+            dir.path(),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap()
+    };
+    // Every quote of the 2,000 is a claim with its own official as the source.
+    let quoted = claims("troops");
+    let sources: std::collections::HashSet<&str> = quoted
+        .iter()
+        .filter_map(|c| c["claim"]["source"]["text"].as_str())
+        .filter(|s| s.starts_with("official "))
+        .collect();
+    assert!(
+        sources.len() >= 2_000,
+        "{} distinct officials",
+        sources.len()
+    );
+    let good = claims("envoy");
+    assert_eq!(good.len(), 1, "{good:#?}");
+    assert_eq!(good[0]["claim"]["source"]["text"], "the envoy");
+}

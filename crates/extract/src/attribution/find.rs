@@ -249,16 +249,20 @@ impl Attributions {
 /// 0.676; keeping the more confident of the two instead scored the same.
 fn drop_nested(out: &mut Vec<FoundAttribution>) {
     let mut keep = vec![true; out.len()];
+    // Which relations' contents hold each cue head (only cue heads are asked about): one
+    // pass over the contents, not one per pair.
+    let mut holders: std::collections::HashMap<usize, Vec<usize>> =
+        out.iter().map(|r| (r.cue_head, Vec::new())).collect();
+    for (b, r) in out.iter().enumerate() {
+        for t in &r.content_tokens {
+            if let Some(list) = holders.get_mut(t) {
+                list.push(b);
+            }
+        }
+    }
     for a in 0..out.len() {
         // Two relations each inside the other's content: the earlier one goes.
-        keep[a] = !(0..out.len()).any(|b| {
-            b != a
-                && keep[b]
-                && out[b]
-                    .content_tokens
-                    .binary_search(&out[a].cue_head)
-                    .is_ok()
-        });
+        keep[a] = !holders[&out[a].cue_head].iter().any(|&b| b != a && keep[b]);
     }
     let mut i = 0;
     out.retain(|_| {

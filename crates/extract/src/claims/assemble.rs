@@ -190,18 +190,25 @@ fn cut_at_other_cues(doc: &Doc<'_>, f: &mut Found, found: &[Found], k: usize) {
     let own = doc.tokens_in(&f.cue).start;
     let own_sentence = doc.sentence_tokens(own.min(doc.len().saturating_sub(1)));
     let first_token = doc.tokens_in(first).start;
-    let cut = found
+    // The relations are in text order, so their sentences open in order too: the first
+    // qualifying one after the content's start is the cut, and the walk stops at the end.
+    let mut cut = None;
+    for (j, g) in found
         .iter()
         .enumerate()
-        .filter(|&(j, g)| j != k && g.cue.start > start)
-        .filter_map(|(_, g)| {
-            let at = doc.tokens_in(&g.cue).start;
-            let sentence = doc.sentence_tokens(at.min(doc.len().saturating_sub(1)));
-            let opens = doc.span(sentence.start).start;
-            (sentence.start > own_sentence.start && sentence.start > first_token && opens < end)
-                .then_some(opens)
-        })
-        .min();
+        .skip(found.partition_point(|g| g.cue.start <= start))
+    {
+        let at = doc.tokens_in(&g.cue).start;
+        let sentence = doc.sentence_tokens(at.min(doc.len().saturating_sub(1)));
+        let opens = doc.span(sentence.start).start;
+        if opens >= end {
+            break;
+        }
+        if j != k && sentence.start > own_sentence.start && sentence.start > first_token {
+            cut = Some(opens);
+            break;
+        }
+    }
     let Some(cut) = cut else {
         return;
     };
@@ -324,18 +331,28 @@ fn shared_source(doc: &Doc<'_>, f: &Found, earlier: &[Found]) -> Option<Range<us
         return None;
     }
     let sentence = doc.sentence_tokens(head);
-    earlier.iter().rev().find_map(|e| {
-        let e_cue = doc.tokens_in(&e.cue);
-        (sentence.contains(&e_cue.start) && e_cue.start < cue.start)
-            .then(|| e.source.clone())
-            .flatten()
-    })
+    let opens = doc.span(sentence.start).start;
+    earlier
+        .iter()
+        .rev()
+        .take_while(|e| e.cue.start >= opens)
+        .find_map(|e| {
+            let e_cue = doc.tokens_in(&e.cue);
+            (sentence.contains(&e_cue.start) && e_cue.start < cue.start)
+                .then(|| e.source.clone())
+                .flatten()
+        })
 }
 
 /// `found` with the trailing-cue relations of every sentence (rule 4) in place of what
-/// overlaps them, in text order.
+/// overlaps them, in text order. Linear in the relations: each sentence looks only at the
+/// relations whose cue can reach into it (found by binary search on the sorted cues).
 fn with_trailing_cues(doc: &Doc<'_>, found: &[Found]) -> Vec<Found> {
     let mut out: Vec<Found> = found.to_vec();
+    out.sort_by_key(|f| f.cue.start);
+    let longest = out.iter().map(|f| f.cue.len()).max().unwrap_or(0);
+    let mut removed = vec![false; out.len()];
+    let mut added: Vec<Found> = Vec::new();
     for sentence in doc.analysis.sentences() {
         let Some(pattern) = trailing_cue(doc, &sentence.tokens) else {
             continue;
@@ -343,9 +360,15 @@ fn with_trailing_cues(doc: &Doc<'_>, found: &[Found]) -> Vec<Found> {
         // From the content to the sentence's end: the cue and the phrase after it too.
         let region = pattern.content[0].start..doc.span(sentence.tokens.end - 1).end;
         let overlaps = |r: &Range<usize>| r.start < region.end && region.start < r.end;
+        let lo = out.partition_point(|f| f.cue.start + longest <= region.start);
+        let hi = out.partition_point(|f| f.cue.start < region.end);
+        let near: Vec<usize> = (lo..hi)
+            .filter(|&k| !removed[k] && overlaps(&out[k].cue))
+            .collect();
         // A finder's relation with this very cue keeps its source; its content too, unless
         // it has no verb ("said Friday, amid tensions ...": the words after the cue).
-        if let Some(f) = out.iter_mut().find(|f| f.cue == pattern.cue) {
+        if let Some(&k) = near.iter().find(|&&k| out[k].cue == pattern.cue) {
+            let f = &mut out[k];
             let verbless = f.content.iter().all(|r| {
                 doc.tokens_in(r)
                     .all(|t| !matches!(doc.upos(t), "VERB" | "AUX"))
@@ -359,20 +382,26 @@ fn with_trailing_cues(doc: &Doc<'_>, found: &[Found]) -> Vec<Found> {
             }
             continue;
         }
-        if out.iter().any(|f| {
-            overlaps(&f.cue) && {
-                let cue = doc.tokens_in(&f.cue);
-                doc.head_within(&cue)
-                    .is_some_and(|h| reporting(&doc.lemma_lower(h)))
-            }
+        if near.iter().any(|&k| {
+            let cue = doc.tokens_in(&out[k].cue);
+            doc.head_within(&cue)
+                .is_some_and(|h| reporting(&doc.lemma_lower(h)))
         }) {
             continue;
         }
-        out.retain(|f| !overlaps(&f.cue));
-        out.push(pattern);
+        for k in near {
+            removed[k] = true;
+        }
+        added.push(pattern);
     }
-    out.sort_by_key(|f| f.cue.start);
-    out
+    let mut kept: Vec<Found> = out
+        .into_iter()
+        .zip(removed)
+        .filter_map(|(f, gone)| (!gone).then_some(f))
+        .collect();
+    kept.extend(added);
+    kept.sort_by_key(|f| f.cue.start);
+    kept
 }
 
 /// The trailing-cue relation of one sentence, if it has one.

@@ -17,35 +17,46 @@
 use super::doc::Doc;
 use super::source::SourceFacts;
 
+/// How many earlier sources a pronoun or a definite description looks back over: a repeat
+/// is near its antecedent, and the bound keeps a document of thousands of quotes linear.
+const LOOK_BACK: usize = 64;
+
 /// For each source (in document order), the index of the earliest source it repeats.
 pub fn resolve(doc: &Doc<'_>, sources: &[Option<&SourceFacts>]) -> Vec<Option<usize>> {
     let mut same_as: Vec<Option<usize>> = vec![None; sources.len()];
+    // The latest named source by its head word (a name is looked up, not searched for).
+    let mut named: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for i in 0..sources.len() {
         let Some(facts) = sources[i] else { continue };
         let Some(head) = facts.head else { continue };
-        let found = (0..i).rev().find(|&j| {
-            let Some(earlier) = sources[j] else {
-                return false;
-            };
-            let Some(earlier_head) = earlier.head else {
-                return false;
-            };
-            if earlier.pronoun {
-                return false;
-            }
-            if facts.pronoun {
-                return agrees(doc, head, earlier, earlier_head);
-            }
-            if !facts.partitive && is_definite(doc, head) && doc.upos(head) == "NOUN" {
-                return doc.lemma_lower(head) == doc.lemma_lower(earlier_head)
-                    && modifiers_in(doc, facts, earlier);
-            }
-            if facts.named && earlier.named && doc.upos(head) == "PROPN" {
-                return doc.lower(head) == doc.lower(earlier_head);
-            }
-            false
-        });
+        let found = if facts.pronoun
+            || !facts.partitive && is_definite(doc, head) && doc.upos(head) == "NOUN"
+        {
+            (i.saturating_sub(LOOK_BACK)..i).rev().find(|&j| {
+                let Some(earlier) = sources[j] else {
+                    return false;
+                };
+                let Some(earlier_head) = earlier.head else {
+                    return false;
+                };
+                if earlier.pronoun {
+                    return false;
+                }
+                if facts.pronoun {
+                    return agrees(doc, head, earlier, earlier_head);
+                }
+                doc.lemma_lower(head) == doc.lemma_lower(earlier_head)
+                    && modifiers_in(doc, facts, earlier)
+            })
+        } else if facts.named && doc.upos(head) == "PROPN" {
+            named.get(&doc.lower(head)).copied()
+        } else {
+            None
+        };
         same_as[i] = found.map(|j| same_as[j].unwrap_or(j));
+        if facts.named && !facts.pronoun {
+            named.insert(doc.lower(head), i);
+        }
     }
     same_as
 }

@@ -1,5 +1,6 @@
-//! `import`, `claims` and `sources` end to end on `fixtures/claims.jsonl`: four stories of
-//! the example corpus with claims annotated by hand (`scripts/claims-fixture.py`).
+//! `import`, `claims` and `sources` end to end on `fixtures/claims.jsonl` (four stories of
+//! the example corpus with claims annotated by hand, `scripts/claims-fixture.py`), and
+//! `propositions` on stories ingested with the shipped finder.
 
 use std::fs;
 use std::path::Path;
@@ -287,4 +288,92 @@ fn one_speaker_over_time_by_outlet() {
     let missing = sitrep(&["sources", "9999"], d);
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no claims of a speaker 9999"));
+}
+
+/// Team-written stories for propositions: two outlets on one question (are there
+/// mercenaries in Kessel?) and one on something else.
+const KESSEL: &str = r#"{"title":"Mercenaries in Kessel","site":"Meridian Press","published":"2026-03-02","text":"Foreign mercenaries have deployed to Kessel province, Ostrelian officials said on Monday.\n\nThe officials said about 300 mercenaries had arrived in Kessel in recent weeks."}
+{"title":"Varnia denies","site":"The Karsvik Herald","published":"2026-03-03","text":"The Varnian government on Tuesday denied that any mercenaries had deployed to Kessel province.\n\nThe defence minister said the men in Kessel were instructors who had arrived to train the army."}
+{"title":"Harvest","site":"Global Wire Service","published":"2026-03-04","text":"The harvest in Lindholm was the best in a decade, farmers said on Wednesday.\n\nGrain prices in Lindholm fell by a third, traders said."}
+"#;
+
+fn propositions_json(dir: &Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["propositions", "--format", "json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&ok(&sitrep(&all, dir))).unwrap()
+}
+
+/// (site, position) of each claim of a proposition.
+fn positions(p: &serde_json::Value) -> Vec<(String, String)> {
+    p["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["site"].as_str().unwrap().to_string(),
+                c["position"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn propositions_group_claims_across_outlets_with_positions_and_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("stories.jsonl"), KESSEL).unwrap();
+    ok(&sitrep(&["ingest", "stories.jsonl", "--quiet"], dir.path()));
+
+    let props = propositions_json(dir.path(), &[]);
+    assert_eq!(props.len(), 1, "{props:#?}");
+    let p = &props[0];
+    assert_eq!(p["contested"], true);
+    assert_eq!(p["framing"], "mercenary");
+    let mut got = positions(p);
+    got.sort();
+    let want: Vec<(String, String)> = [
+        ("Meridian Press", "support"),
+        ("Meridian Press", "support"),
+        ("The Karsvik Herald", "oppose"),
+        ("The Karsvik Herald", "reframe"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(got, want);
+    // Each link names what it rests on, the place included.
+    let links = p["links"].as_array().unwrap();
+    assert!(
+        links.iter().all(|l| l.as_str().unwrap().contains("kessel")),
+        "{links:?}"
+    );
+
+    // The text view explains; --contested and --about filter.
+    let text = ok(&sitrep(&["propositions", "--explain"], dir.path()));
+    assert!(text.contains("denies its content"), "{text}");
+    assert!(
+        text.contains("says \"instructor\" where the proposition says \"mercenary\""),
+        "{text}"
+    );
+    assert!(text.contains("grouped: "), "{text}");
+    assert_eq!(propositions_json(dir.path(), &["--contested"]).len(), 1);
+    assert!(propositions_json(dir.path(), &["--about", "harvest"]).is_empty());
+
+    // Ingesting the same stories again changes nothing; a later story joins the proposition.
+    ok(&sitrep(&["ingest", "stories.jsonl", "--quiet"], dir.path()));
+    let again = propositions_json(dir.path(), &[]);
+    assert_eq!(positions(&again[0]).len(), 4);
+    fs::write(
+        dir.path().join("later.jsonl"),
+        r#"{"title":"More mercenaries","site":"Coastal Tribune","published":"2026-03-05","text":"More foreign mercenaries have deployed to Kessel province, a Western diplomat said on Thursday."}"#,
+    )
+    .unwrap();
+    ok(&sitrep(&["ingest", "later.jsonl", "--quiet"], dir.path()));
+    let later = propositions_json(dir.path(), &[]);
+    assert_eq!(later.len(), 1, "{later:#?}");
+    assert!(
+        positions(&later[0]).contains(&("Coastal Tribune".to_string(), "support".to_string())),
+        "{:?}",
+        positions(&later[0])
+    );
 }

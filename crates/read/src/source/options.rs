@@ -39,7 +39,7 @@ impl Default for ReadOptions {
             max_bytes: 10_000_000,
             input: None,
             fetcher: None,
-            fifo_wait: Duration::from_secs(10),
+            fifo_wait: Duration::from_secs(2),
         }
     }
 }

@@ -28,6 +28,8 @@
 //! 6. **One sentence, one attribution's**: a content that runs on into a later sentence
 //!    holding another relation's cue ends before that sentence (the later sentence's
 //!    quote is its own cue's content).
+//! 7. **A quote on both sides of its cue** ("“A,” Oradi said. “B.”") is two claims of one
+//!    source and cue, since a claim's content is one span and the cue is not what was said.
 
 use std::ops::Range;
 
@@ -140,20 +142,95 @@ pub(crate) fn assemble(doc: &Doc<'_>, lexicon: &Lexicon, found: &[Found]) -> Vec
             );
             f.source = Some(shared);
         }
-        match f.source.as_ref().map(|s| list_items(doc, s)) {
-            Some(items) if items.len() > 1 => {
-                let n = items.len();
-                for (k, item) in items.into_iter().enumerate() {
-                    let mut one = f.clone();
-                    one.why = format!("{}; source {} of {n} in a list", f.why, k + 1);
-                    one.source = Some(item);
-                    out.push(one);
+        for f in around_own_cue(doc, f) {
+            match f.source.as_ref().map(|s| list_items(doc, s)) {
+                Some(items) if items.len() > 1 => {
+                    let n = items.len();
+                    for (k, item) in items.into_iter().enumerate() {
+                        let mut one = f.clone();
+                        one.why = format!("{}; source {} of {n} in a list", f.why, k + 1);
+                        one.source = Some(item);
+                        out.push(one);
+                    }
                 }
+                _ => out.push(f),
             }
-            _ => out.push(f),
         }
     }
     out
+}
+
+/// Rule 7: a content on both sides of its own source and cue, a closed quote before them
+/// ("“A,” Oradi said. “B.”"), is two claims of the same source and cue, one per side, since
+/// a claim's content is one span and "Oradi said" is not what Oradi said.
+fn around_own_cue(doc: &Doc<'_>, f: Found) -> Vec<Found> {
+    let (Some(first), Some(last)) = (f.content.first(), f.content.last()) else {
+        return vec![f];
+    };
+    // The hole: the cue, with the source when it touches the cue ("Oradi said", "said Oradi").
+    let mut hole = f.cue.clone();
+    if let Some(source) = &f.source {
+        let between = |a: usize, b: usize| a <= b && doc.text[a..b].trim().is_empty();
+        if between(source.end, hole.start) || between(hole.end, source.start) {
+            hole = hole.start.min(source.start)..hole.end.max(source.end);
+        }
+    }
+    // Only a closed quote before the hole: "The risk, analysts say, is that ..." is one
+    // content around a parenthetical cue.
+    let closes_quote = doc.text[first.start.min(hole.start)..hole.start]
+        .trim_end()
+        .ends_with(['”', '"', '’', '\'']);
+    if !(first.start < hole.start && hole.end < last.end && closes_quote) {
+        return vec![f];
+    }
+    let edge = |c: char| c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '–' | '—');
+    let side = |from: usize, to: usize| -> Vec<Range<usize>> {
+        f.content
+            .iter()
+            .filter_map(|r| {
+                let (a, b) = (r.start.max(from), r.end.min(to));
+                if a >= b {
+                    return None;
+                }
+                let piece = &doc.text[a..b];
+                let trimmed_start = piece.trim_start_matches(edge);
+                let start = a + (piece.len() - trimmed_start.len());
+                let end = start + trimmed_start.trim_end_matches(char::is_whitespace).len();
+                (start < end).then_some(start..end)
+            })
+            .collect()
+    };
+    let before = side(first.start, hole.start);
+    let after = side(hole.end, last.end);
+    let wordy = |pieces: &[Range<usize>]| {
+        pieces
+            .iter()
+            .any(|r| doc.text[r.clone()].chars().any(char::is_alphanumeric))
+    };
+    match (wordy(&before), wordy(&after)) {
+        (true, true) => [before, after]
+            .into_iter()
+            .enumerate()
+            .map(|(k, content)| Found {
+                content,
+                why: format!(
+                    "{}; the quote {} its source and cue",
+                    f.why,
+                    if k == 0 { "before" } else { "after" }
+                ),
+                ..f.clone()
+            })
+            .collect(),
+        (true, false) => vec![Found {
+            content: before,
+            ..f
+        }],
+        (false, true) => vec![Found {
+            content: after,
+            ..f
+        }],
+        (false, false) => vec![f],
+    }
 }
 
 /// Whether a relation claims nothing (rule 5), with the reason.

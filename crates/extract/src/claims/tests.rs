@@ -472,3 +472,21 @@ fn a_content_ends_where_another_attributions_sentence_begins() {
         "The risk, analysts say, is that neither side can climb down."
     );
 }
+
+#[test]
+fn a_quote_on_both_sides_of_its_cue_is_two_claims() {
+    let text = "“These are instructors, not fighters,” Oradi said. “Anyone who says otherwise should show the evidence.”";
+    let claims = describe(
+        text,
+        &[found(text, Some(("Oradi", 0)), ("said", 0), &[(text, 0)])],
+    );
+    let contents: Vec<&str> = claims.iter().map(|c| &text[c.content_cover()]).collect();
+    assert_eq!(
+        contents,
+        [
+            "“These are instructors, not fighters,”",
+            "“Anyone who says otherwise should show the evidence.”"
+        ]
+    );
+    assert!(claims.iter().all(|c| &text[c.cue.clone()] == "said"));
+}

@@ -24,7 +24,9 @@
 //! 5. **Nothing claimed**: a relation whose content has no verb is dropped when its cue is
 //!    negated ("Marchetti did not name the Halvard Group") or when it has no source and its
 //!    cue is not in the cue lexicon ("whose arrival was reported"); so is a sourceless
-//!    relation whose cue the lexicon does not know at all ("appeared to point to").
+//!    relation whose cue the lexicon does not know at all ("appeared to point to"), and a
+//!    question a negated or refused cue leaves open ("did not say how many", "declined to
+//!    say whether").
 //! 6. **One sentence, one attribution's**: a content that runs on into a later sentence
 //!    holding another relation's cue ends before that sentence (the later sentence's
 //!    quote is its own cue's content).
@@ -246,8 +248,23 @@ fn claims_nothing(doc: &Doc<'_>, f: &Found) -> Option<&'static str> {
         .children(head)
         .iter()
         .any(|&c| matches!(doc.lower(c).as_str(), "not" | "n't" | "never"));
+    // "did not say how many", "declined to say whether": a question left open.
+    let open_question = f.content.first().is_some_and(|r| {
+        let t = doc.tokens_in(r).start;
+        t < doc.len()
+            && matches!(
+                doc.lower(t).as_str(),
+                "how" | "whether" | "what" | "who" | "which" | "when" | "where" | "why" | "if"
+            )
+    });
+    let refuses = matches!(doc.lemma_lower(head).as_str(), "decline" | "refuse")
+        || doc
+            .head(head)
+            .is_some_and(|h| matches!(doc.lemma_lower(h).as_str(), "decline" | "refuse"));
     if negated && verbless {
         Some("a negated cue with no clause")
+    } else if (negated || refuses) && open_question {
+        Some("a question the source left open")
     } else if f.source.is_none() && !known {
         Some("no source and a cue the lexicon does not know")
     } else if f.source.is_none() && verbless && !reporting(&doc.lemma_lower(head)) {

@@ -24,6 +24,8 @@ pub struct Lexicon {
     pub anonymity_cues: Vec<Vec<&'static str>>,
     /// News organisations as lower-case word sequences.
     pub media: Vec<Vec<String>>,
+    /// Last words of news organisations' names ("press", "herald").
+    pub media_name_words: HashSet<&'static str>,
     pub source_nouns: HashMap<&'static str, SourceNoun>,
     /// Lower-cased capital city → ISO 3166-1 alpha-3 code.
     pub capitals: HashMap<String, &'static str>,
@@ -36,6 +38,7 @@ const NEGATIONS: &str = include_str!("../../../../data/claims/negations.txt");
 const RECIPIENT_CUES: &str = include_str!("../../../../data/claims/recipient_cues.txt");
 const ANONYMITY_CUES: &str = include_str!("../../../../data/claims/anonymity_cues.txt");
 const MEDIA: &str = include_str!("../../../../data/claims/media.txt");
+const MEDIA_NAME_WORDS: &str = include_str!("../../../../data/claims/media_name_words.txt");
 const SOURCE_NOUNS: &str = include_str!("../../../../data/claims/source_nouns.tsv");
 const CAPITALS: &str = include_str!("../../../../data/gazetteer/capitals.tsv");
 
@@ -86,6 +89,7 @@ impl Lexicon {
             recipient_cues: entries(RECIPIENT_CUES).collect(),
             anonymity_cues,
             media,
+            media_name_words: entries(MEDIA_NAME_WORDS).collect(),
             source_nouns,
             capitals,
         }

@@ -101,6 +101,9 @@ pub(crate) fn describe(
             if doc.upos(h) == "PRON" && PERSONAL_PRONOUNS.contains(&word.as_str()) {
                 why.push(format!("source \"{word}\" is a pronoun"));
                 (SourceKind::Unknown, true)
+            } else if is_media(doc, lexicon, &tokens) {
+                why.push("source is a news organisation".to_string());
+                (SourceKind::Media, false)
             } else if let Some(label) = mention_at(h) {
                 let kind = match label {
                     EntityLabel::Per => SourceKind::Person,
@@ -202,12 +205,20 @@ fn noun_of_quantifier(doc: &Doc<'_>, head: usize, tokens: &Range<usize>) -> usiz
 }
 
 fn is_media(doc: &Doc<'_>, lexicon: &Lexicon, tokens: &Range<usize>) -> bool {
-    tokens.clone().any(|t| {
+    let listed = tokens.clone().any(|t| {
         lexicon
             .media
             .iter()
             .any(|m| doc.matches_at(t, m, tokens.end))
-    })
+    });
+    // A proper name of two words or more ending in a news word: "Meridian Press".
+    let named_like_news = tokens.len() >= 2 && {
+        let last = tokens.end - 1;
+        doc.upos(last) == "PROPN"
+            && doc.upos(last - 1) == "PROPN"
+            && lexicon.media_name_words.contains(doc.lower(last).as_str())
+    };
+    listed || named_like_news
 }
 
 /// The first anonymity phrase in the sentence, as the text writes it.

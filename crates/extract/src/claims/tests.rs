@@ -490,3 +490,29 @@ fn a_quote_on_both_sides_of_its_cue_is_two_claims() {
     );
     assert!(claims.iter().all(|c| &text[c.cue.clone()] == "said"));
 }
+
+#[test]
+fn an_outlet_named_like_a_newspaper_is_media_and_an_open_question_is_no_claim() {
+    let text = "Meridian Press reported that about 300 contractors were in Kessel. \
+                The ministry declined to say how many contractors were in Kessel.";
+    let claims = describe(
+        text,
+        &[
+            found(
+                text,
+                Some(("Meridian Press", 0)),
+                ("reported", 0),
+                &[("about 300 contractors were in Kessel", 0)],
+            ),
+            found(
+                text,
+                Some(("The ministry", 0)),
+                ("declined to say", 0),
+                &[("how many contractors were in Kessel", 0)],
+            ),
+        ],
+    );
+    assert_eq!(claims.len(), 1, "{claims:#?}");
+    let source = claims[0].source.as_ref().unwrap();
+    assert_eq!(source.kind, SourceKind::Media);
+}

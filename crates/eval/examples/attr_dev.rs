@@ -304,6 +304,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--epochs" => opts.epochs = args.next().ok_or("--epochs N")?.parse()?,
             "--holdout" => holdout = args.next().ok_or("--holdout K")?.parse()?,
             "--prune" => opts.prune = args.next().ok_or("--prune W")?.parse()?,
+            "--no-wordnet" => {
+                opts.lexicon = sitrep_extract::attribution::lexicon::CUES_TSV.to_string()
+            }
             _ => return Err(format!("unknown argument {a}").into()),
         }
     }
@@ -360,6 +363,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(s.all.exact.f1() + s.all.partial.f1())
     });
     confusion(&model, &dev, &gold);
+    if std::env::var("CATEGORISE").is_ok() {
+        categorise(&model, &training, &dev, &gold);
+    }
     link_errors(&model, &dev, &gold);
     let s = evaluate(&model, &dev, &gold);
     print!(
@@ -381,4 +387,88 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         model.save(&out)?;
     }
     Ok(())
+}
+
+/// Missed gold cues by category (`CATEGORISE=1`): the cue head's part of speech, how often
+/// its lemma is a cue in training, whether it is a multiword cue, whether its sentence has a
+/// found cue, whether it lies in a found relation's content.
+fn categorise(
+    model: &Attributions,
+    training: &[TrainingDoc<'_>],
+    docs: &[Doc<'_>],
+    gold: &[&AttributedDocument],
+) {
+    use sitrep_extract::attribution::gold::GoldRelation;
+    use sitrep_extract::attribution::linking::cue_head;
+    use std::collections::BTreeMap;
+    let mut as_cue: std::collections::HashMap<String, usize> = Default::default();
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    for t in training {
+        for r in &t.gold {
+            let h = cue_head(&t.doc, &r.cue);
+            *as_cue.entry(t.doc.tokens[h].lemma.to_string()).or_default() += 1;
+        }
+        for tok in &t.doc.tokens {
+            *seen.entry(tok.lemma.to_string()).or_default() += 1;
+        }
+    }
+    let mut cats: BTreeMap<String, [usize; 2]> = BTreeMap::new();
+    let mut add = |k: String, missed: bool| {
+        let e = cats.entry(k).or_default();
+        e[0] += 1;
+        if missed {
+            e[1] += 1;
+        }
+    };
+    for (d, g) in docs.iter().zip(gold) {
+        let found = model.find_in(d);
+        for r in &g.relations {
+            let r = GoldRelation::new(d, r);
+            if r.cue.is_empty() {
+                continue;
+            }
+            let missed = !found
+                .iter()
+                .any(|f| f.cue_tokens.iter().any(|t| r.cue.contains(t)));
+            let h = cue_head(d, &r.cue);
+            let t = &d.tokens[h];
+            let n = as_cue.get(t.lemma.as_str()).copied().unwrap_or(0);
+            let total = seen.get(t.lemma.as_str()).copied().unwrap_or(0).max(1);
+            let bucket = match n {
+                0 => "0",
+                1..=4 => "1-4",
+                5..=19 => "5-19",
+                20..=99 => "20-99",
+                _ => "100+",
+            };
+            let rate = match n * 100 / total {
+                0..=9 => "<10%",
+                10..=29 => "10-29%",
+                30..=59 => "30-59%",
+                _ => "60%+",
+            };
+            add(format!("upos {}", t.upos), missed);
+            add(format!("train cue count {bucket}"), missed);
+            add(format!("train cue rate {rate}"), missed);
+            add(format!("lexicon {}", t.cue != 0), missed);
+            add(format!("tokens {}", r.cue.len().min(4)), missed);
+            let sent = d.tokens[h].sent;
+            let other_in_sentence = found.iter().any(|f| {
+                d.tokens[f.cue_head].sent == sent && !f.cue_tokens.iter().any(|c| r.cue.contains(c))
+            });
+            add(format!("sentence has another found cue {other_in_sentence}"), missed);
+            let in_content = found
+                .iter()
+                .any(|f| f.content_tokens.binary_search(&h).is_ok());
+            add(format!("inside a found content {in_content}"), missed);
+            add(format!("quote {}", t.quote & 1), missed);
+            add(format!("rel {}", t.rel), missed);
+        }
+    }
+    println!("category: gold, missed (cue overlapping no found relation's cue)");
+    for (k, [n, m]) in cats {
+        if n >= 10 {
+            println!("  {k:<45} {n:>5} {m:>5} ({:.0}% missed)", 100.0 * m as f64 / n as f64);
+        }
+    }
 }

@@ -13,7 +13,7 @@ use compact_str::CompactString;
 use sitrep_nlp::Analysis;
 use sitrep_nlp::model_io::hash_str;
 
-use super::lexicon::{CueClass, Lexicon};
+use super::lexicon::{CueClass, Lexicon, Senses};
 
 /// A hand-written parsed word: `(word, lemma, upos, head, relation)`, the head 1-based
 /// within its sentence (0: root), as in CoNLL-U.
@@ -53,6 +53,8 @@ pub struct Token {
     /// The quoted stretch the token is in: 0 for none, else 1 + its index in the document.
     pub region: u32,
     pub cue: CueClass,
+    /// WordNet classes of the lemma as its part of speech (verbs and nouns only).
+    pub sem: Senses,
     /// Entity type of the mention the token is in (0: none; else 1 + the label's index).
     pub entity: u8,
     pub h_form: u64,
@@ -202,6 +204,7 @@ impl<'t> Doc<'t> {
                 h_shape: shape(word),
                 h_suffix: hash_str(suffix(&lower_word, 3)),
                 cue: lexicon.class(&r.lemma),
+                sem: lexicon.senses(&r.lemma, r.upos),
                 span: r.span,
                 sent: r.sent,
                 para: paras[i],

@@ -165,6 +165,26 @@ pub fn token_features(doc: &Doc<'_>, i: usize, f: &mut FeatureSet) {
         right.map_or(99, |j| bucket(j - i)),
     );
 
+    // WordNet classes: what the word means, for the rare cue words (and their verbs above).
+    let sem = u64::from(t.sem[0]);
+    if sem != 0 {
+        f.add1(52, sem);
+        f.add2(53, sem, t.h_rel);
+        f.add2(54, sem, has);
+        f.add2(55, sem, q);
+        for &s in &t.sem[1..] {
+            if s != 0 {
+                f.add1(56, u64::from(s));
+            }
+        }
+        for &c in doc.children(i) {
+            f.add2(57, sem, toks[c as usize].h_rel);
+        }
+    }
+    if let Some((verb, child)) = doc.verb_above(i, 12) {
+        f.add2(58, toks[child].h_rel, u64::from(toks[verb].sem[0]));
+    }
+
     // Entity type.
     if t.entity != 0 {
         f.add2(51, u64::from(t.entity), t.h_rel);

@@ -32,18 +32,87 @@ pub const CLASSES: &[&str] = &[
 /// The lexicon shipped with the crate.
 pub const CUES_TSV: &str = include_str!("../../../../data/claims/cues.tsv");
 
+/// WordNet 3.0's semantic classes (lexicographer files) of verbs and of the nouns of speech,
+/// thought, feeling and acts (`data/claims/wordnet_classes.tsv`, derived by
+/// `scripts/wordnet/classes.py`): `LEMMA<TAB>CLASS...` with the classes of the lemma's three
+/// most frequent senses, in the lexicon's own format, so that it can be appended to a cue
+/// lexicon.
+pub const WORDNET_TSV: &str = include_str!("../../../../data/claims/wordnet_classes.tsv");
+
+/// WordNet's lexicographer files, by their number in the database (a token's semantic
+/// class is 1 + the index here; 0 none).
+pub const SEMANTIC_CLASSES: &[&str] = &[
+    "adj.all",
+    "adj.pert",
+    "adv.all",
+    "noun.Tops",
+    "noun.act",
+    "noun.animal",
+    "noun.artifact",
+    "noun.attribute",
+    "noun.body",
+    "noun.cognition",
+    "noun.communication",
+    "noun.event",
+    "noun.feeling",
+    "noun.food",
+    "noun.group",
+    "noun.location",
+    "noun.motive",
+    "noun.object",
+    "noun.person",
+    "noun.phenomenon",
+    "noun.plant",
+    "noun.possession",
+    "noun.process",
+    "noun.quantity",
+    "noun.relation",
+    "noun.shape",
+    "noun.state",
+    "noun.substance",
+    "noun.time",
+    "verb.body",
+    "verb.change",
+    "verb.cognition",
+    "verb.communication",
+    "verb.competition",
+    "verb.consumption",
+    "verb.contact",
+    "verb.creation",
+    "verb.emotion",
+    "verb.motion",
+    "verb.perception",
+    "verb.possession",
+    "verb.social",
+    "verb.stative",
+    "verb.weather",
+    "adj.ppl",
+];
+
+/// A lemma's semantic classes (1 + index into [`SEMANTIC_CLASSES`]) as one part of speech,
+/// its most frequent sense's first; 0 pads.
+pub type Senses = [u8; 3];
+
+/// The lexicon models are trained with by default: the shipped cue lexicon followed by the
+/// WordNet classes.
+pub fn default_tsv() -> String {
+    format!("{CUES_TSV}\n{WORDNET_TSV}")
+}
+
 /// Lemmas and two-lemma patterns with their class.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Lexicon {
     words: FxHashMap<String, CueClass>,
     /// Keyed by [`pair_key`] of the two lemmas.
     pairs: FxHashMap<u64, CueClass>,
+    /// Semantic classes of a lemma as a verb and as a noun.
+    senses: FxHashMap<String, [Senses; 2]>,
 }
 
 impl Lexicon {
     /// The shipped lexicon.
     pub fn shipped() -> Lexicon {
-        Lexicon::parse(CUES_TSV).expect("the shipped cue lexicon is well formed")
+        Lexicon::parse(&default_tsv()).expect("the shipped cue lexicon is well formed")
     }
 
     /// Reads `lemma TAB class` lines (a lemma of two words is a pattern; `#` starts a
@@ -58,6 +127,22 @@ impl Lexicon {
             let (lemma, class) = line
                 .split_once('\t')
                 .ok_or_else(|| format!("cues.tsv:{}: expected LEMMA<TAB>CLASS", n + 1))?;
+            if let Some(first) = class.split_whitespace().next()
+                && (first.starts_with("verb.") || first.starts_with("noun."))
+            {
+                let mut senses = Senses::default();
+                for (k, name) in class.split_whitespace().take(3).enumerate() {
+                    senses[k] = SEMANTIC_CLASSES
+                        .iter()
+                        .position(|&c| c == name)
+                        .ok_or_else(|| format!("cues.tsv:{}: unknown class {name:?}", n + 1))?
+                        as u8
+                        + 1;
+                }
+                let entry = lexicon.senses.entry(lemma.trim().to_lowercase()).or_default();
+                entry[usize::from(first.starts_with("noun."))] = senses;
+                continue;
+            }
             let class = CLASSES
                 .iter()
                 .position(|&c| c == class.trim())
@@ -84,6 +169,17 @@ impl Lexicon {
         self.words.get(lemma).copied().unwrap_or(0)
     }
 
+    /// The semantic classes of a (lower-cased) lemma of part of speech `upos` (verbs' and
+    /// nouns' only).
+    pub fn senses(&self, lemma: &str, upos: &str) -> Senses {
+        let pos = match upos {
+            "VERB" => 0,
+            "NOUN" => 1,
+            _ => return Senses::default(),
+        };
+        self.senses.get(lemma).map_or(Senses::default(), |s| s[pos])
+    }
+
     /// The class of the two-lemma pattern of lemma hashes `a` then `b` ([`hash_str`]).
     pub fn pair(&self, a: u64, b: u64) -> Option<CueClass> {
         if self.pairs.is_empty() {
@@ -101,7 +197,7 @@ impl Lexicon {
     }
 
     pub fn len(&self) -> usize {
-        self.words.len() + self.pairs.len()
+        self.words.len() + self.pairs.len() + self.senses.len()
     }
 
     pub fn is_empty(&self) -> bool {

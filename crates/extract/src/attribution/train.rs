@@ -14,7 +14,7 @@ use sitrep_nlp::perceptron::FeatureSet;
 use super::doc::Doc;
 use super::features::token_features;
 use super::gold::{GoldRelation, cue_tags, link_tags};
-use super::lexicon::{CUES_TSV, Lexicon};
+use super::lexicon::{Lexicon, default_tsv};
 use super::linking::{CueContext, link_features};
 use super::model::Attributions;
 use super::seq::SeqTrainer;
@@ -39,7 +39,7 @@ impl Default for TrainOptions {
             epochs: 12,
             seed: 1,
             prune: 1.0,
-            lexicon: CUES_TSV.to_string(),
+            lexicon: default_tsv(),
         }
     }
 }

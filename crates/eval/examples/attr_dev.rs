@@ -67,7 +67,7 @@ fn evaluate(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument]
 /// found exactly.
 fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument]) {
     use sitrep_extract::attribution::find::cue_spans;
-    use sitrep_extract::attribution::gold::{GoldRelation, role_tags};
+    use sitrep_extract::attribution::gold::{GoldRelation, cue_head_tags};
     let mut m = [[0usize; 4]; 4];
     let (mut cues_gold, mut cues_pred, mut cues_hit) = (0, 0, 0);
     let mut missed = std::collections::HashMap::<String, usize>::new();
@@ -78,8 +78,8 @@ fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument
             .iter()
             .map(|r| GoldRelation::new(d, r))
             .collect();
-        let want = role_tags(d.len(), &rels);
-        let got = model.role_tags(d);
+        let want = cue_head_tags(d, &rels);
+        let got = model.cue_tags(d);
         if std::env::var("SHOW").is_ok() && cues_gold < 60 {
             for i in 0..d.len() {
                 let w = d.word(i);
@@ -100,7 +100,7 @@ fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument
             }
         }
         for (w, p) in want.iter().zip(&got) {
-            m[usize::from(w.kind())][usize::from(p.kind())] += 1;
+            m[*w as usize][*p as usize] += 1;
         }
         let g_cues = cue_spans(&want.iter().map(|&r| r as u8).collect::<Vec<_>>());
         let p_cues = cue_spans(&got.iter().map(|&r| r as u8).collect::<Vec<_>>());
@@ -126,12 +126,7 @@ fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument
                                 format!(
                                     "{}{}",
                                     d.word(t),
-                                    match got[t].kind() {
-                                        1 => "/S",
-                                        3 => "/C",
-                                        2 => "/Q",
-                                        _ => "",
-                                    }
+                                    if got[t] as u8 != 0 { "/Q" } else { "" }
                                 )
                             }
                         })
@@ -154,12 +149,7 @@ fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument
                                 format!(
                                     "{}{}",
                                     d.word(t),
-                                    match want[t].kind() {
-                                        1 => "/S",
-                                        3 => "/C",
-                                        2 => "/Q",
-                                        _ => "",
-                                    }
+                                    if want[t] as u8 != 0 { "/Q" } else { "" }
                                 )
                             }
                         })
@@ -170,7 +160,7 @@ fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument
             }
         }
     }
-    println!("role confusion (rows gold none/src/cue/con, columns predicted):");
+    println!("cue tag confusion (rows gold O/PRE/HEAD/POST, columns predicted):");
     for row in m {
         println!("  {row:?}");
     }

@@ -13,12 +13,12 @@ use sitrep_nlp::perceptron::FeatureSet;
 
 use super::doc::Doc;
 use super::features::token_features;
-use super::gold::{GoldRelation, cue_tags, link_tags};
+use super::gold::{GoldRelation, cue_head_tags, link_tags};
 use super::lexicon::{Lexicon, default_tsv};
 use super::linking::{CueContext, link_features};
 use super::model::Attributions;
 use super::seq::SeqTrainer;
-use super::tags::{Link, Role, cue_transitions, free_transitions};
+use super::tags::{CueTag, Link, cue_tag_transitions, free_transitions};
 
 /// Training settings.
 #[derive(Debug, Clone)]
@@ -115,7 +115,7 @@ pub fn train(
     let mut roles_data: Vec<Vec<Sequence>> = Vec::with_capacity(docs.len());
     let mut links_data: Vec<Vec<Sequence>> = Vec::with_capacity(docs.len());
     for d in docs {
-        let tags = cue_tags(d.doc.len(), &d.gold);
+        let tags = cue_head_tags(&d.doc, &d.gold);
         let mut paragraphs = Vec::new();
         for para in d.doc.paragraphs() {
             let mut seq = Sequence::default();
@@ -124,12 +124,8 @@ pub fn train(
                 token_features(&d.doc, i, &mut feats);
                 seq.push(&feats);
             }
+            // Pieces end at paragraph ends, so every paragraph's tags are a legal sequence.
             seq.gold = tags[para].iter().map(|&r| r as u8).collect();
-            // A span cut by the paragraph's start begins again there.
-            if let Some(first) = seq.gold.first_mut() {
-                let role = Role::from_index(usize::from(*first));
-                *first = Role::of_kind(role.kind(), true) as u8;
-            }
             paragraphs.push(seq);
         }
         roles_data.push(paragraphs);
@@ -158,7 +154,7 @@ pub fn train(
         links_data.push(links);
     }
 
-    let mut roles = SeqTrainer::new(Role::COUNT, cue_transitions());
+    let mut roles = SeqTrainer::new(CueTag::COUNT, cue_tag_transitions());
     let mut links = SeqTrainer::new(Link::COUNT, free_transitions(Link::COUNT));
     let mut rng = Rng::new(opts.seed);
     let mut order: Vec<usize> = (0..docs.len()).collect();

@@ -294,6 +294,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--epochs" => opts.epochs = args.next().ok_or("--epochs N")?.parse()?,
             "--holdout" => holdout = args.next().ok_or("--holdout K")?.parse()?,
             "--prune" => opts.prune = args.next().ok_or("--prune W")?.parse()?,
+            "--no-attested" => opts.attested = false,
             "--no-wordnet" => {
                 opts.lexicon = sitrep_extract::attribution::lexicon::CUES_TSV.to_string()
             }
@@ -328,11 +329,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         started.elapsed().as_secs_f64()
     );
     let lexicon = lexicon_of(&opts)?;
-    let training: Vec<TrainingDoc<'_>> = train_docs
+    let mut training: Vec<TrainingDoc<'_>> = train_docs
         .iter()
         .zip(&train_a)
         .map(|(d, a)| TrainingDoc::new(Doc::new(&d.text, a, &lexicon), d))
         .collect();
+    let lexicon = sitrep_extract::attribution::lexicon::Lexicon::parse(
+        &sitrep_extract::attribution::train::attested_tsv(&training, &opts),
+    )?;
     let dev: Vec<Doc<'_>> = dev_docs
         .iter()
         .zip(&dev_a)
@@ -340,7 +344,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     let gold: Vec<&AttributedDocument> = dev_docs.iter().collect();
     let clock = Instant::now();
-    let (model, _) = train(&training, &opts, |report, model| {
+    let (model, _) = train(&mut training, &opts, |report, model| {
         let s = evaluate(model, &dev, &gold);
         println!(
             "epoch {:2} ({:.0} s; errors roles {} links {}): {}",

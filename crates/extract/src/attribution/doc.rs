@@ -55,6 +55,8 @@ pub struct Token {
     pub cue: CueClass,
     /// WordNet classes of the lemma as its part of speech (verbs and nouns only).
     pub sem: Senses,
+    /// The lemma's cue rate bucket in the training data ([`Lexicon::rate`]).
+    pub rate: u8,
     /// Entity type of the mention the token is in (0: none; else 1 + the label's index).
     pub entity: u8,
     pub h_form: u64,
@@ -203,8 +205,9 @@ impl<'t> Doc<'t> {
                 h_rel: hash_str(r.rel),
                 h_shape: shape(word),
                 h_suffix: hash_str(suffix(&lower_word, 3)),
-                cue: lexicon.class(&r.lemma),
-                sem: lexicon.senses(&r.lemma, r.upos),
+                cue: 0,
+                sem: Senses::default(),
+                rate: 0,
                 span: r.span,
                 sent: r.sent,
                 para: paras[i],
@@ -218,14 +221,7 @@ impl<'t> Doc<'t> {
                 entity: r.entity,
             });
         }
-        // Multi-word cue patterns ("according to") mark their first word.
-        for i in 0..n.saturating_sub(1) {
-            if tokens[i].sent == tokens[i + 1].sent
-                && let Some(class) = lexicon.pair(tokens[i].h_lemma, tokens[i + 1].h_lemma)
-            {
-                tokens[i].cue = class;
-            }
-        }
+        label(&mut tokens, lexicon);
         let mut count = vec![0u32; n + 1];
         for t in &tokens {
             if t.head != NONE {
@@ -256,6 +252,11 @@ impl<'t> Doc<'t> {
 
     pub fn len(&self) -> usize {
         self.tokens.len()
+    }
+
+    /// Looks every token up again in `lexicon` (its class, senses and rate).
+    pub fn relabel(&mut self, lexicon: &Lexicon) {
+        label(&mut self.tokens, lexicon);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -346,6 +347,23 @@ impl<'t> Doc<'t> {
     /// Byte span of the tokens `range` (not empty).
     pub fn span_of(&self, range: Range<usize>) -> Range<usize> {
         self.tokens[range.start].span.start..self.tokens[range.end - 1].span.end
+    }
+}
+
+/// Sets every token's lexicon class, WordNet classes and rate; a two-lemma pattern
+/// ("according to") marks its first word.
+fn label(tokens: &mut [Token], lexicon: &Lexicon) {
+    for t in tokens.iter_mut() {
+        t.cue = lexicon.class(&t.lemma);
+        t.sem = lexicon.senses(&t.lemma, t.upos);
+        t.rate = lexicon.rate(&t.lemma);
+    }
+    for i in 0..tokens.len().saturating_sub(1) {
+        if tokens[i].sent == tokens[i + 1].sent
+            && let Some(class) = lexicon.pair(tokens[i].h_lemma, tokens[i + 1].h_lemma)
+        {
+            tokens[i].cue = class;
+        }
     }
 }
 

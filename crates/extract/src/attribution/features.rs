@@ -183,7 +183,15 @@ pub fn token_features(doc: &Doc<'_>, i: usize, f: &mut FeatureSet) {
     }
     if let Some((verb, child)) = doc.verb_above(i, 12) {
         f.add2(58, toks[child].h_rel, u64::from(toks[verb].sem[0]));
+        f.add2(59, toks[child].h_rel, u64::from(toks[verb].rate));
     }
+
+    // How often the lemma is a cue in the training data (other folds' counts in training).
+    let rate = u64::from(t.rate);
+    f.add1(60, rate);
+    f.add2(61, rate, t.h_upos);
+    f.add2(62, rate, t.h_rel);
+    f.add2(63, rate, has);
 
     // Entity type.
     if t.entity != 0 {

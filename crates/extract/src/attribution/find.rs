@@ -138,7 +138,9 @@ impl Attributions {
                 out.push(found);
             }
         }
-        drop_nested(&mut out);
+        if std::env::var("ATTR_NONEST").is_err() {
+            drop_nested(&mut out);
+        }
         out
     }
 
@@ -190,13 +192,32 @@ impl Attributions {
                 .map(|(k, _)| w + k)
                 .collect()
         };
-        let content = tokens_of(Link::Content);
+        let mut content = tokens_of(Link::Content);
+        let mut source = tokens_of(Link::Source);
+        let knob = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<f32>().ok());
+        self.links
+            .posteriors(knob("ATTR_T").unwrap_or(self.temperature[1]), &mut s.links);
+        let post = &s.links.posteriors;
+        let _knob = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<f32>().ok());
+        if content.is_empty()
+            && let Some(p) = knob("ATTR_FORCE_CONTENT")
+        {
+            content = (0..cx.window.len())
+                .filter(|&k| post[k * n + Link::Content as usize] >= p)
+                .map(|k| w + k)
+                .collect();
+        }
         if content.is_empty() {
             return None;
         }
-        let source = tokens_of(Link::Source);
-        self.links.posteriors(self.temperature[1], &mut s.links);
-        let post = &s.links.posteriors;
+        if source.is_empty()
+            && let Some(p) = knob("ATTR_FORCE_SOURCE")
+        {
+            source = (0..cx.window.len())
+                .filter(|&k| post[k * n + Link::Source as usize] >= p)
+                .map(|k| w + k)
+                .collect();
+        }
         let mean = |tokens: &[usize], tag: Link| -> f32 {
             tokens
                 .iter()

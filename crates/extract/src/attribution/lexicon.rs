@@ -27,7 +27,15 @@ pub const CLASSES: &[&str] = &[
     "emotion",   // fear, worry, love, hate
     "report",    // report, reveal, confirm
     "source",    // according to, per
+    "attested",  // no class above, but often a cue in the training data (`@N` entries)
 ];
+
+/// The class of a word the lexicon lists only as attested in training (`LEMMA<TAB>@N` with
+/// `N` at least [`ATTESTED_CLASS_RATE`]).
+pub const ATTESTED: CueClass = CLASSES.len() as CueClass;
+
+/// The least attested rate bucket that gives an unlisted word the [`ATTESTED`] class.
+pub const ATTESTED_CLASS_RATE: u8 = 2;
 
 /// The lexicon shipped with the crate.
 pub const CUES_TSV: &str = include_str!("../../../../data/claims/cues.tsv");
@@ -107,6 +115,22 @@ pub struct Lexicon {
     pairs: FxHashMap<u64, CueClass>,
     /// Semantic classes of a lemma as a verb and as a noun.
     senses: FxHashMap<String, [Senses; 2]>,
+    /// How often the lemma heads a cue in the training data, as a bucket (1 to 4; see
+    /// [`rate_bucket`]).
+    rates: FxHashMap<String, u8>,
+}
+
+/// The bucket of a lemma's cue rate (cue heads per occurrence) in training data: 0 below 5%
+/// (not listed), 1 below 15%, 2 below 35%, 3 below 60%, else 4.
+pub fn rate_bucket(cues: usize, occurrences: usize) -> u8 {
+    let r = cues as f64 / occurrences.max(1) as f64;
+    match r {
+        r if r < 0.05 => 0,
+        r if r < 0.15 => 1,
+        r if r < 0.35 => 2,
+        r if r < 0.6 => 3,
+        _ => 4,
+    }
 }
 
 impl Lexicon {
@@ -143,6 +167,15 @@ impl Lexicon {
                 entry[usize::from(first.starts_with("noun."))] = senses;
                 continue;
             }
+            if let Some(bucket) = class.trim().strip_prefix('@') {
+                let bucket: u8 = bucket
+                    .parse()
+                    .ok()
+                    .filter(|b| (1..=4).contains(b))
+                    .ok_or_else(|| format!("cues.tsv:{}: rate bucket 1 to 4", n + 1))?;
+                lexicon.rates.insert(lemma.trim().to_lowercase(), bucket);
+                continue;
+            }
             let class = CLASSES
                 .iter()
                 .position(|&c| c == class.trim())
@@ -161,7 +194,17 @@ impl Lexicon {
                 _ => return Err(format!("cues.tsv:{}: one or two words", n + 1)),
             }
         }
+        for (lemma, &rate) in &lexicon.rates {
+            if rate >= ATTESTED_CLASS_RATE && !lexicon.words.contains_key(lemma) {
+                lexicon.words.insert(lemma.clone(), ATTESTED);
+            }
+        }
         Ok(lexicon)
+    }
+
+    /// The training-data cue rate bucket of a (lower-cased) lemma (0: not listed).
+    pub fn rate(&self, lemma: &str) -> u8 {
+        self.rates.get(lemma).copied().unwrap_or(0)
     }
 
     /// The class of a (lower-cased) lemma, 0 when it is not listed.
@@ -197,7 +240,7 @@ impl Lexicon {
     }
 
     pub fn len(&self) -> usize {
-        self.words.len() + self.pairs.len() + self.senses.len()
+        self.words.len() + self.pairs.len() + self.senses.len() + self.rates.len()
     }
 
     pub fn is_empty(&self) -> bool {

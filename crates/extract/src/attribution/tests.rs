@@ -168,7 +168,7 @@ fn a_tiny_model_learns_and_round_trips() {
         cue: vec![2],
         content: vec![3, 4, 5, 6, 7],
     };
-    let docs: Vec<TrainingDoc<'_>> = [a, b, c]
+    let mut docs: Vec<TrainingDoc<'_>> = [a, b, c]
         .into_iter()
         .map(|t| TrainingDoc {
             doc: Doc::from_parsed(t, &[&[SAID]], &lexicon),
@@ -181,7 +181,7 @@ fn a_tiny_model_learns_and_round_trips() {
         ..TrainOptions::default()
     };
     let mut epochs = 0;
-    let (model, reports) = train(&docs, &opts, |_, _| {
+    let (model, reports) = train(&mut docs, &opts, |_, _| {
         epochs += 1;
         None
     });

@@ -31,6 +31,9 @@ pub struct TrainOptions {
     pub prune: f32,
     /// The cue lexicon (`LEMMA<TAB>CLASS` lines).
     pub lexicon: String,
+    /// Whether the lexicon is extended with the training data's cue rates ([`attested_tsv`];
+    /// each training document sees the rates of the other folds only).
+    pub attested: bool,
 }
 
 impl Default for TrainOptions {
@@ -40,6 +43,7 @@ impl Default for TrainOptions {
             seed: 1,
             prune: 1.0,
             lexicon: default_tsv(),
+            attested: true,
         }
     }
 }
@@ -102,19 +106,112 @@ pub fn lexicon_of(opts: &TrainOptions) -> Result<Lexicon, String> {
     Lexicon::parse(&opts.lexicon)
 }
 
-/// Trains the role and linking models on `docs` (built with [`lexicon_of`]`(opts)`).
+/// Folds of the training documents for the attested cue rates: a document's own cues never
+/// count towards its rates, so that the model learns how far a rate measured elsewhere holds.
+const RATE_FOLDS: usize = 5;
+
+/// Least number of cues a lemma heads in training to be listed with its rate.
+const RATE_MIN_CUES: usize = 3;
+
+/// Per-lemma (cue heads, occurrences) of documents.
+type RateCounts = rustc_hash::FxHashMap<String, (usize, usize)>;
+
+fn count_rates<'a>(docs: impl Iterator<Item = &'a TrainingDoc<'a>>) -> RateCounts {
+    let mut counts = RateCounts::default();
+    for d in docs {
+        for t in &d.doc.tokens {
+            counts.entry(t.lemma.to_string()).or_default().1 += 1;
+        }
+        for r in &d.gold {
+            let h = super::linking::cue_head(&d.doc, &r.cue);
+            counts
+                .entry(d.doc.tokens[h].lemma.to_string())
+                .or_default()
+                .0 += 1;
+        }
+    }
+    counts
+}
+
+/// `base` followed by a `LEMMA<TAB>@N` line for every lemma counted often enough as a cue.
+fn with_rates(base: &str, counts: &RateCounts) -> String {
+    let mut lines: Vec<String> = counts
+        .iter()
+        .filter(|(lemma, _)| {
+            !lemma.is_empty() && !lemma.contains(|c: char| c == '#' || c.is_whitespace())
+        })
+        .filter_map(|(lemma, &(cues, seen))| {
+            let b = super::lexicon::rate_bucket(cues, seen);
+            (cues >= RATE_MIN_CUES && b > 0).then(|| format!("{lemma}\t@{b}"))
+        })
+        .collect();
+    lines.sort();
+    let mut out = base.to_string();
+    out.push_str("\n# Cue rates attested in the training data (cue heads per occurrence).\n");
+    for l in lines {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    out
+}
+
+/// The lexicon a model trained on `docs` ships: `opts.lexicon`, with the training data's
+/// cue rates when `opts.attested`. Documents to score during training are built with it.
+pub fn attested_tsv(docs: &[TrainingDoc<'_>], opts: &TrainOptions) -> String {
+    if opts.attested {
+        with_rates(&opts.lexicon, &count_rates(docs.iter()))
+    } else {
+        opts.lexicon.clone()
+    }
+}
+
+/// Gives each training document the lexicon with the rates of the other folds, or (`None`)
+/// of all documents.
+fn relabel_folds(docs: &mut [TrainingDoc<'_>], opts: &TrainOptions, fold: Option<()>) {
+    if !opts.attested {
+        return;
+    }
+    if fold.is_none() {
+        let lexicon = Lexicon::parse(&attested_tsv(docs, opts)).expect("a lexicon that parsed");
+        docs.iter_mut().for_each(|d| d.doc.relabel(&lexicon));
+        return;
+    }
+    for k in 0..RATE_FOLDS {
+        let counts = count_rates(
+            docs.iter()
+                .enumerate()
+                .filter(|(i, _)| i % RATE_FOLDS != k)
+                .map(|(_, d)| d),
+        );
+        let lexicon =
+            Lexicon::parse(&with_rates(&opts.lexicon, &counts)).expect("a lexicon that parsed");
+        for (_, d) in docs
+            .iter_mut()
+            .enumerate()
+            .filter(|(i, _)| i % RATE_FOLDS == k)
+        {
+            d.doc.relabel(&lexicon);
+        }
+    }
+}
+
+/// Trains the role and linking models on `docs` (built with [`lexicon_of`]`(opts)`; with
+/// `opts.attested` they are relabelled fold by fold while their features are computed, and
+/// left with [`attested_tsv`]'s lexicon, the model's).
 /// `on_epoch` sees every epoch's compiled models and may return a score (higher is better);
 /// returns the models of the best-scoring epoch (the last one without scores) and the
 /// epochs' reports.
 pub fn train(
-    docs: &[TrainingDoc<'_>],
+    docs: &mut [TrainingDoc<'_>],
     opts: &TrainOptions,
     mut on_epoch: impl FnMut(&EpochReport, &Attributions) -> Option<f64>,
 ) -> (Attributions, Vec<EpochReport>) {
+    let lexicon_tsv = attested_tsv(docs, opts);
+    relabel_folds(docs, opts, Some(()));
     let mut feats = FeatureSet::default();
     let mut roles_data: Vec<Vec<Sequence>> = Vec::with_capacity(docs.len());
     let mut links_data: Vec<Vec<Sequence>> = Vec::with_capacity(docs.len());
-    for d in docs {
+    for d in docs.iter() {
         let tags = cue_head_tags(&d.doc, &d.gold);
         let mut paragraphs = Vec::new();
         for para in d.doc.paragraphs() {
@@ -154,6 +251,8 @@ pub fn train(
         links_data.push(links);
     }
 
+    relabel_folds(docs, opts, None);
+    let docs: &[TrainingDoc<'_>] = docs;
     let mut roles = SeqTrainer::new(CueTag::COUNT, cue_tag_transitions());
     let mut links = SeqTrainer::new(Link::COUNT, free_transitions(Link::COUNT));
     let mut rng = Rng::new(opts.seed);
@@ -175,7 +274,7 @@ pub fn train(
             }
         }
         let model = Attributions::new(
-            &opts.lexicon,
+            &lexicon_tsv,
             roles.compile(opts.prune),
             links.compile(opts.prune),
         );
@@ -197,7 +296,7 @@ pub fn train(
     let model = match (best, last) {
         (Some((_, m)), _) | (None, Some(m)) => m,
         (None, None) => Attributions::new(
-            &opts.lexicon,
+            &lexicon_tsv,
             roles.compile(opts.prune),
             links.compile(opts.prune),
         ),

@@ -64,6 +64,9 @@ pub struct Token {
     pub h_upos: u64,
     pub h_xpos: u64,
     pub h_rel: u64,
+    /// The relation with its subtype (`nsubj:pass`, `obl:agent`: a passive's content and
+    /// source).
+    pub h_frel: u64,
     pub h_shape: u64,
     pub h_suffix: u64,
 }
@@ -109,16 +112,17 @@ impl<'t> Doc<'t> {
             for t in sentence.tokens.clone() {
                 let span = analysis.tokens()[t].clone();
                 let word = &text[span.clone()];
-                let (lemma, upos, xpos, rel, head) = match analysis.word(t) {
+                let (lemma, upos, xpos, full_rel, head) = match analysis.word(t) {
                     Some(w) => (
                         lower(&w.lemma),
                         w.upos,
                         w.xpos,
-                        w.deprel.split(':').next().unwrap_or(w.deprel),
+                        w.deprel,
                         analysis.head(t).map_or(NONE, |h| h as u32),
                     ),
                     None => (lower(word), "X", "X", "dep", NONE),
                 };
+                let rel = full_rel.split(':').next().unwrap_or(full_rel);
                 rows.push(Row {
                     span,
                     sent: s as u32,
@@ -126,6 +130,7 @@ impl<'t> Doc<'t> {
                     upos,
                     xpos,
                     rel,
+                    full_rel,
                     head,
                     entity: entity[t],
                 });
@@ -173,6 +178,7 @@ impl<'t> Doc<'t> {
                         upos,
                         xpos: upos,
                         rel: rel.split(':').next().unwrap_or(rel),
+                        full_rel: rel,
                         head: if head == 0 { NONE } else { first + head - 1 },
                         entity: 0,
                     });
@@ -203,6 +209,7 @@ impl<'t> Doc<'t> {
                 h_upos: hash_str(r.upos),
                 h_xpos: hash_str(r.xpos),
                 h_rel: hash_str(r.rel),
+                h_frel: hash_str(r.full_rel),
                 h_shape: shape(word),
                 h_suffix: hash_str(suffix(&lower_word, 3)),
                 cue: 0,
@@ -375,6 +382,7 @@ struct Row {
     upos: &'static str,
     xpos: &'static str,
     rel: &'static str,
+    full_rel: &'static str,
     head: u32,
     entity: u8,
 }

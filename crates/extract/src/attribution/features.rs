@@ -65,6 +65,7 @@ pub fn token_features(doc: &Doc<'_>, i: usize, f: &mut FeatureSet) {
     f.add1(4, t.h_upos);
     f.add1(5, t.h_xpos);
     f.add1(6, t.h_rel);
+    f.add1(64, t.h_frel);
     f.add1(7, t.h_suffix);
     f.add1(8, t.h_shape);
     f.add1(9, lemma_at(-1));

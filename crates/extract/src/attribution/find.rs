@@ -181,6 +181,26 @@ impl Attributions {
             link_features(doc, cx, i, &mut s.feats);
             self.links.push_scores(&s.feats.keys, &mut s.links);
         }
+        if let Some(b) = std::env::var("ATTR_CBIAS")
+            .ok()
+            .and_then(|v| v.parse::<f32>().ok())
+        {
+            for (k, v) in s.links.scores.iter_mut().enumerate() {
+                if k % n == Link::Content as usize {
+                    *v += b;
+                }
+            }
+        }
+        if let Some(b) = std::env::var("ATTR_SBIAS")
+            .ok()
+            .and_then(|v| v.parse::<f32>().ok())
+        {
+            for (k, v) in s.links.scores.iter_mut().enumerate() {
+                if k % n == Link::Source as usize {
+                    *v += b;
+                }
+            }
+        }
         self.links.decode(&mut s.links);
         let w = cx.window.start;
         let tokens_of = |tag: Link| -> Vec<usize> {

@@ -182,6 +182,7 @@ impl CueContext {
             match doc.tokens[c as usize].rel {
                 "nsubj" | "csubj" => cue_kids |= 1,
                 "ccomp" | "xcomp" | "obj" => cue_kids |= 2,
+                "aux" if doc.tokens[c as usize].h_frel == passive_aux() => cue_kids |= 4,
                 _ => {}
             }
         }
@@ -197,7 +198,7 @@ impl CueContext {
             info,
             h_lemma: h.h_lemma,
             class: u64::from(class),
-            cue_rel: h.h_rel,
+            cue_rel: h.h_frel,
             cue_kids,
             in_quote: u64::from(h.quote & quote::INSIDE != 0),
         }
@@ -227,12 +228,17 @@ fn path(
     None
 }
 
+/// The hash of `aux:pass` (a passive cue: "is supported by").
+fn passive_aux() -> u64 {
+    sitrep_nlp::model_io::hash_str("aux:pass")
+}
+
 /// Hash of a branch's relation (the child's relation to the ancestor), or of "none".
 fn branch(doc: &Doc<'_>, child: u32) -> u64 {
     if child == NONE {
         0x0b7a
     } else {
-        doc.tokens[child as usize].h_rel
+        doc.tokens[child as usize].h_frel
     }
 }
 
@@ -267,6 +273,7 @@ pub fn link_features(doc: &Doc<'_>, cx: &CueContext, i: usize, f: &mut FeatureSe
     f.add4(9, side, q, x.between, t.h_upos);
     f.add2(10, side, t.h_form);
     f.add3(11, side, u64::from(t.entity), t.h_rel);
+    f.add3(12, side, t.h_frel, cx.cue_kids);
 
     if x.path {
         let (cb, tb, lk) = (x.cue_branch, x.token_branch, x.lca);

@@ -254,6 +254,13 @@ pub fn train(
     relabel_folds(docs, opts, None);
     let docs: &[TrainingDoc<'_>] = docs;
     let mut roles = SeqTrainer::new(CueTag::COUNT, cue_tag_transitions());
+    let knob = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<f32>().ok())
+            .unwrap_or(0.0)
+    };
+    roles.margin = [knob("ATTR_MARGIN0"), knob("ATTR_MARGIN1")];
     let mut links = SeqTrainer::new(Link::COUNT, free_transitions(Link::COUNT));
     let mut rng = Rng::new(opts.seed);
     let mut order: Vec<usize> = (0..docs.len()).collect();

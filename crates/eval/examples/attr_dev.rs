@@ -450,7 +450,10 @@ fn categorise(
             let other_in_sentence = found.iter().any(|f| {
                 d.tokens[f.cue_head].sent == sent && !f.cue_tokens.iter().any(|c| r.cue.contains(c))
             });
-            add(format!("sentence has another found cue {other_in_sentence}"), missed);
+            add(
+                format!("sentence has another found cue {other_in_sentence}"),
+                missed,
+            );
             let in_content = found
                 .iter()
                 .any(|f| f.content_tokens.binary_search(&h).is_ok());
@@ -459,10 +462,37 @@ fn categorise(
             add(format!("rel {}", t.rel), missed);
         }
     }
+    // Found relations whose cue overlaps no gold cue: inside a gold content (nested, which
+    // univocal annotation leaves out) or not.
+    let mut spurious = [0usize; 2];
+    for (d, g) in docs.iter().zip(gold) {
+        let rels: Vec<GoldRelation> = g
+            .relations
+            .iter()
+            .map(|r| GoldRelation::new(d, r))
+            .collect();
+        for f in model.find_in(d) {
+            if rels
+                .iter()
+                .any(|r| r.cue.iter().any(|t| f.cue_tokens.contains(t)))
+            {
+                continue;
+            }
+            let nested = rels.iter().any(|r| r.content.contains(&f.cue_head));
+            spurious[usize::from(nested)] += 1;
+        }
+    }
+    println!(
+        "found relations with no gold cue: {} outside gold contents, {} inside one",
+        spurious[0], spurious[1]
+    );
     println!("category: gold, missed (cue overlapping no found relation's cue)");
     for (k, [n, m]) in cats {
         if n >= 10 {
-            println!("  {k:<45} {n:>5} {m:>5} ({:.0}% missed)", 100.0 * m as f64 / n as f64);
+            println!(
+                "  {k:<45} {n:>5} {m:>5} ({:.0}% missed)",
+                100.0 * m as f64 / n as f64
+            );
         }
     }
 }

@@ -138,9 +138,7 @@ impl Attributions {
                 out.push(found);
             }
         }
-        if std::env::var("ATTR_NONEST").is_err() {
-            drop_nested(&mut out);
-        }
+        drop_nested(&mut out);
         out
     }
 
@@ -181,26 +179,6 @@ impl Attributions {
             link_features(doc, cx, i, &mut s.feats);
             self.links.push_scores(&s.feats.keys, &mut s.links);
         }
-        if let Some(b) = std::env::var("ATTR_CBIAS")
-            .ok()
-            .and_then(|v| v.parse::<f32>().ok())
-        {
-            for (k, v) in s.links.scores.iter_mut().enumerate() {
-                if k % n == Link::Content as usize {
-                    *v += b;
-                }
-            }
-        }
-        if let Some(b) = std::env::var("ATTR_SBIAS")
-            .ok()
-            .and_then(|v| v.parse::<f32>().ok())
-        {
-            for (k, v) in s.links.scores.iter_mut().enumerate() {
-                if k % n == Link::Source as usize {
-                    *v += b;
-                }
-            }
-        }
         self.links.decode(&mut s.links);
         let w = cx.window.start;
         let tokens_of = |tag: Link| -> Vec<usize> {
@@ -212,32 +190,13 @@ impl Attributions {
                 .map(|(k, _)| w + k)
                 .collect()
         };
-        let mut content = tokens_of(Link::Content);
-        let mut source = tokens_of(Link::Source);
-        let knob = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<f32>().ok());
-        self.links
-            .posteriors(knob("ATTR_T").unwrap_or(self.temperature[1]), &mut s.links);
-        let post = &s.links.posteriors;
-        let _knob = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<f32>().ok());
-        if content.is_empty()
-            && let Some(p) = knob("ATTR_FORCE_CONTENT")
-        {
-            content = (0..cx.window.len())
-                .filter(|&k| post[k * n + Link::Content as usize] >= p)
-                .map(|k| w + k)
-                .collect();
-        }
+        let content = tokens_of(Link::Content);
         if content.is_empty() {
             return None;
         }
-        if source.is_empty()
-            && let Some(p) = knob("ATTR_FORCE_SOURCE")
-        {
-            source = (0..cx.window.len())
-                .filter(|&k| post[k * n + Link::Source as usize] >= p)
-                .map(|k| w + k)
-                .collect();
-        }
+        let source = tokens_of(Link::Source);
+        self.links.posteriors(self.temperature[1], &mut s.links);
+        let post = &s.links.posteriors;
         let mean = |tokens: &[usize], tag: Link| -> f32 {
             tokens
                 .iter()

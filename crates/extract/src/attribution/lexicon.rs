@@ -43,8 +43,8 @@ pub const CUES_TSV: &str = include_str!("../../../../data/claims/cues.tsv");
 /// WordNet 3.0's semantic classes (lexicographer files) of verbs and of the nouns of speech,
 /// thought, feeling and acts (`data/claims/wordnet_classes.tsv`, derived by
 /// `scripts/wordnet/classes.py`): `LEMMA<TAB>CLASS...` with the classes of the lemma's three
-/// most frequent senses, in the lexicon's own format, so that it can be appended to a cue
-/// lexicon.
+/// most frequent senses, in the lexicon's own format; a lexicon includes it by the line
+/// [`WORDNET_LINE`].
 pub const WORDNET_TSV: &str = include_str!("../../../../data/claims/wordnet_classes.tsv");
 
 /// WordNet's lexicographer files, by their number in the database (a token's semantic
@@ -101,10 +101,14 @@ pub const SEMANTIC_CLASSES: &[&str] = &[
 /// its most frequent sense's first; 0 pads.
 pub type Senses = [u8; 3];
 
+/// The line of a lexicon that stands for [`WORDNET_TSV`] (embedded in the binary, so that
+/// a model file does not carry its 600 kB).
+pub const WORDNET_LINE: &str = "%wordnet-3.0";
+
 /// The lexicon models are trained with by default: the shipped cue lexicon followed by the
 /// WordNet classes.
 pub fn default_tsv() -> String {
-    format!("{CUES_TSV}\n{WORDNET_TSV}")
+    format!("{CUES_TSV}\n{WORDNET_LINE}\n")
 }
 
 /// Lemmas and two-lemma patterns with their class.
@@ -143,7 +147,13 @@ impl Lexicon {
     /// comment). An unknown class is an error naming the line.
     pub fn parse(tsv: &str) -> Result<Lexicon, String> {
         let mut lexicon = Lexicon::default();
-        for (n, line) in tsv.lines().enumerate() {
+        let lines = tsv.lines().flat_map(|line| {
+            let wordnet = line.trim() == WORDNET_LINE;
+            let own = (!wordnet).then_some(line);
+            own.into_iter()
+                .chain(wordnet.then(|| WORDNET_TSV.lines()).into_iter().flatten())
+        });
+        for (n, line) in lines.enumerate() {
             let line = line.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
                 continue;
@@ -163,7 +173,10 @@ impl Lexicon {
                         as u8
                         + 1;
                 }
-                let entry = lexicon.senses.entry(lemma.trim().to_lowercase()).or_default();
+                let entry = lexicon
+                    .senses
+                    .entry(lemma.trim().to_lowercase())
+                    .or_default();
                 entry[usize::from(first.starts_with("noun."))] = senses;
                 continue;
             }

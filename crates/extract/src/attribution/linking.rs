@@ -40,10 +40,7 @@ pub fn window(doc: &Doc<'_>, head: usize) -> Range<usize> {
     // A cue whose sentence ends its paragraph with a colon ("He said:") introduces the
     // next paragraph: the window takes it in (within the same sentence limit).
     let last = doc.sentences[t.sent as usize].end as usize - 1;
-    if doc.word(last) == ":"
-        && end == last + 1
-        && end < doc.len()
-        && doc.tokens[end].para != t.para
+    if doc.word(last) == ":" && end == last + 1 && end < doc.len() && doc.tokens[end].para != t.para
     {
         let limit = doc.sentences[last_sent as usize].end as usize;
         let next = doc.tokens[end].para;

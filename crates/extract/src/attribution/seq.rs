@@ -115,9 +115,6 @@ pub struct SeqTrainer {
     allowed: Vec<bool>,
     scores: Vec<f32>,
     scratch: SeqScratch,
-    /// Margins of cost-augmented training: added to every wrong tag's score where the gold
-    /// tag is 0 and where it is another.
-    pub margin: [f32; 2],
 }
 
 impl SeqTrainer {
@@ -131,7 +128,6 @@ impl SeqTrainer {
             allowed,
             scores: Vec::new(),
             scratch: SeqScratch::default(),
-            margin: [0.0, 0.0],
         }
     }
 
@@ -157,13 +153,6 @@ impl SeqTrainer {
             for tag in 0..n {
                 if forbid(i, tag) {
                     self.scores[i * n + tag] = f32::NEG_INFINITY;
-                } else if tag != usize::from(gold[i]) {
-                    // Cost-augmented decoding: a wrong tag must beat the gold one by a margin.
-                    self.scores[i * n + tag] += if gold[i] != 0 {
-                        self.margin[1]
-                    } else {
-                        self.margin[0]
-                    };
                 }
             }
         }

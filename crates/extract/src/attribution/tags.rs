@@ -208,5 +208,13 @@ mod tests {
         assert!(cue[(Role::BeginCue as usize + 1) * n + Role::InCue as usize]);
         assert!(!cue[Role::BeginContent as usize]);
         assert!(!cue[(Role::Out as usize + 1) * n + Role::BeginSource as usize]);
+        // Head-centred cue tags: PRE* HEAD POST*; O never right after PRE, POST only after
+        // HEAD or POST.
+        let heads = cue_tag_transitions();
+        let m = CueTag::COUNT;
+        assert!(!heads[CueTag::Post as usize]);
+        assert!(!heads[(CueTag::Pre as usize + 1) * m + CueTag::Out as usize]);
+        assert!(heads[(CueTag::Head as usize + 1) * m + CueTag::Pre as usize]);
+        assert_eq!(heads.iter().filter(|&&a| a).count(), 3 + 3 + 2 + 4 + 4);
     }
 }

@@ -67,7 +67,7 @@ fn evaluate(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument]
 /// found exactly.
 fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument]) {
     use sitrep_extract::attribution::find::cue_spans;
-    use sitrep_extract::attribution::gold::{GoldRelation, role_tags};
+    use sitrep_extract::attribution::gold::{GoldRelation, cue_head_tags};
     let mut m = [[0usize; 4]; 4];
     let (mut cues_gold, mut cues_pred, mut cues_hit) = (0, 0, 0);
     let mut missed = std::collections::HashMap::<String, usize>::new();
@@ -78,8 +78,8 @@ fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument
             .iter()
             .map(|r| GoldRelation::new(d, r))
             .collect();
-        let want = role_tags(d.len(), &rels);
-        let got = model.role_tags(d);
+        let want = cue_head_tags(d, &rels);
+        let got = model.cue_tags(d);
         if std::env::var("SHOW").is_ok() && cues_gold < 60 {
             for i in 0..d.len() {
                 let w = d.word(i);
@@ -100,7 +100,7 @@ fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument
             }
         }
         for (w, p) in want.iter().zip(&got) {
-            m[usize::from(w.kind())][usize::from(p.kind())] += 1;
+            m[*w as usize][*p as usize] += 1;
         }
         let g_cues = cue_spans(&want.iter().map(|&r| r as u8).collect::<Vec<_>>());
         let p_cues = cue_spans(&got.iter().map(|&r| r as u8).collect::<Vec<_>>());
@@ -126,12 +126,7 @@ fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument
                                 format!(
                                     "{}{}",
                                     d.word(t),
-                                    match got[t].kind() {
-                                        1 => "/S",
-                                        3 => "/C",
-                                        2 => "/Q",
-                                        _ => "",
-                                    }
+                                    if got[t] as u8 != 0 { "/Q" } else { "" }
                                 )
                             }
                         })
@@ -154,12 +149,7 @@ fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument
                                 format!(
                                     "{}{}",
                                     d.word(t),
-                                    match want[t].kind() {
-                                        1 => "/S",
-                                        3 => "/C",
-                                        2 => "/Q",
-                                        _ => "",
-                                    }
+                                    if want[t] as u8 != 0 { "/Q" } else { "" }
                                 )
                             }
                         })
@@ -170,7 +160,7 @@ fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument
             }
         }
     }
-    println!("role confusion (rows gold none/src/cue/con, columns predicted):");
+    println!("cue tag confusion (rows gold O/PRE/HEAD/POST, columns predicted):");
     for row in m {
         println!("  {row:?}");
     }
@@ -304,6 +294,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--epochs" => opts.epochs = args.next().ok_or("--epochs N")?.parse()?,
             "--holdout" => holdout = args.next().ok_or("--holdout K")?.parse()?,
             "--prune" => opts.prune = args.next().ok_or("--prune W")?.parse()?,
+            "--no-attested" => opts.attested = false,
+            "--no-wordnet" => {
+                opts.lexicon = sitrep_extract::attribution::lexicon::CUES_TSV.to_string()
+            }
             _ => return Err(format!("unknown argument {a}").into()),
         }
     }
@@ -335,11 +329,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         started.elapsed().as_secs_f64()
     );
     let lexicon = lexicon_of(&opts)?;
-    let training: Vec<TrainingDoc<'_>> = train_docs
+    let mut training: Vec<TrainingDoc<'_>> = train_docs
         .iter()
         .zip(&train_a)
         .map(|(d, a)| TrainingDoc::new(Doc::new(&d.text, a, &lexicon), d))
         .collect();
+    let lexicon = sitrep_extract::attribution::lexicon::Lexicon::parse(
+        &sitrep_extract::attribution::train::attested_tsv(&training, &opts),
+    )?;
     let dev: Vec<Doc<'_>> = dev_docs
         .iter()
         .zip(&dev_a)
@@ -347,7 +344,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     let gold: Vec<&AttributedDocument> = dev_docs.iter().collect();
     let clock = Instant::now();
-    let (model, _) = train(&training, &opts, |report, model| {
+    let (model, _) = train(&mut training, &opts, |report, model| {
         let s = evaluate(model, &dev, &gold);
         println!(
             "epoch {:2} ({:.0} s; errors roles {} links {}): {}",
@@ -360,6 +357,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(s.all.exact.f1() + s.all.partial.f1())
     });
     confusion(&model, &dev, &gold);
+    if std::env::var("CATEGORISE").is_ok() {
+        categorise(&model, &training, &dev, &gold);
+    }
     link_errors(&model, &dev, &gold);
     let s = evaluate(&model, &dev, &gold);
     print!(
@@ -381,4 +381,118 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         model.save(&out)?;
     }
     Ok(())
+}
+
+/// Missed gold cues by category (`CATEGORISE=1`): the cue head's part of speech, how often
+/// its lemma is a cue in training, whether it is a multiword cue, whether its sentence has a
+/// found cue, whether it lies in a found relation's content.
+fn categorise(
+    model: &Attributions,
+    training: &[TrainingDoc<'_>],
+    docs: &[Doc<'_>],
+    gold: &[&AttributedDocument],
+) {
+    use sitrep_extract::attribution::gold::GoldRelation;
+    use sitrep_extract::attribution::linking::cue_head;
+    use std::collections::BTreeMap;
+    let mut as_cue: std::collections::HashMap<String, usize> = Default::default();
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    for t in training {
+        for r in &t.gold {
+            let h = cue_head(&t.doc, &r.cue);
+            *as_cue.entry(t.doc.tokens[h].lemma.to_string()).or_default() += 1;
+        }
+        for tok in &t.doc.tokens {
+            *seen.entry(tok.lemma.to_string()).or_default() += 1;
+        }
+    }
+    let mut cats: BTreeMap<String, [usize; 2]> = BTreeMap::new();
+    let mut add = |k: String, missed: bool| {
+        let e = cats.entry(k).or_default();
+        e[0] += 1;
+        if missed {
+            e[1] += 1;
+        }
+    };
+    for (d, g) in docs.iter().zip(gold) {
+        let found = model.find_in(d);
+        for r in &g.relations {
+            let r = GoldRelation::new(d, r);
+            if r.cue.is_empty() {
+                continue;
+            }
+            let missed = !found
+                .iter()
+                .any(|f| f.cue_tokens.iter().any(|t| r.cue.contains(t)));
+            let h = cue_head(d, &r.cue);
+            let t = &d.tokens[h];
+            let n = as_cue.get(t.lemma.as_str()).copied().unwrap_or(0);
+            let total = seen.get(t.lemma.as_str()).copied().unwrap_or(0).max(1);
+            let bucket = match n {
+                0 => "0",
+                1..=4 => "1-4",
+                5..=19 => "5-19",
+                20..=99 => "20-99",
+                _ => "100+",
+            };
+            let rate = match n * 100 / total {
+                0..=9 => "<10%",
+                10..=29 => "10-29%",
+                30..=59 => "30-59%",
+                _ => "60%+",
+            };
+            add(format!("upos {}", t.upos), missed);
+            add(format!("train cue count {bucket}"), missed);
+            add(format!("train cue rate {rate}"), missed);
+            add(format!("lexicon {}", t.cue != 0), missed);
+            add(format!("tokens {}", r.cue.len().min(4)), missed);
+            let sent = d.tokens[h].sent;
+            let other_in_sentence = found.iter().any(|f| {
+                d.tokens[f.cue_head].sent == sent && !f.cue_tokens.iter().any(|c| r.cue.contains(c))
+            });
+            add(
+                format!("sentence has another found cue {other_in_sentence}"),
+                missed,
+            );
+            let in_content = found
+                .iter()
+                .any(|f| f.content_tokens.binary_search(&h).is_ok());
+            add(format!("inside a found content {in_content}"), missed);
+            add(format!("quote {}", t.quote & 1), missed);
+            add(format!("rel {}", t.rel), missed);
+        }
+    }
+    // Found relations whose cue overlaps no gold cue: inside a gold content (nested, which
+    // univocal annotation leaves out) or not.
+    let mut spurious = [0usize; 2];
+    for (d, g) in docs.iter().zip(gold) {
+        let rels: Vec<GoldRelation> = g
+            .relations
+            .iter()
+            .map(|r| GoldRelation::new(d, r))
+            .collect();
+        for f in model.find_in(d) {
+            if rels
+                .iter()
+                .any(|r| r.cue.iter().any(|t| f.cue_tokens.contains(t)))
+            {
+                continue;
+            }
+            let nested = rels.iter().any(|r| r.content.contains(&f.cue_head));
+            spurious[usize::from(nested)] += 1;
+        }
+    }
+    println!(
+        "found relations with no gold cue: {} outside gold contents, {} inside one",
+        spurious[0], spurious[1]
+    );
+    println!("category: gold, missed (cue overlapping no found relation's cue)");
+    for (k, [n, m]) in cats {
+        if n >= 10 {
+            println!(
+                "  {k:<45} {n:>5} {m:>5} ({:.0}% missed)",
+                100.0 * m as f64 / n as f64
+            );
+        }
+    }
 }

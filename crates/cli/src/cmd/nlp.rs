@@ -280,19 +280,14 @@ fn train_claims(a: TrainClaimsArgs) -> Result<()> {
         seed: a.seed,
         ..defaults
     };
-    let config = sitrep_pipeline::Config {
-        entities: false,
-        ..super::pipeline_config(a.models.as_deref(), false, None)
-    };
-    let pipeline = super::load_pipeline_timed(config)?;
+    // The NLP core only (no entities, and not the pipeline, which would load the attribution
+    // model this replaces: a model of another format must not stop its own retraining).
+    let analyzer =
+        sitrep_nlp::Analyzer::new(Some(Arc::new(load_models(a.models.as_deref())?)), None);
     let started = Instant::now();
-    let model = train_folder(
-        pipeline.analyzer(),
-        &a.train,
-        a.dev.as_deref(),
-        &opts,
-        |line| eprintln!("{line} ({:.0} s)", started.elapsed().as_secs_f64()),
-    )
+    let model = train_folder(&analyzer, &a.train, a.dev.as_deref(), &opts, |line| {
+        eprintln!("{line} ({:.0} s)", started.elapsed().as_secs_f64())
+    })
     .map_err(|e| anyhow::anyhow!(e))?;
     std::fs::create_dir_all(&a.out)?;
     let path = a.out.join(ATTRIBUTION_FILE);

@@ -12,7 +12,8 @@ use std::path::Path;
 
 use rayon::prelude::*;
 use sitrep_extract::attribution::doc::Doc;
-use sitrep_extract::attribution::train::lexicon_of;
+use sitrep_extract::attribution::lexicon::Lexicon;
+use sitrep_extract::attribution::train::{attested_tsv, lexicon_of};
 use sitrep_extract::attribution::{Attributions, EpochReport, TrainOptions, TrainingDoc, train};
 use sitrep_nlp::corpus::attribution::{AttributedDocument, read_attribution_folder};
 use sitrep_nlp::{Analysis, Analyzer};
@@ -117,17 +118,18 @@ pub fn train_folder(
     };
     let (train_a, dev_a) = (analyse(&train_docs), analyse(&dev_docs));
     let lexicon = lexicon_of(opts)?;
-    let training: Vec<TrainingDoc<'_>> = train_docs
+    let mut training: Vec<TrainingDoc<'_>> = train_docs
         .iter()
         .zip(&train_a)
         .map(|(d, a)| TrainingDoc::new(Doc::new(&d.text, a, &lexicon), d))
         .collect();
+    let lexicon = Lexicon::parse(&attested_tsv(&training, opts))?;
     let dev: Vec<Doc<'_>> = dev_docs
         .iter()
         .zip(&dev_a)
         .map(|(d, a)| Doc::new(&d.text, a, &lexicon))
         .collect();
-    let (model, _) = train(&training, opts, |report, model| {
+    let (model, _) = train(&mut training, opts, |report, model| {
         if dev.is_empty() {
             progress(&epoch_line(report, None));
             return None;

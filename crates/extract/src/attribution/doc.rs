@@ -13,7 +13,7 @@ use compact_str::CompactString;
 use sitrep_nlp::Analysis;
 use sitrep_nlp::model_io::hash_str;
 
-use super::lexicon::{CueClass, Lexicon};
+use super::lexicon::{CueClass, Lexicon, Senses};
 
 /// A hand-written parsed word: `(word, lemma, upos, head, relation)`, the head 1-based
 /// within its sentence (0: root), as in CoNLL-U.
@@ -53,6 +53,10 @@ pub struct Token {
     /// The quoted stretch the token is in: 0 for none, else 1 + its index in the document.
     pub region: u32,
     pub cue: CueClass,
+    /// WordNet classes of the lemma as its part of speech (verbs and nouns only).
+    pub sem: Senses,
+    /// The lemma's cue rate bucket in the training data ([`Lexicon::rate`]).
+    pub rate: u8,
     /// Entity type of the mention the token is in (0: none; else 1 + the label's index).
     pub entity: u8,
     pub h_form: u64,
@@ -60,6 +64,9 @@ pub struct Token {
     pub h_upos: u64,
     pub h_xpos: u64,
     pub h_rel: u64,
+    /// The relation with its subtype (`nsubj:pass`, `obl:agent`: a passive's content and
+    /// source).
+    pub h_frel: u64,
     pub h_shape: u64,
     pub h_suffix: u64,
 }
@@ -105,16 +112,17 @@ impl<'t> Doc<'t> {
             for t in sentence.tokens.clone() {
                 let span = analysis.tokens()[t].clone();
                 let word = &text[span.clone()];
-                let (lemma, upos, xpos, rel, head) = match analysis.word(t) {
+                let (lemma, upos, xpos, full_rel, head) = match analysis.word(t) {
                     Some(w) => (
                         lower(&w.lemma),
                         w.upos,
                         w.xpos,
-                        w.deprel.split(':').next().unwrap_or(w.deprel),
+                        w.deprel,
                         analysis.head(t).map_or(NONE, |h| h as u32),
                     ),
                     None => (lower(word), "X", "X", "dep", NONE),
                 };
+                let rel = full_rel.split(':').next().unwrap_or(full_rel);
                 rows.push(Row {
                     span,
                     sent: s as u32,
@@ -122,6 +130,7 @@ impl<'t> Doc<'t> {
                     upos,
                     xpos,
                     rel,
+                    full_rel,
                     head,
                     entity: entity[t],
                 });
@@ -169,6 +178,7 @@ impl<'t> Doc<'t> {
                         upos,
                         xpos: upos,
                         rel: rel.split(':').next().unwrap_or(rel),
+                        full_rel: rel,
                         head: if head == 0 { NONE } else { first + head - 1 },
                         entity: 0,
                     });
@@ -199,9 +209,12 @@ impl<'t> Doc<'t> {
                 h_upos: hash_str(r.upos),
                 h_xpos: hash_str(r.xpos),
                 h_rel: hash_str(r.rel),
+                h_frel: hash_str(r.full_rel),
                 h_shape: shape(word),
                 h_suffix: hash_str(suffix(&lower_word, 3)),
-                cue: lexicon.class(&r.lemma),
+                cue: 0,
+                sem: Senses::default(),
+                rate: 0,
                 span: r.span,
                 sent: r.sent,
                 para: paras[i],
@@ -215,14 +228,7 @@ impl<'t> Doc<'t> {
                 entity: r.entity,
             });
         }
-        // Multi-word cue patterns ("according to") mark their first word.
-        for i in 0..n.saturating_sub(1) {
-            if tokens[i].sent == tokens[i + 1].sent
-                && let Some(class) = lexicon.pair(tokens[i].h_lemma, tokens[i + 1].h_lemma)
-            {
-                tokens[i].cue = class;
-            }
-        }
+        label(&mut tokens, lexicon);
         let mut count = vec![0u32; n + 1];
         for t in &tokens {
             if t.head != NONE {
@@ -253,6 +259,11 @@ impl<'t> Doc<'t> {
 
     pub fn len(&self) -> usize {
         self.tokens.len()
+    }
+
+    /// Looks every token up again in `lexicon` (its class, senses and rate).
+    pub fn relabel(&mut self, lexicon: &Lexicon) {
+        label(&mut self.tokens, lexicon);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -346,6 +357,23 @@ impl<'t> Doc<'t> {
     }
 }
 
+/// Sets every token's lexicon class, WordNet classes and rate; a two-lemma pattern
+/// ("according to") marks its first word.
+fn label(tokens: &mut [Token], lexicon: &Lexicon) {
+    for t in tokens.iter_mut() {
+        t.cue = lexicon.class(&t.lemma);
+        t.sem = lexicon.senses(&t.lemma, t.upos);
+        t.rate = lexicon.rate(&t.lemma);
+    }
+    for i in 0..tokens.len().saturating_sub(1) {
+        if tokens[i].sent == tokens[i + 1].sent
+            && let Some(class) = lexicon.pair(tokens[i].h_lemma, tokens[i + 1].h_lemma)
+        {
+            tokens[i].cue = class;
+        }
+    }
+}
+
 /// What a token's row holds before the flags and hashes are computed.
 struct Row {
     span: Range<usize>,
@@ -354,6 +382,7 @@ struct Row {
     upos: &'static str,
     xpos: &'static str,
     rel: &'static str,
+    full_rel: &'static str,
     head: u32,
     entity: u8,
 }

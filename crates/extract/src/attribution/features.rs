@@ -8,7 +8,9 @@
 //! cue-lexicon classes; the token's own children (a verb with a `ccomp` child and a subject
 //! is how an indirect quote looks); quotation state (inside, opening, closing, a quote left
 //! open at its paragraph's end), sentence and paragraph starts; the nearest lexicon cue on
-//! each side; the entity type when the recogniser ran.
+//! each side; the WordNet classes of the token and of the verb above it, and how often its
+//! lemma heads a cue in the training data (other folds' counts while training); the
+//! relation with its subtype (a passive); the entity type when the recogniser ran.
 
 use sitrep_nlp::perceptron::FeatureSet;
 
@@ -65,6 +67,7 @@ pub fn token_features(doc: &Doc<'_>, i: usize, f: &mut FeatureSet) {
     f.add1(4, t.h_upos);
     f.add1(5, t.h_xpos);
     f.add1(6, t.h_rel);
+    f.add1(64, t.h_frel);
     f.add1(7, t.h_suffix);
     f.add1(8, t.h_shape);
     f.add1(9, lemma_at(-1));
@@ -164,6 +167,34 @@ pub fn token_features(doc: &Doc<'_>, i: usize, f: &mut FeatureSet) {
         left.map_or(99, |j| bucket(i - j)),
         right.map_or(99, |j| bucket(j - i)),
     );
+
+    // WordNet classes: what the word means, for the rare cue words (and their verbs above).
+    let sem = u64::from(t.sem[0]);
+    if sem != 0 {
+        f.add1(52, sem);
+        f.add2(53, sem, t.h_rel);
+        f.add2(54, sem, has);
+        f.add2(55, sem, q);
+        for &s in &t.sem[1..] {
+            if s != 0 {
+                f.add1(56, u64::from(s));
+            }
+        }
+        for &c in doc.children(i) {
+            f.add2(57, sem, toks[c as usize].h_rel);
+        }
+    }
+    if let Some((verb, child)) = doc.verb_above(i, 12) {
+        f.add2(58, toks[child].h_rel, u64::from(toks[verb].sem[0]));
+        f.add2(59, toks[child].h_rel, u64::from(toks[verb].rate));
+    }
+
+    // How often the lemma is a cue in the training data (other folds' counts in training).
+    let rate = u64::from(t.rate);
+    f.add1(60, rate);
+    f.add2(61, rate, t.h_upos);
+    f.add2(62, rate, t.h_rel);
+    f.add2(63, rate, has);
 
     // Entity type.
     if t.entity != 0 {

@@ -17,7 +17,7 @@ use super::lexicon::Lexicon;
 use super::linking::{CueContext, link_features};
 use super::model::Attributions;
 use super::seq::SeqScratch;
-use super::tags::{Link, Role};
+use super::tags::{CueTag, Link};
 use crate::claims::{FindAttributions, Found};
 
 /// One relation found in a text: byte spans (each role as pieces in text order), the cue's
@@ -89,14 +89,14 @@ impl Attributions {
         })
     }
 
-    /// The cue model's tags of every token of `doc` (`O`, `B-CUE`, `I-CUE`).
-    pub fn role_tags(&self, doc: &Doc<'_>) -> Vec<Role> {
+    /// The cue model's tags of every token of `doc`.
+    pub fn cue_tags(&self, doc: &Doc<'_>) -> Vec<CueTag> {
         SCRATCH.with(|s| {
             let s = &mut *s.borrow_mut();
             self.tag_roles(doc, s);
             s.role_path
                 .iter()
-                .map(|&t| Role::from_index(usize::from(t)))
+                .map(|&t| CueTag::from_index(usize::from(t)))
                 .collect()
         })
     }
@@ -145,7 +145,7 @@ impl Attributions {
     /// The mean over the cue's tokens of the cue model's local probability that the token
     /// is a cue (its emission scores through a softmax at the role temperature).
     fn cue_confidence(&self, cue: &[usize], scores: &[f32]) -> f32 {
-        let n = Role::COUNT;
+        let n = CueTag::COUNT;
         let t = self.temperature[0];
         let mut sum = 0.0;
         for &i in cue {
@@ -153,7 +153,7 @@ impl Attributions {
             let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
             let exps: Vec<f32> = row.iter().map(|&v| ((v - max) / t).exp()).collect();
             let total: f32 = exps.iter().sum();
-            sum += (exps[Role::BeginCue as usize] + exps[Role::InCue as usize]) / total;
+            sum += (total - exps[CueTag::Out as usize]) / total;
         }
         sum / cue.len() as f32
     }
@@ -271,18 +271,27 @@ fn drop_nested(out: &mut Vec<FoundAttribution>) {
     });
 }
 
-/// The cue spans of a role tag path: each begin-cue tag with the inside-cue tags after it.
+/// The cue spans of a cue tag path: each `Pre* Head Post*` run (a stray tag, which no legal
+/// path has, makes a span of its own).
 pub fn cue_spans(path: &[u8]) -> Vec<Vec<usize>> {
     let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut prev = CueTag::Out;
     for (i, &t) in path.iter().enumerate() {
-        match Role::from_index(usize::from(t)) {
-            Role::BeginCue => out.push(vec![i]),
-            Role::InCue => match out.last_mut() {
-                Some(last) if *last.last().unwrap_or(&usize::MAX) + 1 == i => last.push(i),
-                _ => out.push(vec![i]),
-            },
-            _ => {}
+        let tag = CueTag::from_index(usize::from(t));
+        let continues = match tag {
+            CueTag::Out => {
+                prev = tag;
+                continue;
+            }
+            CueTag::Pre => prev == CueTag::Pre,
+            CueTag::Head => prev == CueTag::Pre,
+            CueTag::Post => matches!(prev, CueTag::Head | CueTag::Post),
+        };
+        match out.last_mut() {
+            Some(last) if continues => last.push(i),
+            _ => out.push(vec![i]),
         }
+        prev = tag;
     }
     out
 }

@@ -7,7 +7,7 @@ use std::ops::Range;
 use sitrep_nlp::corpus::attribution::{Attribution, Spans};
 
 use super::doc::Doc;
-use super::tags::{Link, Role};
+use super::tags::{CueTag, Link, Role};
 
 /// A relation as token indices (sorted; the source empty when there is none).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -77,6 +77,51 @@ pub fn cue_tags(n: usize, relations: &[GoldRelation]) -> Vec<Role> {
         .into_iter()
         .map(|r| if r.kind() == 2 { r } else { Role::Out })
         .collect()
+}
+
+/// The cue model's tags of a document: the cue tokens of [`role_tags`] in pieces (runs of
+/// consecutive tokens of one relation's cue within one paragraph), each piece tagged
+/// around its head (its first token the parse attaches outside the piece).
+pub fn cue_head_tags(doc: &Doc<'_>, relations: &[GoldRelation]) -> Vec<CueTag> {
+    let n = doc.len();
+    let mut owner = vec![usize::MAX; n];
+    let mut claimed = vec![false; n];
+    for (r, rel) in relations.iter().enumerate() {
+        for tokens in [&rel.source, &rel.cue, &rel.content] {
+            for &t in tokens {
+                if !claimed[t] {
+                    claimed[t] = true;
+                    if std::ptr::eq(tokens, &rel.cue) {
+                        owner[t] = r;
+                    }
+                }
+            }
+        }
+    }
+    let mut tags = vec![CueTag::Out; n];
+    let mut i = 0;
+    while i < n {
+        if owner[i] == usize::MAX {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < n && owner[end] == owner[i] && doc.tokens[end].para == doc.tokens[i].para {
+            end += 1;
+        }
+        let head = (i..end)
+            .find(|&t| doc.head(t).is_none_or(|h| h < i || h >= end))
+            .unwrap_or(i);
+        for (t, tag) in tags.iter_mut().enumerate().take(end).skip(i) {
+            *tag = match t.cmp(&head) {
+                std::cmp::Ordering::Less => CueTag::Pre,
+                std::cmp::Ordering::Equal => CueTag::Head,
+                std::cmp::Ordering::Greater => CueTag::Post,
+            };
+        }
+        i = end;
+    }
+    tags
 }
 
 /// The link tags of one relation over the window `window`.

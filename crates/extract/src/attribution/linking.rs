@@ -37,6 +37,17 @@ pub fn window(doc: &Doc<'_>, head: usize) -> Range<usize> {
     while doc.tokens[end - 1].para != t.para {
         end -= 1;
     }
+    // A cue whose sentence ends its paragraph with a colon ("He said:") introduces the
+    // next paragraph: the window takes it in (within the same sentence limit).
+    let last = doc.sentences[t.sent as usize].end as usize - 1;
+    if doc.word(last) == ":" && end == last + 1 && end < doc.len() && doc.tokens[end].para != t.para
+    {
+        let limit = doc.sentences[last_sent as usize].end as usize;
+        let next = doc.tokens[end].para;
+        while end < limit && doc.tokens[end].para == next {
+            end += 1;
+        }
+    }
     start..end
 }
 
@@ -182,6 +193,7 @@ impl CueContext {
             match doc.tokens[c as usize].rel {
                 "nsubj" | "csubj" => cue_kids |= 1,
                 "ccomp" | "xcomp" | "obj" => cue_kids |= 2,
+                "aux" if doc.tokens[c as usize].h_frel == passive_aux() => cue_kids |= 4,
                 _ => {}
             }
         }
@@ -197,7 +209,7 @@ impl CueContext {
             info,
             h_lemma: h.h_lemma,
             class: u64::from(class),
-            cue_rel: h.h_rel,
+            cue_rel: h.h_frel,
             cue_kids,
             in_quote: u64::from(h.quote & quote::INSIDE != 0),
         }
@@ -227,12 +239,17 @@ fn path(
     None
 }
 
+/// The hash of `aux:pass` (a passive cue: "is supported by").
+fn passive_aux() -> u64 {
+    sitrep_nlp::model_io::hash_str("aux:pass")
+}
+
 /// Hash of a branch's relation (the child's relation to the ancestor), or of "none".
 fn branch(doc: &Doc<'_>, child: u32) -> u64 {
     if child == NONE {
         0x0b7a
     } else {
-        doc.tokens[child as usize].h_rel
+        doc.tokens[child as usize].h_frel
     }
 }
 
@@ -267,6 +284,7 @@ pub fn link_features(doc: &Doc<'_>, cx: &CueContext, i: usize, f: &mut FeatureSe
     f.add4(9, side, q, x.between, t.h_upos);
     f.add2(10, side, t.h_form);
     f.add3(11, side, u64::from(t.entity), t.h_rel);
+    f.add3(12, side, t.h_frel, cx.cue_kids);
 
     if x.path {
         let (cb, tb, lk) = (x.cue_branch, x.token_branch, x.lca);

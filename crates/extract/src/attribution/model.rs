@@ -82,7 +82,7 @@ impl Attributions {
         let roles = SeqModel::read(&mut r)?;
         let links = SeqModel::read(&mut r)?;
         r.finish()?;
-        if roles.n != super::tags::Role::COUNT || links.n != super::tags::Link::COUNT {
+        if roles.n != super::tags::CueTag::COUNT || links.n != super::tags::Link::COUNT {
             return Err(ModelError::Corrupt("tag sets".into()));
         }
         Ok(Attributions {

@@ -67,6 +67,62 @@ impl Role {
     }
 }
 
+/// A tag of the cue model: each cue piece (a run of consecutive cue tokens) is its head
+/// word (the token the parse attaches outside the cue, "believed" in "truly believed", "say"
+/// in "have more to say on"), the tokens before it and those after it. Centring the tags on
+/// the head gives a cue word the same tag whatever modifiers precede it, where BIO tagged
+/// "believed" as a beginning alone and as an inside after "truly".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum CueTag {
+    Out = 0,
+    /// A cue token before its piece's head.
+    Pre,
+    Head,
+    /// A cue token after its piece's head.
+    Post,
+}
+
+impl CueTag {
+    pub const ALL: [CueTag; 4] = [CueTag::Out, CueTag::Pre, CueTag::Head, CueTag::Post];
+    pub const COUNT: usize = 4;
+
+    pub fn from_index(i: usize) -> CueTag {
+        CueTag::ALL[i]
+    }
+
+    pub fn name(self) -> &'static str {
+        ["O", "PRE", "HEAD", "POST"][self as usize]
+    }
+
+    /// Whether this tag may follow `prev` (`None`: at the start): a piece is `Pre* Head
+    /// Post*`.
+    pub fn may_follow(self, prev: Option<CueTag>) -> bool {
+        let after_pre = prev == Some(CueTag::Pre);
+        match self {
+            CueTag::Out => !after_pre,
+            CueTag::Pre | CueTag::Head => true,
+            CueTag::Post => matches!(prev, Some(CueTag::Head | CueTag::Post)),
+        }
+    }
+}
+
+/// The legality table of the cue tags for Viterbi: `allowed[(prev + 1) * n + tag]`, row 0
+/// for the start.
+pub fn cue_tag_transitions() -> Vec<bool> {
+    let n = CueTag::COUNT;
+    let mut allowed = vec![false; (n + 1) * n];
+    for (p, prev) in std::iter::once(None)
+        .chain(CueTag::ALL.iter().map(|&r| Some(r)))
+        .enumerate()
+    {
+        for tag in CueTag::ALL {
+            allowed[p * n + tag as usize] = tag.may_follow(prev);
+        }
+    }
+    allowed
+}
+
 /// A tag of the linking model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
@@ -152,5 +208,13 @@ mod tests {
         assert!(cue[(Role::BeginCue as usize + 1) * n + Role::InCue as usize]);
         assert!(!cue[Role::BeginContent as usize]);
         assert!(!cue[(Role::Out as usize + 1) * n + Role::BeginSource as usize]);
+        // Head-centred cue tags: PRE* HEAD POST*; O never right after PRE, POST only after
+        // HEAD or POST.
+        let heads = cue_tag_transitions();
+        let m = CueTag::COUNT;
+        assert!(!heads[CueTag::Post as usize]);
+        assert!(!heads[(CueTag::Pre as usize + 1) * m + CueTag::Out as usize]);
+        assert!(heads[(CueTag::Head as usize + 1) * m + CueTag::Pre as usize]);
+        assert_eq!(heads.iter().filter(|&&a| a).count(), 3 + 3 + 2 + 4 + 4);
     }
 }

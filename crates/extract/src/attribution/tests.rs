@@ -11,9 +11,9 @@ use sitrep_nlp::{Analyzer, Nlp};
 
 use super::doc::{Doc, ParsedWord, quote};
 use super::features::token_features;
-use super::gold::{GoldRelation, cue_tags, link_tags, role_tags};
+use super::gold::{GoldRelation, cue_head_tags, cue_tags, link_tags, role_tags};
 use super::lexicon::Lexicon;
-use super::tags::{Link, Role};
+use super::tags::{CueTag, Link, Role};
 use super::*;
 use crate::claims::FindAttributions;
 
@@ -168,7 +168,7 @@ fn a_tiny_model_learns_and_round_trips() {
         cue: vec![2],
         content: vec![3, 4, 5, 6, 7],
     };
-    let docs: Vec<TrainingDoc<'_>> = [a, b, c]
+    let mut docs: Vec<TrainingDoc<'_>> = [a, b, c]
         .into_iter()
         .map(|t| TrainingDoc {
             doc: Doc::from_parsed(t, &[&[SAID]], &lexicon),
@@ -181,7 +181,7 @@ fn a_tiny_model_learns_and_round_trips() {
         ..TrainOptions::default()
     };
     let mut epochs = 0;
-    let (model, reports) = train(&docs, &opts, |_, _| {
+    let (model, reports) = train(&mut docs, &opts, |_, _| {
         epochs += 1;
         None
     });
@@ -328,4 +328,58 @@ fn the_claims_layer_sees_byte_spans() {
     assert_eq!(content, ["that the talks would resume"]);
     assert!(f.why.contains("cue “said”"), "{}", f.why);
     assert!((0.0..=1.0).contains(&f.confidence));
+}
+
+/// "The minister has repeatedly said that ...": the cue piece is tagged around its head
+/// ("said"), and its spans decode back from the tags.
+#[test]
+fn a_cue_is_tagged_around_its_head() {
+    const HAS_SAID: &[Word] = &[
+        ("The", "the", "DET", 2, "det"),
+        ("minister", "minister", "NOUN", 5, "nsubj"),
+        ("has", "have", "AUX", 5, "aux"),
+        ("repeatedly", "repeatedly", "ADV", 5, "advmod"),
+        ("said", "say", "VERB", 0, "root"),
+        ("so", "so", "ADV", 5, "advmod"),
+        (".", ".", "PUNCT", 5, "punct"),
+    ];
+    let lexicon = Lexicon::shipped();
+    let mut text = String::new();
+    let doc = Doc::from_parsed(&mut text, &[&[HAS_SAID]], &lexicon);
+    let rel = GoldRelation {
+        source: vec![0, 1],
+        cue: vec![2, 3, 4],
+        content: vec![5],
+    };
+    let tags = cue_head_tags(&doc, std::slice::from_ref(&rel));
+    use CueTag::*;
+    assert_eq!(tags, [Out, Out, Pre, Pre, Head, Out, Out]);
+    let path: Vec<u8> = tags.iter().map(|&t| t as u8).collect();
+    assert_eq!(super::find::cue_spans(&path), [vec![2, 3, 4]]);
+    // Two adjacent cues: a head followed by a new piece's head.
+    assert_eq!(
+        super::find::cue_spans(&[0, 2, 3, 2, 0, 1, 2]),
+        [vec![1, 2], vec![3], vec![5, 6]]
+    );
+}
+
+/// The lexicon reads WordNet classes (through its include line) and training cue rates;
+/// a frequent unlisted cue gets the "attested" class.
+#[test]
+fn the_lexicon_reads_senses_and_rates() {
+    let lexicon = Lexicon::shipped();
+    let communication = 1 + super::lexicon::SEMANTIC_CLASSES
+        .iter()
+        .position(|&c| c == "verb.communication")
+        .unwrap() as u8;
+    assert_eq!(lexicon.senses("say", "VERB")[0], communication);
+    assert_eq!(lexicon.senses("say", "ADJ"), [0, 0, 0]);
+    assert_ne!(lexicon.senses("statement", "NOUN")[0], 0);
+    let tsv = format!("{}endorse\t@3\nsay\t@4\n", super::lexicon::default_tsv());
+    let lexicon = Lexicon::parse(&tsv).unwrap();
+    assert_eq!(lexicon.rate("endorse"), 3);
+    assert_eq!(lexicon.class("endorse"), super::lexicon::ATTESTED);
+    // A listed word keeps its class.
+    assert_eq!(Lexicon::class_name(lexicon.class("say")), "speech");
+    assert!(Lexicon::parse("x\t@9").is_err());
 }

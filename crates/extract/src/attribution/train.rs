@@ -13,33 +13,37 @@ use sitrep_nlp::perceptron::FeatureSet;
 
 use super::doc::Doc;
 use super::features::token_features;
-use super::gold::{GoldRelation, cue_tags, link_tags};
-use super::lexicon::{CUES_TSV, Lexicon};
+use super::gold::{GoldRelation, cue_head_tags, link_tags};
+use super::lexicon::{Lexicon, default_tsv};
 use super::linking::{CueContext, link_features};
 use super::model::Attributions;
 use super::seq::SeqTrainer;
-use super::tags::{Link, Role, cue_transitions, free_transitions};
+use super::tags::{CueTag, Link, cue_tag_transitions, free_transitions};
 
 /// Training settings.
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
     pub epochs: usize,
     pub seed: u64,
-    /// Averaged weights with a smaller magnitude are dropped from the compiled models. At 1
-    /// (the default) the file is 3.6 MB and scores as at 0.05 (4.7 MB) on PolNeAR dev; at 3,
-    /// 1.5 MB and exact F1 −0.007.
+    /// Averaged weights with a smaller magnitude are dropped from the compiled models. At 2
+    /// (the default) the file is 3.6 MB and scores on PolNeAR dev as at 1 (4.6 MB; exact F1
+    /// 0.457 / 0.459, partial 0.711 / 0.711); at 2.5, 3.1 MB and partial F1 −0.003.
     pub prune: f32,
     /// The cue lexicon (`LEMMA<TAB>CLASS` lines).
     pub lexicon: String,
+    /// Whether the lexicon is extended with the training data's cue rates ([`attested_tsv`];
+    /// each training document sees the rates of the other folds only).
+    pub attested: bool,
 }
 
 impl Default for TrainOptions {
     fn default() -> TrainOptions {
         TrainOptions {
-            epochs: 12,
+            epochs: 16,
             seed: 1,
-            prune: 1.0,
-            lexicon: CUES_TSV.to_string(),
+            prune: 2.0,
+            lexicon: default_tsv(),
+            attested: true,
         }
     }
 }
@@ -102,20 +106,106 @@ pub fn lexicon_of(opts: &TrainOptions) -> Result<Lexicon, String> {
     Lexicon::parse(&opts.lexicon)
 }
 
-/// Trains the role and linking models on `docs` (built with [`lexicon_of`]`(opts)`).
+/// Folds of the training documents for the attested cue rates: a document's own cues never
+/// count towards its rates, so that the model learns how far a rate measured elsewhere holds.
+const RATE_FOLDS: usize = 5;
+
+/// Least number of cues a lemma heads in training to be listed with its rate.
+const RATE_MIN_CUES: usize = 3;
+
+/// Per-lemma (cue heads, occurrences) of documents.
+type RateCounts = rustc_hash::FxHashMap<String, (usize, usize)>;
+
+fn count_rates<'a>(docs: impl Iterator<Item = &'a TrainingDoc<'a>>) -> RateCounts {
+    let mut counts = RateCounts::default();
+    for d in docs {
+        for t in &d.doc.tokens {
+            counts.entry(t.lemma.to_string()).or_default().1 += 1;
+        }
+        for r in &d.gold {
+            let h = super::linking::cue_head(&d.doc, &r.cue);
+            counts
+                .entry(d.doc.tokens[h].lemma.to_string())
+                .or_default()
+                .0 += 1;
+        }
+    }
+    counts
+}
+
+/// `base` followed by a `LEMMA<TAB>@N` line for every lemma counted often enough as a cue.
+fn with_rates(base: &str, counts: &RateCounts) -> String {
+    let mut lines: Vec<String> = counts
+        .iter()
+        .filter(|(lemma, _)| {
+            !lemma.is_empty() && !lemma.contains(|c: char| c == '#' || c.is_whitespace())
+        })
+        .filter_map(|(lemma, &(cues, seen))| {
+            let b = super::lexicon::rate_bucket(cues, seen);
+            (cues >= RATE_MIN_CUES && b > 0).then(|| format!("{lemma}\t@{b}"))
+        })
+        .collect();
+    lines.sort();
+    let mut out = base.to_string();
+    out.push_str("\n# Cue rates attested in the training data (cue heads per occurrence).\n");
+    for l in lines {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    out
+}
+
+/// The lexicon a model trained on `docs` ships: `opts.lexicon`, with the training data's
+/// cue rates when `opts.attested`. Documents to score during training are built with it.
+pub fn attested_tsv(docs: &[TrainingDoc<'_>], opts: &TrainOptions) -> String {
+    if opts.attested {
+        with_rates(&opts.lexicon, &count_rates(docs.iter()))
+    } else {
+        opts.lexicon.clone()
+    }
+}
+
+/// Gives each training document the lexicon with the rates of the other folds.
+fn relabel_by_fold(docs: &mut [TrainingDoc<'_>], opts: &TrainOptions) {
+    for k in 0..RATE_FOLDS {
+        let counts = count_rates(
+            docs.iter()
+                .enumerate()
+                .filter(|(i, _)| i % RATE_FOLDS != k)
+                .map(|(_, d)| d),
+        );
+        let lexicon =
+            Lexicon::parse(&with_rates(&opts.lexicon, &counts)).expect("a lexicon that parsed");
+        for (_, d) in docs
+            .iter_mut()
+            .enumerate()
+            .filter(|(i, _)| i % RATE_FOLDS == k)
+        {
+            d.doc.relabel(&lexicon);
+        }
+    }
+}
+
+/// Trains the role and linking models on `docs` (built with [`lexicon_of`]`(opts)`; with
+/// `opts.attested` they are relabelled fold by fold while their features are computed, and
+/// left with [`attested_tsv`]'s lexicon, the model's).
 /// `on_epoch` sees every epoch's compiled models and may return a score (higher is better);
 /// returns the models of the best-scoring epoch (the last one without scores) and the
 /// epochs' reports.
 pub fn train(
-    docs: &[TrainingDoc<'_>],
+    docs: &mut [TrainingDoc<'_>],
     opts: &TrainOptions,
     mut on_epoch: impl FnMut(&EpochReport, &Attributions) -> Option<f64>,
 ) -> (Attributions, Vec<EpochReport>) {
+    let lexicon_tsv = attested_tsv(docs, opts);
+    if opts.attested {
+        relabel_by_fold(docs, opts);
+    }
     let mut feats = FeatureSet::default();
     let mut roles_data: Vec<Vec<Sequence>> = Vec::with_capacity(docs.len());
     let mut links_data: Vec<Vec<Sequence>> = Vec::with_capacity(docs.len());
-    for d in docs {
-        let tags = cue_tags(d.doc.len(), &d.gold);
+    for d in docs.iter() {
+        let tags = cue_head_tags(&d.doc, &d.gold);
         let mut paragraphs = Vec::new();
         for para in d.doc.paragraphs() {
             let mut seq = Sequence::default();
@@ -124,12 +214,8 @@ pub fn train(
                 token_features(&d.doc, i, &mut feats);
                 seq.push(&feats);
             }
+            // Pieces end at paragraph ends, so every paragraph's tags are a legal sequence.
             seq.gold = tags[para].iter().map(|&r| r as u8).collect();
-            // A span cut by the paragraph's start begins again there.
-            if let Some(first) = seq.gold.first_mut() {
-                let role = Role::from_index(usize::from(*first));
-                *first = Role::of_kind(role.kind(), true) as u8;
-            }
             paragraphs.push(seq);
         }
         roles_data.push(paragraphs);
@@ -158,7 +244,12 @@ pub fn train(
         links_data.push(links);
     }
 
-    let mut roles = SeqTrainer::new(Role::COUNT, cue_transitions());
+    if opts.attested {
+        let lexicon = Lexicon::parse(&lexicon_tsv).expect("a lexicon that parsed");
+        docs.iter_mut().for_each(|d| d.doc.relabel(&lexicon));
+    }
+    let docs: &[TrainingDoc<'_>] = docs;
+    let mut roles = SeqTrainer::new(CueTag::COUNT, cue_tag_transitions());
     let mut links = SeqTrainer::new(Link::COUNT, free_transitions(Link::COUNT));
     let mut rng = Rng::new(opts.seed);
     let mut order: Vec<usize> = (0..docs.len()).collect();
@@ -179,7 +270,7 @@ pub fn train(
             }
         }
         let model = Attributions::new(
-            &opts.lexicon,
+            &lexicon_tsv,
             roles.compile(opts.prune),
             links.compile(opts.prune),
         );
@@ -201,7 +292,7 @@ pub fn train(
     let model = match (best, last) {
         (Some((_, m)), _) | (None, Some(m)) => m,
         (None, None) => Attributions::new(
-            &opts.lexicon,
+            &lexicon_tsv,
             roles.compile(opts.prune),
             links.compile(opts.prune),
         ),

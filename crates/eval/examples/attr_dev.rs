@@ -63,21 +63,28 @@ fn evaluate(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument]
     score(&pairs)
 }
 
+/// The gold relations of one document, on its tokens.
+fn gold_relations(
+    d: &Doc<'_>,
+    g: &AttributedDocument,
+) -> Vec<sitrep_extract::attribution::gold::GoldRelation> {
+    g.relations
+        .iter()
+        .map(|r| sitrep_extract::attribution::gold::GoldRelation::new(d, r))
+        .collect()
+}
+
 /// Token confusion of the role model by kind (none, source, cue, content), and cue spans
 /// found exactly.
 fn confusion(model: &Attributions, docs: &[Doc<'_>], gold: &[&AttributedDocument]) {
     use sitrep_extract::attribution::find::cue_spans;
-    use sitrep_extract::attribution::gold::{GoldRelation, cue_head_tags};
+    use sitrep_extract::attribution::gold::cue_head_tags;
     let mut m = [[0usize; 4]; 4];
     let (mut cues_gold, mut cues_pred, mut cues_hit) = (0, 0, 0);
     let mut missed = std::collections::HashMap::<String, usize>::new();
     let mut spurious = std::collections::HashMap::<String, usize>::new();
     for (d, g) in docs.iter().zip(gold) {
-        let rels: Vec<GoldRelation> = g
-            .relations
-            .iter()
-            .map(|r| GoldRelation::new(d, r))
-            .collect();
+        let rels = gold_relations(d, g);
         let want = cue_head_tags(d, &rels);
         let got = model.cue_tags(d);
         if std::env::var("SHOW").is_ok() && cues_gold < 60 {
@@ -466,11 +473,7 @@ fn categorise(
     // univocal annotation leaves out) or not.
     let mut spurious = [0usize; 2];
     for (d, g) in docs.iter().zip(gold) {
-        let rels: Vec<GoldRelation> = g
-            .relations
-            .iter()
-            .map(|r| GoldRelation::new(d, r))
-            .collect();
+        let rels = gold_relations(d, g);
         for f in model.find_in(d) {
             if rels
                 .iter()

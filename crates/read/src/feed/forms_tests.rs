@@ -485,3 +485,25 @@ fn items_past_the_bound_are_cut_and_reported() {
         format!("Sitemap lists 4 more items than the {MAX_ITEMS} read")
     );
 }
+
+#[test]
+fn an_address_next_to_a_character_outside_ascii_costs_no_feed() {
+    // Found by the `feed` fuzz target: feed-rs sliced one byte past "Mira@wn.uy", inside
+    // the "€", and panicked; the whole feed was lost.
+    for creator in [
+        "Mira@wn.uy€       a",
+        "€Mira@wn.uy",
+        "<![CDATA[Mira Kell mira@wn.uy€]]>",
+        "Mira &#8364;<![CDATA[mira@wn.uy]]>€",
+    ] {
+        let feed = format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\
+             <channel><title>T</title><item><title>Aid convoy</title>\
+             <link>https://news.example/a</link><dc:creator>{creator}</dc:creator>\
+             <author>x@y.zz€</author></item></channel></rss>"
+        );
+        let parsed = parse_feed(feed.as_bytes(), None)
+            .unwrap_or_else(|reason| panic!("{creator}: {reason}"));
+        assert_eq!(parsed.items.len(), 1, "{creator}");
+    }
+}

@@ -29,6 +29,10 @@
 //!   the middle of a feed): feed-rs switches its decoder on any declaration, and past the
 //!   first 64 bytes its decoder panics. The text handed on is UTF-8 ([`super::xml_text`]),
 //!   so every declaration is removed.
+//! - A person's text (`author`, `dc:creator`, `managingEditor`, `webMaster`, `itunes:author`)
+//!   with an e-mail address right next to a character outside ASCII (`Mira@wn.uy€`):
+//!   feed-rs slices one byte past the address and panics inside the character, which cost
+//!   the whole feed. A space is put between the address and such a character.
 //! - Items past [`MAX_ITEMS`] are cut (from the end of the last one kept to the end of their
 //!   parent), so that feed-rs never builds more entries than that.
 //!
@@ -190,6 +194,16 @@ fn scan(text: &str, atom: Option<Atom<'_>>, edits: &mut Vec<Edit>) -> usize {
         match event {
             Event::Eof => break start,
             Event::Decl(_) if editing => edits.push((start..end, String::new())),
+            Event::Text(_) | Event::CData(_)
+                if editing
+                    && open
+                        .last()
+                        .is_some_and(|o| PERSON_ELEMENTS.contains(&o.local.as_str())) =>
+            {
+                if let Some(fixed) = person_text(&text[start..end]) {
+                    edits.push((start..end, fixed));
+                }
+            }
             Event::Start(tag) => {
                 let depth = open.len();
                 let edit = atom
@@ -260,6 +274,65 @@ fn scan(text: &str, atom: Option<Atom<'_>>, edits: &mut Vec<Edit>) -> usize {
     let from = dropping.map_or(stop, |(_, from)| from);
     after_text_stops(text, from, cut, edits);
     items.saturating_sub(MAX_ITEMS)
+}
+
+/// Elements whose text feed-rs reads as "name <e-mail>" (local names).
+const PERSON_ELEMENTS: &[&str] = &["author", "creator", "managingEditor", "webMaster", "name"];
+
+/// A person's text (escaped text or a whole CDATA section) with a space between every e-mail
+/// address and a character outside ASCII next to it, at its ends too (text split over
+/// several pieces is joined by feed-rs); `None` when nothing needs to change.
+fn person_text(raw: &str) -> Option<String> {
+    let (cdata, inner) = match raw
+        .strip_prefix("<![CDATA[")
+        .and_then(|r| r.strip_suffix("]]>"))
+    {
+        Some(inner) => (true, std::borrow::Cow::Borrowed(inner)),
+        None => (false, quick_xml::escape::unescape(raw).ok()?),
+    };
+    if !inner.contains('@') {
+        return None;
+    }
+    // The characters feed-rs's address pattern can span, around an `@`.
+    let left = |c: char| c.is_ascii_alphanumeric() || "._%+-<[(:".contains(c);
+    let right = |c: char| c.is_ascii_alphanumeric() || ".->])".contains(c);
+    let chars: Vec<char> = inner.chars().collect();
+    let mut space_before = vec![false; chars.len() + 1];
+    for (at, _) in chars.iter().enumerate().filter(|&(_, &c)| c == '@') {
+        let mut a = at;
+        while a > 0 && left(chars[a - 1]) {
+            a -= 1;
+        }
+        let mut b = at + 1;
+        while b < chars.len() && right(chars[b]) {
+            b += 1;
+        }
+        // At a piece's end the neighbour is unknown: another piece may follow.
+        if a == 0 || !chars[a - 1].is_ascii() {
+            space_before[a] = true;
+        }
+        if b == chars.len() || !chars[b].is_ascii() {
+            space_before[b] = true;
+        }
+    }
+    if !space_before.iter().any(|&s| s) {
+        return None;
+    }
+    let mut fixed = String::with_capacity(inner.len() + 8);
+    for (k, c) in chars.iter().enumerate() {
+        if space_before[k] {
+            fixed.push(' ');
+        }
+        fixed.push(*c);
+    }
+    if space_before[chars.len()] {
+        fixed.push(' ');
+    }
+    Some(if cdata {
+        format!("<![CDATA[{fixed}]]>")
+    } else {
+        quick_xml::escape::escape(&fixed).into_owned()
+    })
 }
 
 /// What the scan does from where it could not follow the document (a syntax error, or an

@@ -313,7 +313,7 @@ fn numbers(docs: &[Document], refs: &mut References) -> Vec<NumberView> {
                 inside(c.cue.start, c.cue.end)
                     || c.source.as_ref().is_some_and(|s| inside(s.start, s.end))
             });
-            if sourcing {
+            if sourcing || is_date_part(d, q) {
                 continue;
             }
             let claim = d
@@ -339,6 +339,25 @@ fn numbers(docs: &[Document], refs: &mut References) -> Vec<NumberView> {
         (a.source.is_none(), &a.unit, a.date).cmp(&(b.source.is_none(), &b.unit, b.date))
     });
     out
+}
+
+/// Whether a figure is part of a date rather than a count: a bare year ("since at least
+/// 2022") or a bare day number right after a date ("the events of March 1 and 2").
+fn is_date_part(d: &Document, q: &sitrep_model::Quantity) -> bool {
+    if q.unit.is_some() || q.kind != sitrep_model::QuantityKind::Count {
+        return false;
+    }
+    let Some(value) = q.value else {
+        return false;
+    };
+    let whole = value.fract() == 0.0;
+    let year = whole && (1800.0..=2100.0).contains(&value) && !q.text.contains(',');
+    let day_after_date = whole
+        && (1.0..=31.0).contains(&value)
+        && d.times
+            .iter()
+            .any(|t| t.end <= q.start && q.start - t.end <= 5);
+    year || day_after_date
 }
 
 /// Resolved dates of a day to a month, in date order, each with its sentence.

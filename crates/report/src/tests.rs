@@ -223,3 +223,69 @@ fn html_is_self_contained_and_escaped() {
     assert!(page.contains("href=\"#ref-1\""));
     assert!(page.contains("id=\"ref-3\""));
 }
+
+#[test]
+fn years_and_day_numbers_are_not_figures() {
+    let mut d = doc(
+        "cccc3333",
+        "Meridian Press",
+        6,
+        &[
+            "Rebels have held 12 villages since at least 2022 and attacked on March 1 and 2, officials said.",
+        ],
+    );
+    d.claims = vec![claim(
+        &d,
+        "C1",
+        0,
+        ("officials", true),
+        "said",
+        "Rebels have held 12 villages since at least 2022 and attacked on March 1 and 2",
+        Stance::Assert,
+        "rebel hold village attack",
+    )];
+    let bare = |text: &str, value: f64, unit: Option<&str>| {
+        let q = span(&d, text);
+        Quantity {
+            text: q.text,
+            start: q.start,
+            end: q.end,
+            value: Some(value),
+            low: None,
+            high: None,
+            approx: false,
+            unit: unit.map(str::to_string),
+            unit_start: None,
+            unit_end: None,
+            kind: QuantityKind::Count,
+            qualifier: None,
+        }
+    };
+    let day = span(&d, " 2,");
+    let mut two = bare("2,", 2.0, None);
+    two.start = day.start + 1;
+    two.end = day.start + 2;
+    two.text = "2".into();
+    d.quantities = vec![
+        bare("12", 12.0, Some("villages")),
+        bare("at least 2022", 2022.0, None),
+        two,
+    ];
+    let t = span(&d, "March 1");
+    d.times = vec![TimeExpr {
+        text: t.text,
+        start: t.start,
+        end: t.end,
+        from: NaiveDate::from_ymd_opt(2026, 3, 1),
+        to: NaiveDate::from_ymd_opt(2026, 3, 1),
+        kind: TimeKind::Date,
+        anchor: TimeAnchor::Published,
+        value: None,
+    }];
+    let mut refs = References::default();
+    let figures: Vec<String> = numbers(&[d], &mut refs)
+        .into_iter()
+        .map(|n| n.text)
+        .collect();
+    assert_eq!(figures, ["12"]);
+}

@@ -313,7 +313,9 @@ fn numbers(docs: &[Document], refs: &mut References) -> Vec<NumberView> {
                 inside(c.cue.start, c.cue.end)
                     || c.source.as_ref().is_some_and(|s| inside(s.start, s.end))
             });
-            if sourcing || is_date_part(d, q) {
+            // "several parts of Mali", "a few days": a vague count under ten is no figure.
+            let vague = q.value.is_none() && q.high.is_some_and(|h| h < 10.0);
+            if sourcing || vague || is_date_part(d, q) {
                 continue;
             }
             let claim = d

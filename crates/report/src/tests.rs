@@ -225,13 +225,13 @@ fn html_is_self_contained_and_escaped() {
 }
 
 #[test]
-fn years_and_day_numbers_are_not_figures() {
+fn years_day_numbers_and_vague_small_counts_are_not_figures() {
     let mut d = doc(
         "cccc3333",
         "Meridian Press",
         6,
         &[
-            "Rebels have held 12 villages since at least 2022 and attacked on March 1 and 2, officials said.",
+            "Rebels have held 12 villages in several districts since at least 2022 and attacked on March 1 and 2, officials said.",
         ],
     );
     d.claims = vec![claim(
@@ -240,7 +240,7 @@ fn years_and_day_numbers_are_not_figures() {
         0,
         ("officials", true),
         "said",
-        "Rebels have held 12 villages since at least 2022 and attacked on March 1 and 2",
+        "Rebels have held 12 villages in several districts since at least 2022 and attacked on March 1 and 2",
         Stance::Assert,
         "rebel hold village attack",
     )];
@@ -266,8 +266,15 @@ fn years_and_day_numbers_are_not_figures() {
     two.start = day.start + 1;
     two.end = day.start + 2;
     two.text = "2".into();
+    let several = Quantity {
+        value: None,
+        low: Some(3.0),
+        high: Some(9.0),
+        ..bare("several", 0.0, Some("districts"))
+    };
     d.quantities = vec![
         bare("12", 12.0, Some("villages")),
+        several,
         bare("at least 2022", 2022.0, None),
         two,
     ];

@@ -32,6 +32,10 @@
 //!    quote is its own cue's content).
 //! 7. **A quote on both sides of its cue** ("“A,” Oradi said. “B.”") is two claims of one
 //!    source and cue, since a claim's content is one span and the cue is not what was said.
+//! 8. **A source is a noun phrase**: punctuation at its edges is not part of it (", officials
+//!    on both sides"); a source span that holds a clause ("she called on the Council", the
+//!    verb before a coordinated cue) is the clause's subject; a participle set off by a
+//!    comma ("Meridian Press, citing three sources,") is left out.
 
 use std::ops::Range;
 
@@ -70,7 +74,6 @@ const TRAILING: &[&str] = &[
     "this",
     "week",
     "month",
-    "on",
     "in",
     "a",
     "statement",
@@ -133,6 +136,12 @@ pub(crate) fn assemble(doc: &Doc<'_>, lexicon: &Lexicon, found: &[Found]) -> Vec
         {
             f.why = format!("{}; {why}", f.why);
             f.source = Some(antecedent);
+        }
+        if let Some(source) = &f.source
+            && let Some((tidy, why)) = noun_phrase_of(doc, source)
+        {
+            f.why = format!("{}; {why}", f.why);
+            f.source = tidy;
         }
         if f.source.is_none()
             && let Some(shared) = shared_source(doc, &f, &out)
@@ -593,4 +602,71 @@ fn subject_of_cue(doc: &Doc<'_>, f: &Found) -> Option<Range<usize>> {
     let span = doc.span(start).start..doc.span(end - 1).end;
     let content_start = f.content.first().map_or(usize::MAX, |r| r.start);
     (span.end <= f.cue.start && span.end <= content_start).then_some(span)
+}
+
+/// Rule 8: the noun phrase of a source span, when the span holds more (with the reason);
+/// `Some((None, _))` when nothing of a phrase is left.
+fn noun_phrase_of(doc: &Doc<'_>, source: &Range<usize>) -> Option<(Option<Range<usize>>, String)> {
+    let tokens = doc.tokens_in(source);
+    let (mut start, mut end) = (tokens.start, tokens.end);
+    while start < end && doc.upos(start) == "PUNCT" {
+        start += 1;
+    }
+    while end > start && doc.upos(end - 1) == "PUNCT" {
+        end -= 1;
+    }
+    let mut why = Vec::new();
+    if (start, end) != (tokens.start, tokens.end) {
+        why.push("punctuation at its edges left out");
+    }
+    if let Some(head) = doc.head_within(&(start..end)) {
+        if matches!(doc.upos(head), "VERB" | "AUX") {
+            // A clause: its subject is the source.
+            let subject = doc.children(head).iter().copied().find(|&c| {
+                (start..end).contains(&c) && matches!(doc.deprel(c), "nsubj" | "nsubj:pass")
+            });
+            if let Some(subject) = subject {
+                let (a, b) = subtree_within(doc, subject, start..end);
+                (start, end) = (a, b);
+                why.push("the source is the subject of the clause it was given as");
+            }
+        } else if let Some(comma) = (start + 1..end).find(|&t| {
+            doc.word(t) == ","
+                && t + 1 < end
+                && doc.upos(t + 1) == "VERB"
+                && doc
+                    .analysis
+                    .word(t + 1)
+                    .is_some_and(|w| matches!(w.xpos, "VBG" | "VBN"))
+                && doc.head(t + 1) == Some(head)
+        }) {
+            end = comma;
+            why.push("a participle set off by a comma left out");
+        }
+    }
+    if why.is_empty() {
+        return None;
+    }
+    let why = format!("source: {}", why.join("; "));
+    if start >= end {
+        return Some((None, why));
+    }
+    Some((Some(doc.span(start).start..doc.span(end - 1).end), why))
+}
+
+/// The tokens below `top` (itself included) that lie in `within`, as one range from the first
+/// to the last of them.
+fn subtree_within(doc: &Doc<'_>, top: usize, within: Range<usize>) -> (usize, usize) {
+    let (mut start, mut end) = (top, top + 1);
+    let mut stack = vec![top];
+    while let Some(t) = stack.pop() {
+        for &c in doc.children(t) {
+            if within.contains(&c) {
+                start = start.min(c);
+                end = end.max(c + 1);
+                stack.push(c);
+            }
+        }
+    }
+    (start, end)
 }

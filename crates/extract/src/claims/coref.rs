@@ -24,12 +24,15 @@ const LOOK_BACK: usize = 64;
 /// For each source (in document order), the index of the earliest source it repeats.
 pub fn resolve(doc: &Doc<'_>, sources: &[Option<&SourceFacts>]) -> Vec<Option<usize>> {
     let mut same_as: Vec<Option<usize>> = vec![None; sources.len()];
+    let marks = Marks::of(doc, sources);
     // The latest named source by its head word (a name is looked up, not searched for).
     let mut named: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for i in 0..sources.len() {
         let Some(facts) = sources[i] else { continue };
         let Some(head) = facts.head else { continue };
-        let found = if facts.pronoun
+        let found = if facts.pronoun && another_subject_between(doc, head, &marks) {
+            None
+        } else if facts.pronoun
             || !facts.partitive && is_definite(doc, head) && doc.upos(head) == "NOUN"
         {
             (i.saturating_sub(LOOK_BACK)..i).rev().find(|&j| {
@@ -59,6 +62,70 @@ pub fn resolve(doc: &Doc<'_>, sources: &[Option<&SourceFacts>]) -> Vec<Option<us
         }
     }
     same_as
+}
+
+/// Whether a main clause's subject that is no claim's source, and that the pronoun at
+/// `pronoun` could stand for, comes between it and the start of the sentence before: "Ostrelia's Interior
+/// Ministry gave a different account. It said ..." — "It" is that ministry, not the source of
+/// an earlier claim. Only that far back, so that the look is linear in the document.
+fn another_subject_between(doc: &Doc<'_>, pronoun: usize, marks: &Marks) -> bool {
+    let sentence = doc.analysis.sentence_of(pronoun);
+    let from = doc.analysis.sentences()[sentence.saturating_sub(1)]
+        .tokens
+        .start;
+    let plural = |t: usize| {
+        doc.analysis
+            .word(t)
+            .is_some_and(|w| matches!(w.xpos, "NNS" | "NNPS"))
+    };
+    let word = doc.lower(pronoun);
+    (from..pronoun).any(|t| {
+        matches!(doc.deprel(t), "nsubj" | "nsubj:pass")
+            && matches!(doc.upos(t), "NOUN" | "PROPN")
+            && doc.head(t).is_some_and(|v| main_clause(doc, v))
+            && !marks.in_source[t]
+            && match word.as_str() {
+                "it" => !plural(t) && !marks.person[t],
+                "he" | "she" | "him" | "her" => marks.person[t],
+                "they" | "them" => plural(t),
+                _ => false,
+            }
+    })
+}
+
+/// A sentence's main verb or one coordinated with it: not a clause inside what someone said.
+fn main_clause(doc: &Doc<'_>, verb: usize) -> bool {
+    match doc.deprel(verb) {
+        "root" => true,
+        "conj" => doc.head(verb).is_some_and(|h| doc.deprel(h) == "root"),
+        _ => false,
+    }
+}
+
+/// Per token: whether it is in a claim's source, and in a person's name.
+struct Marks {
+    in_source: Vec<bool>,
+    person: Vec<bool>,
+}
+
+impl Marks {
+    fn of(doc: &Doc<'_>, sources: &[Option<&SourceFacts>]) -> Marks {
+        let mut in_source = vec![false; doc.len()];
+        for s in sources.iter().flatten() {
+            for t in s.tokens.clone() {
+                in_source[t] = true;
+            }
+        }
+        let mut person = vec![false; doc.len()];
+        for m in doc.analysis.mentions() {
+            if m.label == sitrep_nlp::EntityLabel::Per {
+                for t in m.tokens.clone() {
+                    person[t] = true;
+                }
+            }
+        }
+        Marks { in_source, person }
+    }
 }
 
 /// "the officer": the head noun has a definite determiner.

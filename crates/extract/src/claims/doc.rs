@@ -1,6 +1,7 @@
 //! The analysed document as the claims layer reads it: tokens by byte span, their words,
 //! lemmas, tags and relations, and each token's dependents.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use sitrep_nlp::Analysis;
@@ -11,6 +12,9 @@ pub(crate) struct Doc<'a> {
     pub analysis: &'a Analysis,
     /// Each token's dependents, in text order.
     children: Vec<Vec<usize>>,
+    /// Capitalised words used as adjectives ("Ostrelian President", "Malian troops"), in
+    /// lower case: the nationality words of the document.
+    nationality_words: HashSet<String>,
 }
 
 impl<'a> Doc<'a> {
@@ -22,11 +26,41 @@ impl<'a> Doc<'a> {
                 children[h].push(t);
             }
         }
-        Doc {
+        let mut doc = Doc {
             text,
             analysis,
             children,
+            nationality_words: HashSet::new(),
+        };
+        doc.nationality_words = (0..n)
+            .filter(|&t| doc.word(t).starts_with(|c: char| c.is_uppercase()))
+            .filter(|&t| doc.upos(t) == "ADJ" || (t + 1 < n && doc.upos(t + 1) == "NOUN"))
+            .map(|t| doc.lower(t))
+            .collect();
+        doc
+    }
+
+    /// Whether the document uses a nationality word made from `name` ("Ostrelia" and
+    /// "Ostrelian troops", "Varnia" and "the Varnian President", "Mali" and "Malian"): the
+    /// name is a country's, whatever the recogniser made of it.
+    pub fn has_nationality_word_of(&self, name: &str) -> bool {
+        let name = name.to_lowercase();
+        if name.chars().count() < 3 || !name.chars().all(char::is_alphabetic) {
+            return false;
         }
+        let stem = name.trim_end_matches(['a', 'e', 'y']);
+        [
+            format!("{name}n"),
+            format!("{name}an"),
+            format!("{name}ian"),
+            format!("{name}ese"),
+            format!("{name}i"),
+            format!("{stem}an"),
+            format!("{stem}ian"),
+            format!("{stem}ese"),
+        ]
+        .iter()
+        .any(|w| self.nationality_words.contains(w))
     }
 
     pub fn len(&self) -> usize {

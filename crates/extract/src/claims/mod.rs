@@ -139,6 +139,22 @@ impl ClaimLayer {
             let direct = directness(&doc, &quotes, &f.content);
             let recipient = cue_head.and_then(|c| self.recipient(&doc, c));
             let time = cue_head.and_then(|c| time_word(&doc, c));
+            let question = is_question(&doc, cue_head, &f.content);
+            let clause = f.content.iter().any(|piece| {
+                doc.tokens_in(piece)
+                    .any(|t| matches!(doc.upos(t), "VERB" | "AUX"))
+            });
+            if question {
+                why.push(
+                    "a question, not a statement: it takes no position on a proposition"
+                        .to_string(),
+                );
+            } else if !clause {
+                why.push(
+                    "no clause in the content (\"citing three sources\"): it takes no position on a proposition"
+                        .to_string(),
+                );
+            }
             drafts.push(ClaimDraft {
                 sentence: analysis.sentence_of(anchor),
                 source: None,
@@ -151,7 +167,11 @@ impl ClaimLayer {
                 time,
                 confidence: f.confidence.clamp(0.0, 1.0),
                 why,
-                terms: content_terms(&doc, &f.content),
+                terms: if question || !clause {
+                    Vec::new()
+                } else {
+                    content_terms(&doc, &f.content)
+                },
                 anchors: content_anchors(&doc, &f.content, &mut document_names),
             });
             facts.push(source_facts);
@@ -276,6 +296,32 @@ fn cue_word(doc: &Doc<'_>, tokens: &Range<usize>, head: Option<usize>) -> Option
 
 /// The content's terms: the lower-case lemmas of its nouns, proper nouns, verbs, adjectives
 /// and numbers, light verbs aside, each once, in text order.
+/// Cues that ask rather than state.
+const ASKING: &[&str] = &["ask", "wonder", "inquire", "enquire", "query", "question"];
+
+/// A question ("asked whether the men belonged to ...", "asked: 'Who pays them?'"): a cue that
+/// asks, before a content opening with "whether", "if" or a question word, or ending with a
+/// question mark.
+fn is_question(doc: &Doc<'_>, cue: Option<usize>, content: &[Range<usize>]) -> bool {
+    let Some(cue) = cue else { return false };
+    if !ASKING.contains(&doc.lemma_lower(cue).as_str()) {
+        return false;
+    }
+    let (Some(first), Some(last)) = (content.first(), content.last()) else {
+        return false;
+    };
+    let opening = doc
+        .tokens_in(first)
+        .find(|&t| doc.word(t).chars().any(char::is_alphanumeric))
+        .map(|t| doc.lower(t));
+    matches!(
+        opening.as_deref(),
+        Some("whether" | "if" | "who" | "what" | "when" | "where" | "why" | "how" | "which")
+    ) || doc.text[last.clone()]
+        .trim_end_matches(['"', '”', '’', '\'', ' '])
+        .ends_with('?')
+}
+
 fn content_terms(doc: &Doc<'_>, content: &[Range<usize>]) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
     for t in content.iter().flat_map(|piece| doc.tokens_in(piece)) {

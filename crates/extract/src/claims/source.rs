@@ -4,12 +4,14 @@
 //! The rules, in order, on the source phrase's head (the token the rest of the phrase hangs
 //! from; for "one of the officers" the noun after "of"):
 //! 1. a personal pronoun ("he", "they") is resolved later to an earlier source (`coref`);
-//! 2. an entity the recogniser found at the head decides: a person is a named person; an
+//! 2. a one-word name whose nationality word the document uses ("Ostrelia said" beside
+//!    "Ostrelian troops") is a country: its government, whatever the recogniser made of it;
+//! 3. an entity the recogniser found at the head decides: a person is a named person; an
 //!    organisation is media when it is a news organisation (`media.txt`), a government when
 //!    the name says so, else an institution; a place speaking ("Paris said") is that
 //!    country's government (the place is kept, its use marked);
-//! 3. a head noun of `source_nouns.tsv` ("officer", "ministry", "report") gives the kind;
-//! 4. any other proper noun is a named person; anything else is unknown.
+//! 4. a head noun of `source_nouns.tsv` ("officer", "ministry", "report") gives the kind;
+//! 5. any other proper noun is a named person; anything else is unknown.
 //!
 //! A source is anonymous when it is a person, an official or unknown and no name of a person
 //! is in its phrase ("a Western security official", "Malian army officials", "sources");
@@ -89,9 +91,14 @@ pub(crate) fn describe(
             .find(|m| m.tokens.contains(&t))
             .map(|m| m.label)
     };
-    let named = tokens
-        .clone()
-        .any(|t| mention_at(t) == Some(EntityLabel::Per));
+    // A person's name, not a word of office the recogniser took for one ("Defence Ministry").
+    let named = tokens.clone().any(|t| {
+        mention_at(t) == Some(EntityLabel::Per)
+            && lexicon
+                .source_nouns
+                .get(doc.lemma_lower(t).as_str())
+                .is_none_or(|n| n.kind == SourceKind::Person)
+    });
     let phrase = doc.text[span.clone()].to_lowercase();
     let (kind, pronoun) = match head {
         None => (SourceKind::Unknown, false),
@@ -104,6 +111,22 @@ pub(crate) fn describe(
             } else if is_media(doc, lexicon, &tokens) {
                 why.push("source is a news organisation".to_string());
                 (SourceKind::Media, false)
+            } else if tokens.len() == 1
+                && doc.upos(h) == "PROPN"
+                && doc.has_nationality_word_of(doc.word(h))
+            {
+                why.push(format!(
+                    "the text has a nationality word of \"{}\": a country speaking stands for its government",
+                    doc.word(h)
+                ));
+                (SourceKind::Government, false)
+            } else if let Some((noun, kind)) = office_in_person_name(doc, lexicon, h, &tokens) {
+                // "Varnia's Defence Ministry": no person's name holds "Ministry".
+                why.push(format!(
+                    "\"{noun}\" in the name is a {} noun, not part of a person's name",
+                    kind.name()
+                ));
+                (kind, false)
             } else if let Some(label) = mention_at(h) {
                 let kind = match label {
                     EntityLabel::Per => SourceKind::Person,
@@ -153,8 +176,9 @@ pub(crate) fn describe(
             }
         }
     };
-    let named =
-        named || (kind == SourceKind::Person && head.is_some_and(|h| doc.upos(h) == "PROPN"));
+    let named = named
+        || (kind == SourceKind::Person && head.is_some_and(|h| doc.upos(h) == "PROPN"))
+        || has_unrecognised_name(doc, lexicon, &tokens, &mention_at);
     let anonymous = !pronoun
         && !named
         && matches!(
@@ -187,6 +211,50 @@ pub(crate) fn describe(
     }
 }
 
+/// A word of a body ("Ministry", "Army") in the person entity at the phrase's head, which the
+/// recogniser took for a name: the word and its kind.
+fn office_in_person_name(
+    doc: &Doc<'_>,
+    lexicon: &Lexicon,
+    head: usize,
+    tokens: &Range<usize>,
+) -> Option<(String, SourceKind)> {
+    let mention = doc
+        .analysis
+        .mentions()
+        .iter()
+        .find(|m| m.tokens.contains(&head) && m.label == EntityLabel::Per)?;
+    mention
+        .tokens
+        .clone()
+        .filter(|t| tokens.contains(t))
+        .find_map(|t| {
+            let lemma = doc.lemma_lower(t);
+            let noun = lexicon.source_nouns.get(lemma.as_str())?;
+            (noun.kind != SourceKind::Person && noun.kind != SourceKind::Official)
+                .then_some((lemma, noun.kind))
+        })
+}
+
+/// Two proper nouns in a row that no entity of another kind covers and that are no words of
+/// office: a name the recogniser missed ("Its spokesman, Emre Kastan").
+fn has_unrecognised_name(
+    doc: &Doc<'_>,
+    lexicon: &Lexicon,
+    tokens: &Range<usize>,
+    mention_at: &impl Fn(usize) -> Option<EntityLabel>,
+) -> bool {
+    let name_word = |t: usize| {
+        doc.upos(t) == "PROPN"
+            && mention_at(t).is_none_or(|l| l == EntityLabel::Per)
+            && !lexicon
+                .source_nouns
+                .contains_key(doc.lemma_lower(t).as_str())
+            && !lexicon.media_name_words.contains(doc.lower(t).as_str())
+    };
+    (tokens.start + 1..tokens.end).any(|t| name_word(t - 1) && name_word(t))
+}
+
 /// "one of the Malian army officers": the noun after "of", when the head is a quantifier.
 fn noun_of_quantifier(doc: &Doc<'_>, head: usize, tokens: &Range<usize>) -> usize {
     let lemma = doc.lemma_lower(head);
@@ -211,13 +279,14 @@ fn is_media(doc: &Doc<'_>, lexicon: &Lexicon, tokens: &Range<usize>) -> bool {
             .iter()
             .any(|m| doc.matches_at(t, m, tokens.end))
     });
-    // A proper name of two words or more ending in a news word: "Meridian Press".
-    let named_like_news = tokens.len() >= 2 && {
-        let last = tokens.end - 1;
-        doc.upos(last) == "PROPN"
-            && doc.upos(last - 1) == "PROPN"
-            && lexicon.media_name_words.contains(doc.lower(last).as_str())
-    };
+    // A proper name of two words or more ending in a news word: "Meridian Press" (and
+    // "Meridian Press, citing three sources").
+    let named_like_news = (tokens.start + 1..tokens.end).any(|t| {
+        doc.upos(t) == "PROPN"
+            && doc.upos(t - 1) == "PROPN"
+            && (t + 1 == tokens.end || doc.upos(t + 1) != "PROPN")
+            && lexicon.media_name_words.contains(doc.lower(t).as_str())
+    });
     listed || named_like_news
 }
 

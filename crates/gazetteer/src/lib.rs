@@ -300,6 +300,9 @@ pub struct Place {
     pub population: u64,
     /// `city`, `country`, `admin1` or `continent`.
     pub kind: String,
+    /// The first-level region's code within its country (a city's region; a region's own
+    /// code; a continent's code); empty when unknown.
+    pub admin: String,
 }
 
 /// The raw text of the gazetteer files (what [`Gazetteer::load`] reads; tests build it by
@@ -346,6 +349,10 @@ pub struct Gazetteer {
     countries: HashMap<String, (String, String)>,
     places: Vec<Place>,
     place_index: HashMap<String, Vec<u32>>,
+    /// A country's place by ISO 3166 alpha-3 code.
+    country_places: HashMap<String, u32>,
+    /// A first-level region's place by country code and region code.
+    regions: HashMap<(String, String), u32>,
     /// (name, category) pairs for [`Gazetteer::phrase_index`].
     phrases: Vec<(String, Category)>,
 }
@@ -507,6 +514,7 @@ impl Gazetteer {
                 geonameid: f[5].trim().parse().unwrap_or(0),
                 population: f[6].trim().parse().unwrap_or(0),
                 kind: f[7].to_string(),
+                admin: f.get(8).map_or(String::new(), |a| a.trim().to_string()),
             };
             let category = match place.kind.as_str() {
                 "city" => Category::City,
@@ -514,6 +522,19 @@ impl Gazetteer {
                 _ => Category::Region,
             };
             let index = g.places.len() as u32;
+            match place.kind.as_str() {
+                "country" => {
+                    g.country_places
+                        .entry(place.country.clone())
+                        .or_insert(index);
+                }
+                "admin1" if !place.admin.is_empty() => {
+                    g.regions
+                        .entry((place.country.clone(), place.admin.clone()))
+                        .or_insert(index);
+                }
+                _ => {}
+            }
             let mut names = vec![place.name.as_str()];
             names.extend(f[1].split('|').filter(|a| !a.is_empty()));
             for name in names {
@@ -580,12 +601,42 @@ impl Gazetteer {
             .map(|(c, _)| c.as_str())
     }
 
+    /// The country code of a nationality word ("Malian", "Russians"), not of a country name.
+    pub fn nationality(&self, name: &str) -> Option<&str> {
+        self.countries
+            .get(&lower_key(name))
+            .filter(|(_, kind)| kind == "demonym")
+            .map(|(c, _)| c.as_str())
+    }
+
     /// Places called `name` (main or alternate name, any case), most populous first.
     pub fn places(&self, name: &str) -> Vec<&Place> {
         self.place_index
             .get(&lower_key(name))
             .map(|ids| ids.iter().map(|&i| &self.places[i as usize]).collect())
             .unwrap_or_default()
+    }
+
+    /// The place of a country by its ISO 3166 alpha-3 code ("MLI").
+    pub fn country_place(&self, iso3: &str) -> Option<&Place> {
+        self.country_places
+            .get(iso3)
+            .map(|&i| &self.places[i as usize])
+    }
+
+    /// The first-level region a place lies in (a city's state or province), if listed.
+    pub fn region_of(&self, place: &Place) -> Option<&Place> {
+        if place.kind != "city" || place.admin.is_empty() {
+            return None;
+        }
+        self.region(&place.country, &place.admin)
+    }
+
+    /// A first-level region by its country (ISO alpha-3) and region code.
+    pub fn region(&self, country: &str, admin: &str) -> Option<&Place> {
+        self.regions
+            .get(&(country.to_string(), admin.to_string()))
+            .map(|&i| &self.places[i as usize])
     }
 
     pub fn n_actors(&self) -> usize {

@@ -186,7 +186,22 @@ pub struct Place {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub geonameid: Option<u64>,
+    /// `city`, `admin1` (a state, a province), `country` or `continent`.
     pub kind: Option<String>,
+    /// The first-level region (state, province) a city lies in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin1: Option<String>,
+    /// How exact the point is: `place`, `region`, `country`, `continent`, or `focus` (a name
+    /// the gazetteer lacks, placed at the document's focus).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<String>,
+    /// How the text uses the name when not as a location: `government` ("Paris said"),
+    /// `demonym` ("Malian troops").
+    #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
+    pub used_as: Option<String>,
+    /// Why this place, for `--explain`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 /// A named entity mention.

@@ -31,8 +31,8 @@ use chrono::NaiveDate;
 use sitrep_extract::attribution::Attributions;
 use sitrep_extract::claims::{ClaimDraft, ClaimLayer, FindAttributions};
 use sitrep_model::{
-    Boilerplate, BoilerplateKind, CharIndex, Claim, ClaimSource, Cue, Document, Entity, Sentence,
-    TextSpan, TimeExpr, Token, content_id,
+    Boilerplate, BoilerplateKind, CharIndex, Claim, ClaimSource, Cue, Document, Entity, Place,
+    Sentence, TextSpan, TimeExpr, Token, content_id,
 };
 use sitrep_nlp::model_io::ModelError;
 use sitrep_nlp::{Analysis, Analyzer, Gazetteer, Ner, Nlp, ParserChoice, WordAnalysis};
@@ -105,6 +105,8 @@ pub struct Pipeline {
     config: Config,
     analyzer: Analyzer,
     claims: Option<Claims>,
+    /// Places are resolved against it (and claims' actors coded with it).
+    gazetteer: Option<Arc<Gazetteer>>,
 }
 
 /// The claims stage: the attribution finder and the layer that describes what it finds.
@@ -120,17 +122,18 @@ impl Claims {
     /// the models (`../gazetteer`) or where [`Gazetteer::default_dir`] looks; without one,
     /// claims have no actor codes.
     pub fn load(dir: &std::path::Path) -> Result<Claims, LoadError> {
+        Claims::load_with(dir, find_gazetteer(dir))
+    }
+
+    /// [`Claims::load`] with a gazetteer already loaded.
+    pub fn load_with(
+        dir: &std::path::Path,
+        gazetteer: Option<Arc<Gazetteer>>,
+    ) -> Result<Claims, LoadError> {
         let finder = Attributions::load(dir).map_err(|source| LoadError {
             what: "attribution model",
             source,
         })?;
-        let gazetteer = dir
-            .parent()
-            .map(|p| p.join("gazetteer"))
-            .filter(|g| g.join("actors.tsv").is_file())
-            .or_else(Gazetteer::default_dir)
-            .and_then(|g| Gazetteer::load(&g).ok())
-            .map(Arc::new);
         Ok(Claims {
             finder: Arc::new(finder),
             layer: ClaimLayer::new(gazetteer),
@@ -165,6 +168,17 @@ pub fn parse_text(nlp: &Arc<Nlp>, text: &str) -> Vec<ParsedSentence> {
                 .collect(),
         })
         .collect()
+}
+
+/// The gazetteer beside the model folder `dir` (`../gazetteer`), else where
+/// [`Gazetteer::default_dir`] looks; `None` when there is none or it does not load.
+fn find_gazetteer(dir: &std::path::Path) -> Option<Arc<Gazetteer>> {
+    dir.parent()
+        .map(|p| p.join("gazetteer"))
+        .filter(|g| g.join("actors.tsv").is_file())
+        .or_else(Gazetteer::default_dir)
+        .and_then(|g| Gazetteer::load(&g).ok())
+        .map(Arc::new)
 }
 
 impl Pipeline {
@@ -210,14 +224,19 @@ impl Pipeline {
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (nlp, ner)
         });
+        let gazetteer = match &dir {
+            Some(dir) if config.entities || config.claims => find_gazetteer(dir),
+            _ => None,
+        };
         let claims = match (&dir, config.claims && config.parse) {
-            (Some(dir), true) => Some(Claims::load(dir)?),
+            (Some(dir), true) => Some(Claims::load_with(dir, gazetteer.clone())?),
             _ => None,
         };
         Ok(Pipeline {
             analyzer: Analyzer::new(nlp?, ner?),
             config,
             claims,
+            gazetteer,
         })
     }
 
@@ -234,6 +253,7 @@ impl Pipeline {
             },
             analyzer: self.analyzer.clone(),
             claims: self.claims.clone(),
+            gazetteer: self.gazetteer.clone(),
         }
     }
 
@@ -373,6 +393,9 @@ impl Pipeline {
             let drafts = claims.layer.describe(text, analysis, &found);
             doc.claims = claim_layer(text, &drafts, &doc.times, &ix);
         }
+        if let Some(gazetteer) = &self.gazetteer {
+            place_layer(doc, analysis, gazetteer, &ix);
+        }
     }
 }
 
@@ -467,6 +490,67 @@ fn token_layer(text: &str, analysis: &Analysis, ix: &CharIndex) -> Vec<Token> {
             }
         })
         .collect()
+}
+
+/// The places of the entity layer: each location and nationality word resolved against the
+/// gazetteer (`sitrep_annotate::places`); a place that speaks as a government's source ("Paris
+/// said") keeps its place and is marked `use: government`, a nationality word `demonym`.
+fn place_layer(doc: &mut Document, analysis: &Analysis, gazetteer: &Gazetteer, ix: &CharIndex) {
+    use sitrep_annotate::places::{Fallback, resolve, toponyms};
+    let text = doc.text.as_str();
+    let found = toponyms(text, analysis, gazetteer);
+    let spans: Vec<Range<usize>> = found.iter().map(|t| t.span.clone()).collect();
+    let resolved = resolve(gazetteer, text, &spans, Fallback::None);
+    for (t, r) in found.iter().zip(resolved) {
+        let Some(r) = r else { continue };
+        let (start, end) = ix.span(t.span.start, t.span.end);
+        let government = doc.claims.iter().any(|c| {
+            c.source.as_ref().is_some_and(|s| {
+                s.kind == sitrep_model::SourceKind::Government && s.start <= start && end <= s.end
+            })
+        });
+        let used_as = if t.demonym {
+            Some("demonym".to_string())
+        } else if government {
+            Some("government".to_string())
+        } else {
+            None
+        };
+        let index = match t.mention {
+            Some(i) if i < doc.entities.len() => i,
+            Some(_) => continue,
+            None => {
+                // A name the recogniser missed and the gazetteer knows: a location entity.
+                doc.entities.push(Entity {
+                    id: String::new(),
+                    text: text[t.span.clone()].to_string(),
+                    start,
+                    end,
+                    kind: "LOC".to_string(),
+                    actor: None,
+                    place: None,
+                });
+                doc.entities.len() - 1
+            }
+        };
+        doc.entities[index].place = Some(Place {
+            name: r.place.name.clone(),
+            country: (!r.place.country.is_empty()).then(|| r.place.country.clone()),
+            lat: r.place.lat,
+            lon: r.place.lon,
+            geonameid: (r.place.geonameid != 0).then_some(r.place.geonameid),
+            kind: Some(r.place.kind.clone()),
+            admin1: r.region.map(|g| g.name.clone()),
+            precision: Some(r.precision.name().to_string()),
+            used_as,
+            why: Some(r.why),
+        });
+    }
+    // Entities in text order, numbered again (the gazetteer's are appended above).
+    doc.entities.sort_by_key(|e| (e.start, e.end));
+    for (i, e) in doc.entities.iter_mut().enumerate() {
+        e.id = format!("E{}", i + 1);
+    }
 }
 
 /// The entity layer: the analysis's mentions as code-point spans.
@@ -638,6 +722,40 @@ mod tests {
                 assert_eq!(got, claimed, "{layer} {start}..{end}");
             }
         }
+    }
+
+    #[test]
+    fn places_are_resolved_with_their_precision_and_use() {
+        let text = "Paris said on Friday that the talks in Kidal, Mali, would resume. \
+                    Malian troops later crossed into Niger, near the town of Ayorou.";
+        let mut doc = Document {
+            text: text.to_string(),
+            ..Document::default()
+        };
+        full().analyse(&mut doc);
+        let place = |name: &str| {
+            doc.entities
+                .iter()
+                .find(|e| e.text == name)
+                .and_then(|e| e.place.clone())
+                .unwrap_or_else(|| panic!("{name} has a place: {:?}", doc.entities))
+        };
+        let paris = place("Paris");
+        assert_eq!(paris.country.as_deref(), Some("FRA"));
+        assert_eq!(paris.kind.as_deref(), Some("city"));
+        assert_eq!(paris.used_as.as_deref(), Some("government"), "{paris:?}");
+        let kidal = place("Kidal");
+        assert_eq!(kidal.country.as_deref(), Some("MLI"));
+        assert_eq!(kidal.precision.as_deref(), Some("place"));
+        let niger = place("Niger");
+        assert_eq!(niger.country.as_deref(), Some("NER"));
+        assert_eq!(niger.precision.as_deref(), Some("country"));
+        let malian = place("Malian");
+        assert_eq!(malian.country.as_deref(), Some("MLI"));
+        assert_eq!(malian.used_as.as_deref(), Some("demonym"));
+        // Entities stay in text order, numbered in that order.
+        assert!(doc.entities.windows(2).all(|w| w[0].start <= w[1].start));
+        assert_eq!(doc.entities[0].id, "E1");
     }
 
     #[test]

@@ -46,6 +46,30 @@ pub enum EvalCommand {
     /// The predictions come from the trained extractor (attribution.bin in the model
     /// directory), or with --baseline from the rule-based baseline.
     Polnear(EvalPolnearArgs),
+    /// Place recognition and resolution against toponym gold sets (GeoWebNews GWN.xml,
+    /// GeoVirus.xml): accuracy within 161 km, mean and median error in km with the gold
+    /// toponyms given, and end to end from raw text (recognition precision, recall, F1, and
+    /// resolution of what was found); fails below the floor with the gold toponyms given.
+    Places(EvalPlacesArgs),
+}
+
+#[derive(Args)]
+pub struct EvalPlacesArgs {
+    /// Gold files (GeoWebNews or GeoVirus XML); each is scored apart. The floor holds for
+    /// each.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub gold: Vec<PathBuf>,
+    /// Exit with status 3 when accuracy within 161 km with the gold toponyms given is below
+    /// this.
+    #[arg(long, default_value_t = 0.80)]
+    pub floor: f64,
+    /// Only the resolver on the gold toponyms (no recogniser, no models loaded).
+    #[arg(long)]
+    pub given_only: bool,
+    /// NLP model directory (default: SITREP_MODELS, else data/models above the working
+    /// directory or the executable).
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -484,4 +508,55 @@ pub fn robustness_worker(args: RobustnessWorkerArgs) -> Result<u8> {
     let pipeline = Pipeline::load(super::pipeline_config(args.models.as_deref(), false, None))?;
     robustness::serve(&pipeline, std::io::stdin().lock(), std::io::stdout().lock())?;
     Ok(EXIT_OK)
+}
+
+/// `sitrep eval places`: the resolver with the gold toponyms given, and end to end, over each
+/// gold file; exit 3 below the floor.
+pub fn places(args: EvalPlacesArgs) -> Result<u8> {
+    use sitrep_eval::places::{evaluate as score_places, read_gold, render as render_places};
+    let gazetteer = sitrep_nlp::Gazetteer::load_default()
+        .map_err(|e| anyhow::anyhow!("cannot load the gazetteer: {e}"))?;
+    let pipeline = if args.given_only {
+        None
+    } else {
+        Some(super::load_pipeline_timed(super::pipeline_config(
+            args.models.as_deref(),
+            false,
+            None,
+        ))?)
+    };
+    let analyse = pipeline
+        .as_ref()
+        .map(|p| move |text: &str| p.analyzer().analyse(text));
+    let mut met = true;
+    for path in &args.gold {
+        let gold = read_gold(path).map_err(|e| anyhow::anyhow!(e))?;
+        let started = Instant::now();
+        let scores = score_places(
+            &gold,
+            &gazetteer,
+            analyse
+                .as_ref()
+                .map(|f| f as &(dyn Fn(&str) -> sitrep_nlp::Analysis + Sync)),
+        );
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        print!(
+            "{}",
+            render_places(&name, &gold, &scores, analyse.is_some())
+        );
+        let accuracy = scores.given.within(161.0);
+        let ok = accuracy >= args.floor;
+        met &= ok;
+        println!(
+            "  {:.1} s; accuracy@161km with the gold toponyms given {:.3}, floor {:.2}: {}",
+            started.elapsed().as_secs_f64(),
+            accuracy,
+            args.floor,
+            if ok { "ok" } else { "BELOW THE FLOOR" }
+        );
+    }
+    Ok(if met { EXIT_OK } else { 3 })
 }

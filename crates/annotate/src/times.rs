@@ -12,8 +12,8 @@ use sitrep_model::{TimeAnchor, TimeKind};
 
 use crate::calendar::{
     Direction, Part, Span, add_days, day_span, decade_span, month_span, month_year, part_of,
-    period_letter, period_span, period_value, season_code, season_occurrence, season_span, shift,
-    weekday_date, weekend, year_span, ymd,
+    period_letter, period_span, period_value, quarter_of, quarter_span, season_code,
+    season_occurrence, season_span, shift, weekday_date, weekend, year_span, ymd,
 };
 use crate::lexicon::{Lex, Period, Season, currency_symbol};
 use crate::numbers::{Tokens, read_number};
@@ -25,7 +25,23 @@ const BARE_YEARS: std::ops::RangeInclusive<u32> = 1800..=2100;
 const CONTEXT_YEARS: std::ops::RangeInclusive<u32> = 1000..=2999;
 
 /// Words before a bare weekday or month that put the clause in the future.
-const FUTURE_CUES: &[&str] = &["will", "shall", "ll", "scheduled", "upcoming", "planned"];
+const FUTURE_CUES: &[&str] = &[
+    "will",
+    "shall",
+    "ll",
+    "would",
+    "scheduled",
+    "upcoming",
+    "planned",
+    "expected",
+    "due",
+    "set",
+    "soon",
+];
+
+/// Words right before a bare weekday or month that make it a deadline ahead ("by May",
+/// "until Tuesday").
+const DEADLINE_CUES: &[&str] = &["by", "until", "till"];
 
 /// Words before a four-digit figure that make it an amount rather than a year.
 const AMOUNT_CUES: &[&str] = &[
@@ -59,6 +75,9 @@ pub(crate) struct Found {
     granularity: Option<Period>,
     /// A window around publication ("recent weeks"), which takes a leading "in".
     window: bool,
+    /// Not a time the story moves to, so no mention to count from: a vague reference
+    /// ("now"), a comparison ("a year ago" after a quarter).
+    aside: bool,
 }
 
 impl Found {
@@ -73,6 +92,7 @@ impl Found {
             value: None,
             granularity: None,
             window: false,
+            aside: false,
         }
     }
 
@@ -101,6 +121,11 @@ impl Found {
 
     fn window(mut self) -> Found {
         self.window = true;
+        self
+    }
+
+    fn aside(mut self) -> Found {
+        self.aside = true;
         self
     }
 
@@ -136,7 +161,7 @@ pub(crate) fn find(t: Tokens, published: Option<NaiveDate>) -> Vec<Found> {
             Some(found) => {
                 // A window around publication ("in recent weeks") is too loose to count from.
                 if let (Some(span), TimeKind::Date | TimeKind::Range, false) =
-                    (found.resolved(), found.kind, found.window)
+                    (found.resolved(), found.kind, found.window || found.aside)
                 {
                     m.mention = Some(Mention {
                         span,
@@ -157,8 +182,9 @@ fn rank(period: Period) -> u8 {
         Period::Day => 0,
         Period::Week => 1,
         Period::Month => 2,
-        Period::Year => 3,
-        Period::Decade => 4,
+        Period::Quarter => 3,
+        Period::Year => 4,
+        Period::Decade => 5,
     }
 }
 
@@ -177,6 +203,47 @@ fn date_found(start: usize, end: usize, date: Option<NaiveDate>, anchor: TimeAnc
         .span(date.map(day_span))
         .value(date.map(|d| d.to_string()))
         .granularity(Period::Day)
+}
+
+/// A vague reference to the present, past or future ("now", "recently", "the future"):
+/// a TimeML value and no days. It is no mention to count from.
+fn vague(start: usize, end: usize, value: &str) -> Found {
+    Found::new(start, end, TimeKind::Date, TimeAnchor::Published)
+        .value(Some(value.to_string()))
+        .aside()
+}
+
+/// "first".."fourth": the quarter number.
+fn quarter_number(word: &str) -> Option<u32> {
+    ["first", "second", "third", "fourth"]
+        .iter()
+        .position(|w| w.eq_ignore_ascii_case(word))
+        .map(|q| q as u32 + 1)
+}
+
+/// A weekend: its days and TimeML value ("2022-W01-WE").
+fn weekend_found(start: usize, end: usize, span: Option<Span>) -> Found {
+    let value = span.map(|(saturday, _)| {
+        let w = saturday.iso_week();
+        format!("{:04}-W{:02}-WE", w.year(), w.week())
+    });
+    Found::new(start, end, TimeKind::Range, TimeAnchor::Published)
+        .span(span)
+        .value(value)
+}
+
+/// A TimeML duration: "P3M", "P10Y" for a decade, "PXM" for an unknown count.
+fn duration_value(n: Option<i64>, period: Period) -> String {
+    let (n, letter) = match (n, period) {
+        (Some(n), Period::Decade) => (Some(n * 10), "Y"),
+        (Some(n), Period::Quarter) => (Some(n * 3), "M"),
+        (n, Period::Quarter) => (n, "Q"),
+        (n, other) => (n, period_letter(other)),
+    };
+    match n {
+        Some(n) => format!("P{n}{letter}"),
+        None => format!("PX{letter}"),
+    }
 }
 
 fn period_found(
@@ -227,9 +294,15 @@ impl Matcher<'_> {
                     .value(Some(format!("XXXX-WXX-{}", d + 1))),
             ),
             Lex::Today | Lex::Yesterday | Lex::Tomorrow | Lex::Tonight => self.deictic(i),
+            Lex::Now | Lex::Present => Some(vague(i, i + 1, "PRESENT_REF")),
+            Lex::Recently => Some(vague(i, i + 1, "PAST_REF")),
+            Lex::Period(Period::Year) => self.year_earlier(i, i),
+            Lex::Fiscal => self.fiscal(i),
             Lex::Last | Lex::Next | Lex::This | Lex::Past => self.shifted(i),
             Lex::Coming => self.window(i, i + 1, 1),
-            Lex::Recent => self.window(i, i + 1, -1),
+            Lex::Recent => self
+                .window(i, i + 1, -1)
+                .or_else(|| Some(vague(i, i + 1, "PAST_REF"))),
             Lex::The => self.the(i),
             Lex::That => self.that(i),
             Lex::Early | Lex::Mid | Lex::Late | Lex::End | Lex::Beginning => self.part(i),
@@ -241,6 +314,7 @@ impl Matcher<'_> {
             ),
             Lex::Season(season) => self.season_of_year(i, season),
             Lex::Article | Lex::Number(_) => self.counted(i),
+            _ if t.is_word(i) => self.quarter(i, i),
             _ => None,
         }
     }
@@ -262,21 +336,18 @@ impl Matcher<'_> {
                     .published
                     .filter(|&p| inner.from.is_none_or(|from| from <= p));
                 f.anchor = TimeAnchor::Published;
-                f.value = None;
                 f.granularity = None;
             }
             Lex::Before => {
                 f.kind = TimeKind::Range;
                 f.to = inner.from.and_then(|d| add_days(d, -1));
                 f.from = None;
-                f.value = None;
                 f.granularity = None;
             }
             Lex::After => {
                 f.kind = TimeKind::Range;
                 f.from = inner.to.and_then(|d| add_days(d, 1));
                 f.to = None;
-                f.value = None;
                 f.granularity = None;
             }
             _ => {}
@@ -287,6 +358,9 @@ impl Matcher<'_> {
     /// Whether the clause before token `i` is in the future tense.
     fn future(&self, i: usize) -> bool {
         let t = &self.t;
+        if i > 0 && DEADLINE_CUES.iter().any(|c| t.word_is(i - 1, c)) {
+            return true;
+        }
         let mut k = i;
         for _ in 0..8 {
             if k == 0 {
@@ -399,12 +473,19 @@ impl Matcher<'_> {
             )
     }
 
-    /// A day of `month` without a year: the occurrence nearest to publication.
-    fn month_day_nearest(&self, month: u32, day: u32) -> Option<NaiveDate> {
+    /// A day of `month` without a year at token `i`: the occurrence nearest to publication,
+    /// a day ahead counting twice as far as a day back (reports look back), or the first on
+    /// or after publication with a future cue.
+    fn month_day_nearest(&self, i: usize, month: u32, day: u32) -> Option<NaiveDate> {
         let p = self.published?;
+        let ahead = self.future(i);
         (p.year() - 1..=p.year() + 1)
             .filter_map(|y| ymd(y, month, day))
-            .min_by_key(|d| ((*d - p).num_days().abs(), *d))
+            .filter(|d| !ahead || *d >= p)
+            .min_by_key(|d| {
+                let days = (*d - p).num_days();
+                (if days > 0 { 2 * days } else { -days }, *d)
+            })
     }
 
     /// A year after a date, optionally after a comma: "January 7, 2022", "7 Jan 2022".
@@ -432,7 +513,7 @@ impl Matcher<'_> {
             None => {
                 // A day that does not exist in any year ("February 30") is no date.
                 ymd(2000, month, last)?;
-                let year = self.month_day_nearest(month, day).map(|d| d.year());
+                let year = self.month_day_nearest(start, month, day).map(|d| d.year());
                 (year, after, TimeAnchor::Published)
             }
         };
@@ -783,17 +864,19 @@ impl Matcher<'_> {
                 let date = p.and_then(|p| shift(p, n, period));
                 Some(date_found(i, k + 2, date, TimeAnchor::Published))
             }
-            _ if article => None,
-            _ => {
-                let (count, letter) = match period {
-                    Period::Decade => (n * 10, "Y"),
-                    other => (n, period_letter(other)),
-                };
-                Some(
-                    Found::new(i, j + 1, TimeKind::Duration, TimeAnchor::Absolute)
-                        .value(Some(format!("P{count}{letter}"))),
-                )
-            }
+            // "a quarter of the vote", "three quarters of them": shares.
+            _ if period == Period::Quarter && (article || t.lex(k) == Lex::Of) => None,
+            // "a day" is mostly a rate ("twice a day").
+            _ if article && period == Period::Day => None,
+            // "$100 a year", "twice a week": a rate, a set.
+            _ if article && self.after_amount(i) => Some(
+                Found::new(i, j + 1, TimeKind::Set, TimeAnchor::Absolute)
+                    .value(Some(duration_value(Some(1), period))),
+            ),
+            _ => Some(
+                Found::new(i, j + 1, TimeKind::Duration, TimeAnchor::Absolute)
+                    .value(Some(duration_value(Some(n), period))),
+            ),
         }
     }
 
@@ -809,11 +892,21 @@ impl Matcher<'_> {
 
     /// "N days/weeks ago" is a day; "N months ago" the month, "N years ago" the year.
     fn ago(&self, start: usize, end: usize, n: i64, period: Period) -> Found {
+        // "Profit rose from a year ago" after a quarter: that quarter, a year before.
+        if period == Period::Year
+            && self
+                .mention
+                .is_some_and(|m| m.granularity == Some(Period::Quarter))
+        {
+            return self.moved_mention(start, end, -n, period).aside();
+        }
         let p = self.published;
         let at = p.and_then(|p| shift(p, -n, period));
         match period {
             Period::Day | Period::Week => date_found(start, end, at, TimeAnchor::Published),
-            Period::Month => period_found(start, end, at, Period::Month, TimeAnchor::Published),
+            Period::Month | Period::Quarter => {
+                period_found(start, end, at, period, TimeAnchor::Published)
+            }
             Period::Year | Period::Decade => {
                 period_found(start, end, at, Period::Year, TimeAnchor::Published)
             }
@@ -873,13 +966,27 @@ impl Matcher<'_> {
 
     /// A weekday resolved in direction `dir`, with a following "night", "morning".
     fn weekday_in(&self, start: usize, end: usize, day: u8, dir: Direction) -> Found {
-        let end = if self.t.lex(end) == Lex::Daypart {
-            end + 1
-        } else {
-            end
-        };
         let date = self.published.and_then(|p| weekday_date(p, day, dir));
+        if self.t.lex(end) == Lex::Daypart {
+            return self.daypart(date_found(start, end + 1, date, TimeAnchor::Published), end);
+        }
         date_found(start, end, date, TimeAnchor::Published)
+    }
+
+    /// A day with a part of it ("Friday night", token `part`): TimeML's value of the part
+    /// after the date ("2022-01-07TNI").
+    fn daypart(&self, mut f: Found, part: usize) -> Found {
+        let code = match self.t.str(part).to_ascii_lowercase().as_str() {
+            "morning" => "MO",
+            "afternoon" => "AF",
+            "evening" => "EV",
+            _ => "NI",
+        };
+        if let Some(v) = &mut f.value {
+            v.push('T');
+            v.push_str(code);
+        }
+        f
     }
 
     /// today, yesterday, tomorrow, tonight (with "morning", "night" after).
@@ -889,13 +996,15 @@ impl Matcher<'_> {
             Lex::Tomorrow => 1,
             _ => 0,
         };
-        let end = if self.t.lex(i + 1) == Lex::Daypart && self.t.lex(i) != Lex::Tonight {
-            i + 2
-        } else {
-            i + 1
-        };
         let date = self.published.and_then(|p| add_days(p, offset));
-        Some(date_found(i, end, date, TimeAnchor::Published))
+        if self.t.lex(i) == Lex::Tonight {
+            return Some(self.daypart(date_found(i, i + 1, date, TimeAnchor::Published), i));
+        }
+        if self.t.lex(i + 1) == Lex::Daypart {
+            let f = date_found(i, i + 2, date, TimeAnchor::Published);
+            return Some(self.daypart(f, i + 1));
+        }
+        Some(date_found(i, i + 1, date, TimeAnchor::Published))
     }
 
     /// "last week", "next Tuesday", "this year", "last summer", "the past three years".
@@ -915,6 +1024,15 @@ impl Matcher<'_> {
         let j = i + 1;
         let calendar_word = word != Lex::Past;
         match t.lex(j) {
+            // "up from $5 million last year" after a quarter: that quarter a year back.
+            Lex::Period(Period::Year)
+                if word == Lex::Last
+                    && self
+                        .mention
+                        .is_some_and(|m| m.granularity == Some(Period::Quarter)) =>
+            {
+                Some(self.moved_mention(i, j + 1, -1, Period::Year).aside())
+            }
             Lex::Period(period) if calendar_word => {
                 let offset = match dir {
                     Direction::Last => -1,
@@ -933,16 +1051,13 @@ impl Matcher<'_> {
                 let occurrence = p.and_then(|p| season_occurrence(p, season, dir));
                 Some(self.season_found(i, j + 1, season, occurrence))
             }
-            Lex::Weekend => Some(
-                Found::new(i, j + 1, TimeKind::Range, TimeAnchor::Published)
-                    .span(p.and_then(|p| weekend(p, dir))),
-            ),
+            Lex::Weekend => Some(weekend_found(i, j + 1, p.and_then(|p| weekend(p, dir)))),
             Lex::Daypart if word == Lex::Last && t.word_is(j, "night") => {
                 let date = p.and_then(|p| add_days(p, -1));
-                Some(date_found(i, j + 1, date, TimeAnchor::Published))
+                Some(self.daypart(date_found(i, j + 1, date, TimeAnchor::Published), j))
             }
             Lex::Daypart if word == Lex::This => {
-                Some(date_found(i, j + 1, p, TimeAnchor::Published))
+                Some(self.daypart(date_found(i, j + 1, p, TimeAnchor::Published), j))
             }
             Lex::Few if word != Lex::This => {
                 let sign = if dir == Direction::Next { 1 } else { -1 };
@@ -969,10 +1084,9 @@ impl Matcher<'_> {
             let other = shift(p, sign * n, period)?;
             Some(if sign < 0 { (other, p) } else { (p, other) })
         });
-        let value = if sign < 0 { "PAST_REF" } else { "FUTURE_REF" };
         Found::new(start, end, TimeKind::Range, TimeAnchor::Published)
             .span(span)
-            .value(p.map(|_| value.to_string()))
+            .value(Some(duration_value(Some(n), period)))
             .window()
     }
 
@@ -986,10 +1100,14 @@ impl Matcher<'_> {
             Period::Day => (7, Period::Day),
             Period::Week => (4, Period::Week),
             Period::Month => (3, Period::Month),
+            Period::Quarter => (2, Period::Quarter),
             Period::Year => (3, Period::Year),
             Period::Decade => (3, Period::Decade),
         };
-        Some(self.trailing(start, j + 1, n, unit, sign))
+        Some(
+            self.trailing(start, j + 1, n, unit, sign)
+                .value(Some(duration_value(None, period))),
+        )
     }
 
     /// Phrases opened by "the".
@@ -1017,14 +1135,46 @@ impl Matcher<'_> {
                 let period = period_at(j + 1)?;
                 Some(self.trailing(i, j + 2, 1, period, -1))
             }
-            Lex::Past | Lex::Last | Lex::Next => self.shifted(j).map(|f| f.starting_at(i)),
+            Lex::Past | Lex::Last | Lex::Next => {
+                self.shifted(j).map(|f| f.starting_at(i)).or_else(|| {
+                    // "the past" alone, not "the past president".
+                    let noun_after = t.is_word(j + 1) && t.lex(j + 1) == Lex::None;
+                    (t.lex(j) == Lex::Past && !noun_after).then(|| vague(i, j + 1, "PAST_REF"))
+                })
+            }
+            Lex::Future => Some(vague(i, j + 1, "FUTURE_REF")),
+            _ if t.word_is(j, "near") && t.lex(j + 1) == Lex::Future => {
+                Some(vague(i, j + 2, "FUTURE_REF"))
+            }
+            Lex::Period(Period::Quarter) if !matches!(t.lex(j + 1), Lex::Before | Lex::After) => {
+                Some(self.the_quarter(i, j + 1))
+            }
+            _ if t.word_is(j, "latest")
+                && (t.lex(j + 1) == Lex::Period(Period::Quarter) || t.word_is(j + 1, "period")) =>
+            {
+                Some(self.the_quarter(i, j + 2))
+            }
+            Lex::Present if matches!(t.lex(j + 1), Lex::Period(_)) => {
+                let Lex::Period(period) = t.lex(j + 1) else {
+                    return None;
+                };
+                Some(period_found(
+                    i,
+                    j + 2,
+                    self.published,
+                    period,
+                    TimeAnchor::Published,
+                ))
+            }
+            Lex::Period(Period::Year) if t.is_dash(j + 1) => {
+                // "the year-earlier quarter"; "the year-earlier profit" leaves "the" out.
+                self.year_earlier(j, i).filter(|f| f.end > j + 3)
+            }
             Lex::Coming => self.window(i, j + 1, 1),
             Lex::Weekend => {
                 let dir = self.bare_direction(i);
-                Some(
-                    Found::new(i, j + 1, TimeKind::Range, TimeAnchor::Published)
-                        .span(self.published.and_then(|p| weekend(p, dir))),
-                )
+                let span = self.published.and_then(|p| weekend(p, dir));
+                Some(weekend_found(i, j + 1, span))
             }
             Lex::Period(period)
                 if matches!(t.lex(j + 1), Lex::Before | Lex::After) && !t.is_word(j + 2) =>
@@ -1041,8 +1191,127 @@ impl Matcher<'_> {
                 self.day_first(j),
             ])
             .map(|f| f.starting_at(i)),
-            _ => None,
+            _ => self.quarter(j, i),
         }
+    }
+
+    /// "the quarter", "the latest quarter": the quarter last mentioned, else the last one
+    /// that ended before publication (the one results are reported for).
+    fn the_quarter(&self, start: usize, end: usize) -> Found {
+        match self.mention {
+            Some(m) if m.granularity == Some(Period::Quarter) => period_found(
+                start,
+                end,
+                Some(m.span.0),
+                Period::Quarter,
+                TimeAnchor::Mention,
+            ),
+            _ => {
+                let at = self.published.and_then(|p| shift(p, -1, Period::Quarter));
+                period_found(start, end, at, Period::Quarter, TimeAnchor::Published)
+            }
+        }
+    }
+
+    /// "third quarter", "third-quarter", "fiscal first quarter", "the second quarter of
+    /// 1989", "fourth quarter 1989" from `i` (the expression starting at `start`): that quarter
+    /// of the year given, else of the year whose quarter it was last at publication (the next
+    /// one with a future cue).
+    fn quarter(&self, i: usize, start: usize) -> Option<Found> {
+        let t = &self.t;
+        let mut j = i;
+        if t.lex(j) == Lex::Fiscal {
+            j += 1;
+        }
+        if !t.is_word(j) {
+            return None;
+        }
+        let q = quarter_number(t.str(j))?;
+        j += 1;
+        if t.is_dash(j) && t.glued(j) && t.glued(j + 1) {
+            j += 1;
+        }
+        if t.lex(j) != Lex::Period(Period::Quarter) {
+            return None;
+        }
+        j += 1;
+        let mut k = j;
+        if t.lex(k) == Lex::Of {
+            k += 1;
+            if t.lex(k) == Lex::Fiscal {
+                k += 1;
+            }
+        }
+        let (year, end, anchor) = match self.year_figure(k, &CONTEXT_YEARS) {
+            Some(y) => (Some(y), k + 1, TimeAnchor::Absolute),
+            None => {
+                // The current quarter is this year's either way.
+                let year = self.published.map(|p| {
+                    let now = quarter_of(p);
+                    if self.future(start) {
+                        p.year() + i32::from(q < now)
+                    } else {
+                        p.year() - i32::from(q > now)
+                    }
+                });
+                (year, j, TimeAnchor::Published)
+            }
+        };
+        Some(
+            Found::new(start, end, TimeKind::Range, anchor)
+                .span(year.and_then(|y| quarter_span(y, q)))
+                .value(year.map(|y| format!("{y:04}-Q{q}")))
+                .granularity(Period::Quarter),
+        )
+    }
+
+    /// "fiscal 1990", "fiscal third quarter".
+    fn fiscal(&self, i: usize) -> Option<Found> {
+        if let Some(q) = self.quarter(i, i) {
+            return Some(q);
+        }
+        let y = self.year_figure(i + 1, &CONTEXT_YEARS)?;
+        Some(
+            Found::new(i, i + 2, TimeKind::Range, TimeAnchor::Absolute)
+                .span(year_span(y))
+                .value(Some(format!("{y:04}")))
+                .granularity(Period::Year),
+        )
+    }
+
+    /// "year-earlier", "year-ago" (with "quarter" or "period" after it when there is one):
+    /// the last mention a year back ("third-quarter profit ... year-earlier profit").
+    fn year_earlier(&self, i: usize, start: usize) -> Option<Found> {
+        let t = &self.t;
+        if !(t.is_dash(i + 1)
+            && t.glued(i + 1)
+            && t.glued(i + 2)
+            && matches!(t.lex(i + 2), Lex::Earlier | Lex::Ago))
+        {
+            return None;
+        }
+        let mut end = i + 3;
+        if t.lex(end) == Lex::Period(Period::Quarter) || t.word_is(end, "period") {
+            end += 1;
+        }
+        // A comparison, not a time the story moves to: no mention to count from.
+        Some(self.moved_mention(start, end, -1, Period::Year).aside())
+    }
+
+    /// Whether an amount comes right before token `i` ("$100 a year", "5% a year", "twice a
+    /// week").
+    fn after_amount(&self, i: usize) -> bool {
+        let t = &self.t;
+        i > 0
+            && (t.is_num(i - 1)
+                || matches!(
+                    t.lex(i - 1),
+                    Lex::Scale(_) | Lex::Percent | Lex::Currency(_)
+                )
+                || t.is_punct(i - 1, '%')
+                || ["times", "once", "twice"]
+                    .iter()
+                    .any(|w| t.word_is(i - 1, w)))
     }
 
     /// "that year", "that day": the period of the last mention.
@@ -1066,6 +1335,7 @@ impl Matcher<'_> {
                 Some(
                     Found::new(i, i + 3, TimeKind::Range, TimeAnchor::Published)
                         .span(span)
+                        .value(self.published.map(|p| period_value(p, period)))
                         .window(),
                 )
             }
@@ -1302,7 +1572,7 @@ mod tests {
                 (Range, Absolute, Some("2012")),
                 (Date, Absolute, Some("2022-01-07")),
                 (Date, Published, Some("2022-01-07")),
-                (Range, Published, Some("PAST_REF")),
+                (Range, Published, Some("PXM")),
                 (Duration, Absolute, Some("P3D")),
                 (Date, Mention, Some("2024-01-07")),
                 (Set, Absolute, Some("XXXX-WXX-5")),
@@ -1695,6 +1965,199 @@ mod tests {
             "2022-03-31",
         );
         assert_eq!(times("June Smith said", friday()), []);
+    }
+
+    /// The time expressions of `text` as (text, value), published on `published`.
+    fn values(text: &str, published: Option<NaiveDate>) -> Vec<(String, String)> {
+        let toks = scan(text);
+        find(Tokens { text, toks: &toks }, published)
+            .into_iter()
+            .map(|f| {
+                let span = toks[f.start].start as usize..toks[f.end - 1].end as usize;
+                (
+                    text[span].to_string(),
+                    f.value.unwrap_or_else(|| "-".into()),
+                )
+            })
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn vague_present_past_and_future() {
+        let got = values(
+            "Prices are now high and currently rising; current rates rose recently. \
+             In the past, the recent slump passed. The future is open; in the near future too.",
+            friday(),
+        );
+        assert_eq!(
+            got,
+            pairs(&[
+                ("now", "PRESENT_REF"),
+                ("currently", "PRESENT_REF"),
+                ("current", "PRESENT_REF"),
+                ("recently", "PAST_REF"),
+                ("the past", "PAST_REF"),
+                ("recent", "PAST_REF"),
+                ("The future", "FUTURE_REF"),
+                ("the near future", "FUTURE_REF"),
+            ])
+        );
+        // Vague references have no days and are no mention to count from.
+        let all = times(
+            "In 2012 it began. Now, three years later, it ended.",
+            friday(),
+        );
+        assert_eq!(all[1], ("Now".into(), "-".into(), "-".into()));
+        assert_eq!(all[2].1, "2015-01-01");
+        assert_eq!(values("the past president", friday()), []);
+    }
+
+    #[test]
+    fn quarters() {
+        // Published on 7 January 2022, in the first quarter.
+        let got = values(
+            "Third-quarter profit rose. The fourth quarter was weak. The first quarter will be \
+             better. In the second quarter of 2020 and in fiscal 2021 it fell. The fiscal first \
+             quarter ended.",
+            friday(),
+        );
+        assert_eq!(
+            got,
+            pairs(&[
+                ("Third-quarter", "2021-Q3"),
+                ("The fourth quarter", "2021-Q4"),
+                ("The first quarter", "2022-Q1"),
+                ("the second quarter of 2020", "2020-Q2"),
+                ("fiscal 2021", "2021"),
+                ("The fiscal first quarter", "2022-Q1"),
+            ])
+        );
+        // "the quarter" is the one last mentioned, else the last one that ended.
+        assert_eq!(
+            values(
+                "Sales in the second quarter of 2020 rose; in the quarter costs fell.",
+                friday()
+            )[1],
+            ("the quarter".to_string(), "2020-Q2".to_string())
+        );
+        assert_eq!(
+            values("Sales in the latest quarter rose.", friday()),
+            pairs(&[("the latest quarter", "2021-Q4")])
+        );
+        // Shares are not times.
+        assert_eq!(
+            values("a quarter of the vote, three quarters of them", friday()),
+            []
+        );
+    }
+
+    #[test]
+    fn a_year_back_after_a_quarter() {
+        let got = values(
+            "Third-quarter profit rose from year-earlier profit and from a year ago, and from \
+             last year; in the year-ago quarter and in the quarter it did too.",
+            friday(),
+        );
+        assert_eq!(
+            got,
+            pairs(&[
+                ("Third-quarter", "2021-Q3"),
+                ("year-earlier", "2020-Q3"),
+                ("a year ago", "2020-Q3"),
+                ("last year", "2020-Q3"),
+                ("the year-ago quarter", "2020-Q3"),
+                // The comparisons are not what the story moves to.
+                ("the quarter", "2021-Q3"),
+            ])
+        );
+        // Without a quarter before, "a year ago" and "last year" are years.
+        assert_eq!(
+            values("A year ago and last year.", friday()),
+            pairs(&[("A year ago", "2021"), ("last year", "2021")])
+        );
+    }
+
+    #[test]
+    fn durations_and_rates_with_an_article() {
+        assert_eq!(
+            values(
+                "It lasted a week, cost $100 a year, and met twice a month.",
+                friday()
+            ),
+            pairs(&[("a week", "P1W"), ("a year", "P1Y"), ("a month", "P1M")])
+        );
+        let toks_text = "cost $100 a year";
+        let toks = scan(toks_text);
+        let found = find(
+            Tokens {
+                text: toks_text,
+                toks: &toks,
+            },
+            friday(),
+        );
+        assert_eq!(found[0].kind, TimeKind::Set);
+        // "a day" is mostly a rate: left alone.
+        assert_eq!(values("three meals a day", friday()), []);
+    }
+
+    #[test]
+    fn timeml_values_of_windows_parts_of_days_and_weekends() {
+        assert_eq!(
+            values(
+                "over the past two months, in recent years, earlier this year, Friday night, \
+                 yesterday morning, tonight, over the weekend, since 2012",
+                friday()
+            ),
+            pairs(&[
+                ("the past two months", "P2M"),
+                ("in recent years", "PXY"),
+                ("earlier this year", "2022"),
+                ("Friday night", "2022-01-07TNI"),
+                ("yesterday morning", "2022-01-06TMO"),
+                ("tonight", "2022-01-07TNI"),
+                ("the weekend", "2021-W52-WE"),
+                ("since 2012", "2012"),
+            ])
+        );
+    }
+
+    #[test]
+    fn more_future_cues() {
+        assert_eq!(
+            values("A summit is expected in April.", friday()),
+            pairs(&[("April", "2022-04")])
+        );
+        assert_eq!(
+            values("It must end by May.", friday()),
+            pairs(&[("by May", "2022-05")])
+        );
+        assert_eq!(
+            values("Talks are set to resume on Tuesday.", friday()),
+            pairs(&[("Tuesday", "2022-01-11")])
+        );
+    }
+
+    #[test]
+    fn a_day_and_month_ahead_counts_double() {
+        // Published on 6 May 2022: 23 October 2021 is 195 days back, 23 October 2022 170
+        // days ahead (340 doubled).
+        let may = ymd(2022, 5, 6);
+        assert_eq!(
+            values("He was shot on Oct. 23.", may),
+            pairs(&[("Oct. 23", "2021-10-23")])
+        );
+        assert_eq!(
+            values("A vote will be held on Oct. 23.", may),
+            pairs(&[("Oct. 23", "2022-10-23")])
+        );
+        // A day just ahead is still the nearest.
+        assert_eq!(values("on May 9", may), pairs(&[("May 9", "2022-05-09")]));
     }
 
     #[test]

@@ -223,9 +223,20 @@ pub fn timex_type(kind: TimeKind, value: Option<&str>) -> &'static str {
 }
 
 /// Whether a predicted value equals the gold one. Only trivial differences are forgiven:
-/// whitespace around the value and letter case ("present_ref").
+/// whitespace around the value, letter case ("present_ref") and a week number's leading
+/// zero ("2000-W2" = "2000-W02").
 pub fn same_value(gold: &str, predicted: Option<&str>) -> bool {
-    predicted.is_some_and(|p| p.trim().eq_ignore_ascii_case(gold.trim()))
+    predicted.is_some_and(|p| normal_value(p) == normal_value(gold))
+}
+
+fn normal_value(v: &str) -> String {
+    let v = v.trim().to_ascii_uppercase();
+    match v.find("-W0") {
+        Some(at) if v[at + 3..].starts_with(|c: char| c.is_ascii_digit()) => {
+            format!("{}-W{}", &v[..at], &v[at + 3..])
+        }
+        _ => v,
+    }
 }
 
 /// The pipeline's time expressions for `doc`, read as `sitrep extract --published DCT` reads
@@ -709,6 +720,9 @@ mod tests {
         assert!(!same_value("P1W", None));
         assert!(same_value("P1W", Some(" p1w ")));
         assert!(!same_value("P1W", Some("P7D")));
+        assert!(same_value("2000-W2", Some("2000-W02")));
+        assert!(same_value("2000-W02-WE", Some("2000-W2-WE")));
+        assert!(!same_value("2000-W2", Some("2000-W20")));
     }
 
     #[test]

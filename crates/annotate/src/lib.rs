@@ -29,15 +29,15 @@
 //!
 //! | Expression | Resolves to |
 //! |---|---|
-//! | weekday ("Friday", "on Tuesday") | the latest such day on or before publication (the publication day itself when it is that weekday); the first on or after publication when the clause before it has a future cue ("will", "would", "scheduled", "upcoming", "expected", "due", "set", "soon") or "by"/"until" comes right before it |
+//! | weekday ("Friday", "on Tuesday") | the latest such day on or before publication (the publication day itself when it is that weekday); the first on or after publication when the clause before it has a future cue ("will", "scheduled", "upcoming", "expected", "due", "set", "soon") |
 //! | "Friday night", "yesterday morning", "tonight" | that day; the value adds TimeML's part of day ("2022-01-07TNI", "TMO", "TAF", "TEV") |
 //! | "last Friday" / "next Friday" / "this Friday" | strictly before / strictly after / in the publication's Monday-Sunday week |
-//! | month without year ("in December") | the latest such month not after the publication month; the next one from it with a future cue; "May" and "March" count as months only after a preposition |
+//! | month without year ("in December") | the nearer occurrence, a month ahead counting twice as far as a month back (the publication month itself is this year's); the next one from publication with a future cue or right after "by"/"until"; "May" and "March" count as months only after a preposition |
 //! | day and month without year ("Jan 7") | the occurrence nearest to publication, a day ahead counting twice as far as a day back (ties go to the past); with a future cue, the first on or after publication |
 //! | runs of days ("Jan. 7-8", "2 and 3 February", "7 to 9 January") | those days |
 //! | "last/this/next week, month, quarter, year" | the calendar period (weeks run Monday to Sunday); "the weekend" has the value "2022-W01-WE" |
-//! | "third quarter", "third-quarter", "the fiscal first quarter", "the second quarter of 2020" | that calendar quarter ("2021-Q3") of the year given, else of the year in which it last began by publication (the next one with a future cue); "fiscal 2021" is the year |
-//! | "the quarter", "the latest quarter" | the quarter last mentioned, else the last one that ended before publication |
+//! | "third quarter", "third-quarter", "the fiscal first quarter", "the second quarter of 2020" | that calendar quarter ("2021-Q3") of the year given (before or after: "the 2020 second quarter"), else of the year in which it last began by publication, future cue or not; "fiscal 2021" is the year |
+//! | "the quarter"; "the latest quarter" | the quarter last mentioned, else the last one that ended before publication; the last one that ended |
 //! | "year-earlier", "the year-ago quarter"; "a year ago", "last year" right after a quarter | the last mention a year back ("2020-Q3"): a comparison, which later expressions do not count from |
 //! | "now", "currently", "current"; "recently", "recent", "the past"; "the future" | no days; value `PRESENT_REF`, `PAST_REF`, `FUTURE_REF` |
 //! | "in recent days/weeks/months/years", "the past few …", "the coming …" | a window ending (or starting) at publication: 7 days, 4 weeks, 3 months, 3 years (3 decades); value `PXD`, `PXW`, `PXM`, `PXY` |

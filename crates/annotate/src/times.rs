@@ -29,7 +29,6 @@ const FUTURE_CUES: &[&str] = &[
     "will",
     "shall",
     "ll",
-    "would",
     "scheduled",
     "upcoming",
     "planned",
@@ -39,8 +38,12 @@ const FUTURE_CUES: &[&str] = &[
     "soon",
 ];
 
-/// Words right before a bare weekday or month that make it a deadline ahead ("by May",
-/// "until Tuesday").
+/// How much farther a month ahead of publication counts than one behind, for a bare month
+/// name ("in December").
+const MONTH_AHEAD_WEIGHT: i32 = 2;
+
+/// Words right before a bare month that make it a deadline ahead ("by May", "until
+/// June"); before a weekday they as often look back ("until Thursday, they had not").
 const DEADLINE_CUES: &[&str] = &["by", "until", "till"];
 
 /// Words before a four-digit figure that make it an amount rather than a year.
@@ -284,6 +287,7 @@ impl Matcher<'_> {
                 self.day_first(i),
                 self.year(i, false),
                 self.counted(i),
+                self.quarter(i, i),
             ]);
         }
         match t.lex(i) {
@@ -358,9 +362,6 @@ impl Matcher<'_> {
     /// Whether the clause before token `i` is in the future tense.
     fn future(&self, i: usize) -> bool {
         let t = &self.t;
-        if i > 0 && DEADLINE_CUES.iter().any(|c| t.word_is(i - 1, c)) {
-            return true;
-        }
         let mut k = i;
         for _ in 0..8 {
             if k == 0 {
@@ -474,17 +475,16 @@ impl Matcher<'_> {
     }
 
     /// A day of `month` without a year at token `i`: the occurrence nearest to publication,
-    /// a day ahead counting twice as far as a day back (reports look back), or the first on
-    /// or after publication with a future cue.
+    /// a day ahead counting twice as far as a day back (reports look back) unless there is
+    /// a future cue.
     fn month_day_nearest(&self, i: usize, month: u32, day: u32) -> Option<NaiveDate> {
         let p = self.published?;
-        let ahead = self.future(i);
+        let ahead = if self.future(i) { 1 } else { 2 };
         (p.year() - 1..=p.year() + 1)
             .filter_map(|y| ymd(y, month, day))
-            .filter(|d| !ahead || *d >= p)
             .min_by_key(|d| {
                 let days = (*d - p).num_days();
-                (if days > 0 { 2 * days } else { -days }, *d)
+                (if days > 0 { ahead * days } else { -days }, *d)
             })
     }
 
@@ -614,7 +614,26 @@ impl Matcher<'_> {
         if !cue && (matches!(month, 3 | 5) || name_like) {
             return None;
         }
-        let dir = self.bare_direction(i);
+        let deadline = i > 0 && DEADLINE_CUES.iter().any(|c| t.word_is(i - 1, c));
+        let dir = if deadline {
+            Direction::Future
+        } else {
+            self.bare_direction(i)
+        };
+        let dir = match (dir, self.published) {
+            // Without a cue, the nearer occurrence, a month ahead counting double.
+            (Direction::Past, Some(p)) => {
+                let now = p.month() as i32;
+                let back = (now - month as i32).rem_euclid(12);
+                let ahead = (month as i32 - now).rem_euclid(12);
+                if ahead > 0 && MONTH_AHEAD_WEIGHT * ahead < back {
+                    Direction::Future
+                } else {
+                    Direction::Past
+                }
+            }
+            (dir, _) => dir,
+        };
         Some(self.month_in(i, j, month, dir))
     }
 
@@ -1152,7 +1171,15 @@ impl Matcher<'_> {
             _ if t.word_is(j, "latest")
                 && (t.lex(j + 1) == Lex::Period(Period::Quarter) || t.word_is(j + 1, "period")) =>
             {
-                Some(self.the_quarter(i, j + 2))
+                // The latest reported: the last quarter that ended.
+                let at = self.published.and_then(|p| shift(p, -1, Period::Quarter));
+                Some(period_found(
+                    i,
+                    j + 2,
+                    at,
+                    Period::Quarter,
+                    TimeAnchor::Published,
+                ))
             }
             Lex::Present if matches!(t.lex(j + 1), Lex::Period(_)) => {
                 let Lex::Period(period) = t.lex(j + 1) else {
@@ -1189,6 +1216,7 @@ impl Matcher<'_> {
                 self.year(j, true)
                     .filter(|f| f.granularity == Some(Period::Decade)),
                 self.day_first(j),
+                self.quarter(j, j),
             ])
             .map(|f| f.starting_at(i)),
             _ => self.quarter(j, i),
@@ -1214,12 +1242,16 @@ impl Matcher<'_> {
     }
 
     /// "third quarter", "third-quarter", "fiscal first quarter", "the second quarter of
-    /// 1989", "fourth quarter 1989" from `i` (the expression starting at `start`): that quarter
-    /// of the year given, else of the year whose quarter it was last at publication (the next
-    /// one with a future cue).
+    /// 1989", "fourth quarter 1989", "the 1988 second quarter" from `i` (the expression
+    /// starting at `start`): that quarter of the year given, else of the year in which it
+    /// last began by publication.
     fn quarter(&self, i: usize, start: usize) -> Option<Found> {
         let t = &self.t;
         let mut j = i;
+        let year_before = self.year_figure(j, &CONTEXT_YEARS);
+        if year_before.is_some() {
+            j += 1;
+        }
         if t.lex(j) == Lex::Fiscal {
             j += 1;
         }
@@ -1242,18 +1274,15 @@ impl Matcher<'_> {
                 k += 1;
             }
         }
-        let (year, end, anchor) = match self.year_figure(k, &CONTEXT_YEARS) {
-            Some(y) => (Some(y), k + 1, TimeAnchor::Absolute),
-            None => {
-                // The current quarter is this year's either way.
-                let year = self.published.map(|p| {
-                    let now = quarter_of(p);
-                    if self.future(start) {
-                        p.year() + i32::from(q < now)
-                    } else {
-                        p.year() - i32::from(q > now)
-                    }
-                });
+        let (year, end, anchor) = match (year_before, self.year_figure(k, &CONTEXT_YEARS)) {
+            (Some(y), _) => (Some(y), j, TimeAnchor::Absolute),
+            (None, Some(y)) => (Some(y), k + 1, TimeAnchor::Absolute),
+            (None, None) => {
+                // Even with a future cue ("will report third-quarter results") a quarter
+                // named without a year is mostly the last one of that number.
+                let year = self
+                    .published
+                    .map(|p| p.year() - i32::from(q > quarter_of(p)));
                 (year, j, TimeAnchor::Published)
             }
         };
@@ -2050,6 +2079,23 @@ mod tests {
             values("Sales in the latest quarter rose.", friday()),
             pairs(&[("the latest quarter", "2021-Q4")])
         );
+        // The latest is the last that ended, whatever was mentioned; a year may come first.
+        assert_eq!(
+            values(
+                "The first quarter began. Sales in the latest quarter and the 2020 second quarter.",
+                friday()
+            ),
+            pairs(&[
+                ("The first quarter", "2022-Q1"),
+                ("the latest quarter", "2021-Q4"),
+                ("the 2020 second quarter", "2020-Q2"),
+            ])
+        );
+        // A future cue does not move a quarter named without a year.
+        assert_eq!(
+            values("It will report third-quarter results.", friday()),
+            pairs(&[("third-quarter", "2021-Q3")])
+        );
         // Shares are not times.
         assert_eq!(
             values("a quarter of the vote, three quarters of them", friday()),
@@ -2137,9 +2183,32 @@ mod tests {
             values("It must end by May.", friday()),
             pairs(&[("by May", "2022-05")])
         );
+        // Before a weekday "until" often looks back.
+        assert_eq!(
+            values("Until Tuesday, they had not called.", friday()),
+            pairs(&[("Until Tuesday", "2022-01-04")])
+        );
         assert_eq!(
             values("Talks are set to resume on Tuesday.", friday()),
             pairs(&[("Tuesday", "2022-01-11")])
+        );
+    }
+
+    #[test]
+    fn a_bare_month_is_the_nearer_with_months_ahead_counting_double() {
+        // Published in January: February is one month ahead (two doubled) against eleven
+        // back; October is nine ahead against three back.
+        assert_eq!(
+            values(
+                "The case is heard in February; it was filed in October.",
+                friday()
+            ),
+            pairs(&[("February", "2022-02"), ("October", "2021-10")])
+        );
+        // June: five months ahead (ten doubled) against seven back.
+        assert_eq!(
+            values("It opened in June.", friday()),
+            pairs(&[("June", "2021-06")])
         );
     }
 

@@ -38,6 +38,11 @@ const FUTURE_CUES: &[&str] = &[
     "soon",
 ];
 
+/// Time zones after a time of day ("9 a.m. EST").
+const TIME_ZONES: &[&str] = &[
+    "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "gmt", "utc", "bst", "cet",
+];
+
 /// How much farther a month ahead of publication counts than one behind, for a bare month
 /// name ("in December").
 const MONTH_AHEAD_WEIGHT: i32 = 2;
@@ -288,6 +293,7 @@ impl Matcher<'_> {
                 self.year(i, false),
                 self.counted(i),
                 self.quarter(i, i),
+                self.clock(i),
             ]);
         }
         match t.lex(i) {
@@ -318,7 +324,7 @@ impl Matcher<'_> {
             ),
             Lex::Season(season) => self.season_of_year(i, season),
             Lex::Article | Lex::Number(_) => self.counted(i),
-            _ if t.is_word(i) => self.quarter(i, i),
+            _ if t.is_word(i) => self.quarter(i, i).or_else(|| self.clock(i)),
             _ => None,
         }
     }
@@ -1327,6 +1333,85 @@ impl Matcher<'_> {
         Some(self.moved_mention(start, end, -1, Period::Year).aside())
     }
 
+    /// "9 a.m.", "10:35 p.m. EST", "noon Thursday", "4 a.m. EDT Thursday": a time of day on
+    /// the day named right after it, else on the publication day; value "2022-01-07T09:00".
+    fn clock(&self, i: usize) -> Option<Found> {
+        let t = &self.t;
+        let (hour, minute, mut j) = if t.word_is(i, "noon") || t.word_is(i, "midday") {
+            (12, 0, i + 1)
+        } else if t.word_is(i, "midnight") {
+            (24, 0, i + 1)
+        } else {
+            if i > 0 && t.glued(i) && !t.is_punct(i - 1, '(') {
+                return None;
+            }
+            let h = t.digits(i, 2).filter(|h| (1..=12).contains(h))?;
+            let mut j = i + 1;
+            let mut m = 0;
+            if t.is_punct(j, ':') && t.glued(j) && t.glued(j + 1) && t.str(j + 1).len() == 2 {
+                m = t.digits(j + 1, 2).filter(|&m| m < 60)?;
+                j += 2;
+            }
+            let (pm, k) = self.meridiem(j)?;
+            let h = match (h, pm) {
+                (12, false) => 0,
+                (12, true) => 12,
+                (h, true) => h + 12,
+                (h, false) => h,
+            };
+            (h, m, k)
+        };
+        if TIME_ZONES.iter().any(|z| t.word_is(j, z)) {
+            j += 1;
+        }
+        let k = if t.is_punct(j, ',') { j + 1 } else { j };
+        let day = match t.lex(k) {
+            Lex::Weekday(d) if t.cap(k) => {
+                Some(self.weekday_in(k, k + 1, d, self.bare_direction(i)))
+            }
+            Lex::Today | Lex::Yesterday | Lex::Tomorrow => self.deictic(k),
+            Lex::Month { .. } => self
+                .month_first(k, true)
+                .filter(|f| f.granularity == Some(Period::Day)),
+            _ => None,
+        };
+        let (end, date, anchor) = match day {
+            Some(f) => (f.end, f.from, f.anchor),
+            None => (j, self.published, TimeAnchor::Published),
+        };
+        let date_value = date.map_or_else(|| "XXXX-XX-XX".to_string(), |d| d.to_string());
+        Some(
+            Found::new(i, end, TimeKind::Date, anchor)
+                .span(date.map(day_span))
+                .value(Some(format!("{date_value}T{hour:02}:{minute:02}")))
+                .granularity(Period::Day),
+        )
+    }
+
+    /// "am", "pm", "a.m.", "p.m." at `j`: whether after noon, and the token after it.
+    fn meridiem(&self, j: usize) -> Option<(bool, usize)> {
+        let t = &self.t;
+        let pm = if t.word_is(j, "pm") || t.word_is(j, "p") {
+            true
+        } else if t.word_is(j, "am") || t.word_is(j, "a") {
+            false
+        } else {
+            return None;
+        };
+        if t.str(j).len() == 2 {
+            return Some((pm, j + 1));
+        }
+        if !(t.is_punct(j + 1, '.') && t.glued(j + 1) && t.glued(j + 2) && t.word_is(j + 2, "m")) {
+            return None;
+        }
+        let end = if t.is_punct(j + 3, '.') && t.glued(j + 3) {
+            j + 4
+        } else {
+            j + 3
+        };
+        Some((pm, end))
+    }
+
     /// Whether an amount comes right before token `i` ("$100 a year", "5% a year", "twice a
     /// week").
     fn after_amount(&self, i: usize) -> bool {
@@ -2227,6 +2312,25 @@ mod tests {
         );
         // A day just ahead is still the nearest.
         assert_eq!(values("on May 9", may), pairs(&[("May 9", "2022-05-09")]));
+    }
+
+    #[test]
+    fn times_of_day() {
+        assert_eq!(
+            values(
+                "It began at 9 a.m. Tuesday, ended at 10:35 pm, resumed at noon Thursday and \
+                 at 4 a.m. EST, Jan. 3.",
+                friday()
+            ),
+            pairs(&[
+                ("9 a.m. Tuesday", "2022-01-04T09:00"),
+                ("10:35 pm", "2022-01-07T22:35"),
+                ("noon Thursday", "2022-01-06T12:00"),
+                ("4 a.m. EST, Jan. 3", "2022-01-03T04:00"),
+            ])
+        );
+        // A figure with "a" after it is no time of day.
+        assert_eq!(values("9 a day, I am 12 am I", friday()).len(), 1);
     }
 
     #[test]

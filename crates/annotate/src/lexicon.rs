@@ -352,7 +352,6 @@ const WORDS: &[(&str, Lex)] = &[
     ("monthly", Lex::Every(Period::Month)),
     ("yearly", Lex::Every(Period::Year)),
     ("annually", Lex::Every(Period::Year)),
-    ("quarterly", Lex::Every(Period::Quarter)),
     ("spring", Lex::Season(Season::Spring)),
     ("summer", Lex::Season(Season::Summer)),
     ("autumn", Lex::Season(Season::Autumn)),

@@ -38,6 +38,8 @@
 //! | "last/this/next week, month, quarter, year" | the calendar period (weeks run Monday to Sunday); "the weekend" has the value "2022-W01-WE" |
 //! | "third quarter", "third-quarter", "the fiscal first quarter", "the second quarter of 2020" | that calendar quarter ("2021-Q3") of the year given (before or after: "the 2020 second quarter"), else of the year in which it last began by publication, future cue or not; "fiscal 2021" is the year |
 //! | "the quarter"; "the latest quarter" | the quarter last mentioned, else the last one that ended before publication; the last one that ended |
+//! | "this year's third quarter", "last year's quarter" | that quarter of the year named (the quarter last mentioned when none is named) |
+//! | "9 a.m. Tuesday", "10:35 pm", "noon Thursday", "4 a.m. EST, Jan. 3" | the day named right after the time, else the publication day; value "2022-01-04T09:00" |
 //! | "year-earlier", "the year-ago quarter"; "a year ago", "last year" right after a quarter | the last mention a year back ("2020-Q3"): a comparison, which later expressions do not count from |
 //! | "now", "currently", "current"; "recently", "recent", "the past"; "the future" | no days; value `PRESENT_REF`, `PAST_REF`, `FUTURE_REF` |
 //! | "in recent days/weeks/months/years", "the past few …", "the coming …" | a window ending (or starting) at publication: 7 days, 4 weeks, 3 months, 3 years (3 decades); value `PXD`, `PXW`, `PXM`, `PXY` |

@@ -244,7 +244,6 @@ fn weekend_found(start: usize, end: usize, span: Option<Span>) -> Found {
 fn duration_value(n: Option<i64>, period: Period) -> String {
     let (n, letter) = match (n, period) {
         (Some(n), Period::Decade) => (Some(n * 10), "Y"),
-        (Some(n), Period::Quarter) => (Some(n * 3), "M"),
         (n, Period::Quarter) => (n, "Q"),
         (n, other) => (n, period_letter(other)),
     };
@@ -274,14 +273,62 @@ fn period_found(
 
 impl Matcher<'_> {
     fn at(&self, i: usize) -> Option<Found> {
-        match self.t.lex(i) {
+        let found = match self.t.lex(i) {
             Lex::Since | Lex::By | Lex::Until | Lex::Before | Lex::After => self.bounded(i),
             Lex::In => self
                 .core(i + 1)
                 .filter(|f| f.window)
                 .map(|f| f.starting_at(i)),
             _ => self.core(i),
-        }
+        }?;
+        Some(self.quarter_of_year(found))
+    }
+
+    /// "'s" at `k`, glued to the word before.
+    fn possessive(&self, k: usize) -> bool {
+        let t = &self.t;
+        matches!(t.punct(k), Some('\'' | '’'))
+            && t.glued(k)
+            && t.glued(k + 1)
+            && t.word_is(k + 1, "s")
+    }
+
+    /// A year with a quarter of it after "'s": "this year's third quarter", "last year's
+    /// quarter" (the quarter last mentioned, in that year). Anything else is kept as it is.
+    fn quarter_of_year(&self, f: Found) -> Found {
+        let t = &self.t;
+        let k = f.end;
+        let possessive = self.possessive(k);
+        let year = f.from.filter(|_| f.granularity == Some(Period::Year));
+        let (true, Some(year)) = (possessive, year) else {
+            return f;
+        };
+        let j = k + 2;
+        let named = (t.is_word(j)).then(|| quarter_number(t.str(j))).flatten();
+        let (q, end) = match named {
+            Some(q) if t.lex(j + 1) == Lex::Period(Period::Quarter) => (q, j + 2),
+            Some(q)
+                if t.is_dash(j + 1)
+                    && t.glued(j + 1)
+                    && t.lex(j + 2) == Lex::Period(Period::Quarter) =>
+            {
+                (q, j + 3)
+            }
+            _ => match self.mention {
+                Some(m)
+                    if m.granularity == Some(Period::Quarter)
+                        && t.lex(j) == Lex::Period(Period::Quarter) =>
+                {
+                    (quarter_of(m.span.0), j + 1)
+                }
+                _ => return f,
+            },
+        };
+        let y = year.year();
+        Found::new(f.start, end, TimeKind::Range, f.anchor)
+            .span(quarter_span(y, q))
+            .value(Some(format!("{y:04}-Q{q}")))
+            .granularity(Period::Quarter)
     }
 
     fn core(&self, i: usize) -> Option<Found> {
@@ -1052,6 +1099,7 @@ impl Matcher<'_> {
             // "up from $5 million last year" after a quarter: that quarter a year back.
             Lex::Period(Period::Year)
                 if word == Lex::Last
+                    && !self.possessive(j + 1)
                     && self
                         .mention
                         .is_some_and(|m| m.granularity == Some(Period::Quarter)) =>
@@ -2185,6 +2233,24 @@ mod tests {
         assert_eq!(
             values("a quarter of the vote, three quarters of them", friday()),
             []
+        );
+    }
+
+    #[test]
+    fn a_quarter_of_a_named_year() {
+        assert_eq!(
+            values(
+                "This year's third quarter beat last year's quarter and 2019's first-quarter \
+                 sales; this year's results and the past two quarters did not.",
+                friday()
+            ),
+            pairs(&[
+                ("This year's third quarter", "2022-Q3"),
+                ("last year's quarter", "2021-Q3"),
+                ("2019's first-quarter", "2019-Q1"),
+                ("this year", "2022"),
+                ("the past two quarters", "P2Q"),
+            ])
         );
     }
 

@@ -29,7 +29,7 @@
 //!
 //! | Expression | Resolves to |
 //! |---|---|
-//! | weekday ("Friday", "on Tuesday") | the latest such day on or before publication (the publication day itself when it is that weekday); the first on or after publication when the clause before it has a future cue ("will", "scheduled", "upcoming", "expected", "due", "set", "soon") |
+//! | weekday ("Friday", "on Tuesday") | the latest such day on or before publication (the publication day itself when it is that weekday), except the day after publication rather than six days back ("Saturday" in a Friday story); the first on or after publication when the clause before it has a future cue ("will", "scheduled", "upcoming", "expected", "due", "set", "soon") |
 //! | "Friday night", "yesterday morning", "tonight" | that day; the value adds TimeML's part of day ("2022-01-07TNI", "TMO", "TAF", "TEV") |
 //! | "last Friday" / "next Friday" / "this Friday" | strictly before / strictly after / in the publication's Monday-Sunday week |
 //! | month without year ("in December") | the nearer occurrence, a month ahead counting twice as far as a month back (the publication month itself is this year's); the next one from publication with a future cue or right after "by"/"until"; "May" and "March" count as months only after a preposition |

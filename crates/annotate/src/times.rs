@@ -1038,7 +1038,16 @@ impl Matcher<'_> {
 
     /// A weekday resolved in direction `dir`, with a following "night", "morning".
     fn weekday_in(&self, start: usize, end: usize, day: u8, dir: Direction) -> Found {
-        let date = self.published.and_then(|p| weekday_date(p, day, dir));
+        let date = self.published.and_then(|p| {
+            let d = weekday_date(p, day, dir)?;
+            // The day after publication is "Monday" in a Sunday story far more often than
+            // the Monday six days before.
+            if dir == Direction::Past && (p - d).num_days() == 6 {
+                add_days(p, 1)
+            } else {
+                Some(d)
+            }
+        });
         if self.t.lex(end) == Lex::Daypart {
             return self.daypart(date_found(start, end + 1, date, TimeAnchor::Published), end);
         }
@@ -1809,11 +1818,14 @@ mod tests {
         );
         check("said on Tuesday.", "Tuesday", "2022-01-04", "2022-01-04");
         check(
-            "on Saturday night",
-            "Saturday night",
-            "2022-01-01",
-            "2022-01-01",
+            "on Thursday night",
+            "Thursday night",
+            "2022-01-06",
+            "2022-01-06",
         );
+        // The weekday after publication is that day, not the one six days before.
+        check("on Saturday", "Saturday", "2022-01-08", "2022-01-08");
+        check("on Sunday", "Sunday", "2022-01-02", "2022-01-02");
         check("last Friday", "last Friday", "2021-12-31", "2021-12-31");
         check("next Tuesday", "next Tuesday", "2022-01-11", "2022-01-11");
         check(

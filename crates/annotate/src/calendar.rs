@@ -84,6 +84,7 @@ pub(crate) fn shift(d: NaiveDate, n: i64, period: Period) -> Option<NaiveDate> {
         Period::Day => days(n),
         Period::Week => days(n.checked_mul(7)?),
         Period::Month => months(n),
+        Period::Quarter => months(n.checked_mul(3)?),
         Period::Year => months(n.checked_mul(12)?),
         Period::Decade => months(n.checked_mul(120)?),
     }
@@ -93,12 +94,25 @@ pub(crate) fn add_days(d: NaiveDate, n: i64) -> Option<NaiveDate> {
     shift(d, n, Period::Day)
 }
 
+/// The quarter (1-4) `d` is in.
+pub(crate) fn quarter_of(d: NaiveDate) -> u32 {
+    (d.month() - 1) / 3 + 1
+}
+
+/// Quarter `q` (1-4) of `year`.
+pub(crate) fn quarter_span(year: i32, q: u32) -> Option<Span> {
+    let (first, _) = month_span(year, 3 * q - 2)?;
+    let (_, last) = month_span(year, 3 * q)?;
+    Some((first, last))
+}
+
 /// The calendar period of kind `period` that contains `d`.
 pub(crate) fn period_span(d: NaiveDate, period: Period) -> Option<Span> {
     match period {
         Period::Day => Some(day_span(d)),
         Period::Week => week_span(d),
         Period::Month => month_span(d.year(), d.month()),
+        Period::Quarter => quarter_span(d.year(), quarter_of(d)),
         Period::Year => year_span(d.year()),
         Period::Decade => decade_span(d.year() - d.year().rem_euclid(10)),
     }
@@ -113,6 +127,7 @@ pub(crate) fn period_value(d: NaiveDate, period: Period) -> String {
             format!("{:04}-W{:02}", w.year(), w.week())
         }
         Period::Month => format!("{:04}-{:02}", d.year(), d.month()),
+        Period::Quarter => format!("{:04}-Q{}", d.year(), quarter_of(d)),
         Period::Year => format!("{:04}", d.year()),
         Period::Decade => format!("{:03}X", d.year().div_euclid(10)),
     }
@@ -123,6 +138,7 @@ pub(crate) fn period_letter(period: Period) -> &'static str {
         Period::Day => "D",
         Period::Week => "W",
         Period::Month => "M",
+        Period::Quarter => "Q",
         Period::Year | Period::Decade => "Y",
     }
 }
@@ -233,6 +249,15 @@ pub(crate) fn part_of(span: Span, period: Period, part: Part) -> Option<Span> {
             )),
             Part::Late => Some((ymd(from.year(), from.month(), 21)?, to)),
         },
+        // A quarter's months.
+        Period::Quarter => {
+            let month = |k: u32| month_span(from.year(), from.month() + k);
+            match part {
+                Part::Early => month(0),
+                Part::Mid => month(1),
+                Part::Late => month(2),
+            }
+        }
         Period::Year => {
             let y = from.year();
             match part {

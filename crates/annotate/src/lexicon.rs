@@ -18,6 +18,7 @@ pub(crate) enum Period {
     Day,
     Week,
     Month,
+    Quarter,
     Year,
     Decade,
 }
@@ -111,6 +112,14 @@ pub(crate) enum Lex {
     Each,
     EveryWord,
     Now,
+    /// "currently", "current", "nowadays": the present, vaguely (TimeML `PRESENT_REF`).
+    Present,
+    /// "recently", "lately": the past, vaguely (`PAST_REF`).
+    Recently,
+    /// "future" (in "the future"): `FUTURE_REF`.
+    Future,
+    /// "fiscal", before a year or a quarter.
+    Fiscal,
     Early,
     Mid,
     Late,
@@ -130,7 +139,13 @@ impl Lex {
     pub(crate) fn in_unit(self) -> bool {
         matches!(
             self,
-            Lex::None | Lex::Label | Lex::Daypart | Lex::Season(_) | Lex::Weekend
+            Lex::None
+                | Lex::Label
+                | Lex::Daypart
+                | Lex::Season(_)
+                | Lex::Weekend
+                | Lex::Future
+                | Lex::Fiscal
         )
     }
 }
@@ -330,6 +345,8 @@ const WORDS: &[(&str, Lex)] = &[
     ("years", Lex::Periods(Period::Year)),
     ("decade", Lex::Period(Period::Decade)),
     ("decades", Lex::Periods(Period::Decade)),
+    ("quarter", Lex::Period(Period::Quarter)),
+    ("quarters", Lex::Periods(Period::Quarter)),
     ("daily", Lex::Every(Period::Day)),
     ("weekly", Lex::Every(Period::Week)),
     ("monthly", Lex::Every(Period::Month)),
@@ -385,6 +402,13 @@ const WORDS: &[(&str, Lex)] = &[
     ("each", Lex::Each),
     ("every", Lex::EveryWord),
     ("now", Lex::Now),
+    ("currently", Lex::Present),
+    ("current", Lex::Present),
+    ("nowadays", Lex::Present),
+    ("recently", Lex::Recently),
+    ("lately", Lex::Recently),
+    ("future", Lex::Future),
+    ("fiscal", Lex::Fiscal),
     ("early", Lex::Early),
     ("mid", Lex::Mid),
     ("late", Lex::Late),

@@ -29,28 +29,36 @@
 //!
 //! | Expression | Resolves to |
 //! |---|---|
-//! | weekday ("Friday", "on Tuesday") | the latest such day on or before publication (the publication day itself when it is that weekday); the first on or after publication when the clause before it has a future cue ("will", "scheduled", "upcoming") |
+//! | weekday ("Friday", "on Tuesday") | the latest such day on or before publication (the publication day itself when it is that weekday), except the day after publication rather than six days back ("Saturday" in a Friday story); the first on or after publication when the clause before it has a future cue ("will", "scheduled", "upcoming", "expected", "due", "set", "soon") |
+//! | "Friday night", "yesterday morning", "tonight" | that day; the value adds TimeML's part of day ("2022-01-07TNI", "TMO", "TAF", "TEV") |
 //! | "last Friday" / "next Friday" / "this Friday" | strictly before / strictly after / in the publication's Monday-Sunday week |
-//! | month without year ("in December") | the latest such month not after the publication month; the next one from it with a future cue; "May" and "March" count as months only after a preposition |
-//! | day and month without year ("Jan 7") | the occurrence nearest to publication (ties go to the past) |
+//! | month without year ("in December") | the nearer occurrence, a month ahead counting twice as far as a month back (the publication month itself is this year's); the next one from publication with a future cue or right after "by"/"until"; "May" and "March" count as months only after a preposition |
+//! | day and month without year ("Jan 7") | the occurrence nearest to publication, a day ahead counting twice as far as a day back (ties go to the past); with a future cue, the first on or after publication |
 //! | runs of days ("Jan. 7-8", "2 and 3 February", "7 to 9 January") | those days |
-//! | "last/this/next week, month, year" | the calendar period (weeks run Monday to Sunday) |
-//! | "in recent days/weeks/months/years", "the past few …", "the coming …" | a window ending (or starting) at publication: 7 days, 4 weeks, 3 months, 3 years (3 decades) |
-//! | "the past week", "the last three years", "the next two weeks" | that many periods back or forward from publication, publication included |
+//! | "last/this/next week, month, quarter, year" | the calendar period (weeks run Monday to Sunday); "the weekend" has the value "2022-W01-WE" |
+//! | "third quarter", "third-quarter", "the fiscal first quarter", "the second quarter of 2020" | that calendar quarter ("2021-Q3") of the year given (before or after: "the 2020 second quarter"), else of the year in which it last began by publication, future cue or not; "fiscal 2021" is the year |
+//! | "the quarter"; "the latest quarter" | the quarter last mentioned, else the last one that ended before publication; the last one that ended |
+//! | "this year's third quarter", "last year's quarter" | that quarter of the year named (the quarter last mentioned when none is named) |
+//! | "9 a.m. Tuesday", "10:35 pm", "noon Thursday", "4 a.m. EST, Jan. 3" | the day named right after the time, else the publication day; value "2022-01-04T09:00" |
+//! | "year-earlier", "the year-ago quarter"; "a year ago", "last year" right after a quarter | the last mention a year back ("2020-Q3"): a comparison, which later expressions do not count from |
+//! | "now", "currently", "current"; "recently", "recent", "the past"; "the future" | no days; value `PRESENT_REF`, `PAST_REF`, `FUTURE_REF` |
+//! | "in recent days/weeks/months/years", "the past few …", "the coming …" | a window ending (or starting) at publication: 7 days, 4 weeks, 3 months, 3 years (3 decades); value `PXD`, `PXW`, `PXM`, `PXY` |
+//! | "the past week", "the last three years", "the next two weeks" | that many periods back or forward from publication, publication included; value `P1W`, `P3Y`, `P2W` |
 //! | "N days/weeks ago" | that day; "N months ago" that month; "N years ago" that year |
 //! | "early / mid / late" | days 1-10 / 11-20 / 21-end of a month; January-April / May-August / September-December of a year; years 0-3 / 4-6 / 7-9 of a decade. "the beginning/start of" = early, "the end of" = late |
 //! | bare year ("2012") | that year, when the figure is 1800-2100 and reads as a year: after a preposition or "the", at the end of a clause, and not after an approximator ("about 2000"), before a scale, "%" or currency, right after a capitalised name ("France 2024") or before a plural noun with no cue ("1900 troops") |
-//! | "by 2023", "until 2023" | the year (the span includes the preposition); "since 2012" runs from 2012 to publication; "before 2012" has no start and "after 2012" no end |
+//! | "by 2023", "until 2023" | the year (the span includes the preposition); "since 2012" runs from 2012 to publication; "before 2012" has no start and "after 2012" no end; the value is the named time's ("2012") |
 //! | "the 1990s", "2012-2014", "from 2012 to 2014" | the whole decade or run of years |
 //! | "N years later/earlier", "the following/previous year", "that year" | the last expression with known days (windows like "in recent weeks" excepted), moved. A move by a unit at least as coarse as that expression keeps its shape ("2012" + 3 years = all of 2015); a finer move shifts both ends. With no such expression before, `from`/`to` stay null |
-//! | "three days" (no "ago"/"later"), "two to three weeks" | a duration: no days, value `P3D`; "decade-long", "five-year" are adjectives, not times |
+//! | "three days" (no "ago"/"later"), "a week", "two to three weeks" | a duration: no days, value `P3D`, `P1W`; "decade-long", "five-year" are adjectives, not times; "a quarter of", "three quarters of" are shares; "a day" is left alone (mostly a rate) |
+//! | "$100 a year", "twice a month" | a set, value `P1Y` |
 //! | "every Friday", "weekly", "on Sundays" | a set, value `XXXX-WXX-5`, `P1W` |
 //! | seasons | meteorological, northern hemisphere; only with a year or "last/this/next" |
 //! | "7/1/2022" | reported as a date with no days: 7 January and July 1 are both common. Slashed dates resolve only when one field is over 12; "7.1.2022" is day-month-year |
 //!
 //! Without a publication date every expression relative to it keeps `from` and `to` null;
 //! absolute ones still resolve. Values follow TimeML where one applies ("2022-01-07",
-//! "2021-12", "2012", "199X", "2022-W01", "P3D", "PAST_REF" for windows).
+//! "2021-12", "2021-Q3", "2012", "199X", "2022-W01", "P3D", "PXM" for windows, "PAST_REF").
 //!
 //! # Conventions for quantities
 //!

@@ -12,8 +12,8 @@ use sitrep_model::{TimeAnchor, TimeKind};
 
 use crate::calendar::{
     Direction, Part, Span, add_days, day_span, decade_span, month_span, month_year, part_of,
-    period_letter, period_span, period_value, season_code, season_occurrence, season_span, shift,
-    weekday_date, weekend, year_span, ymd,
+    period_letter, period_span, period_value, quarter_of, quarter_span, season_code,
+    season_occurrence, season_span, shift, weekday_date, weekend, year_span, ymd,
 };
 use crate::lexicon::{Lex, Period, Season, currency_symbol};
 use crate::numbers::{Tokens, read_number};
@@ -25,7 +25,31 @@ const BARE_YEARS: std::ops::RangeInclusive<u32> = 1800..=2100;
 const CONTEXT_YEARS: std::ops::RangeInclusive<u32> = 1000..=2999;
 
 /// Words before a bare weekday or month that put the clause in the future.
-const FUTURE_CUES: &[&str] = &["will", "shall", "ll", "scheduled", "upcoming", "planned"];
+const FUTURE_CUES: &[&str] = &[
+    "will",
+    "shall",
+    "ll",
+    "scheduled",
+    "upcoming",
+    "planned",
+    "expected",
+    "due",
+    "set",
+    "soon",
+];
+
+/// Time zones after a time of day ("9 a.m. EST").
+const TIME_ZONES: &[&str] = &[
+    "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "gmt", "utc", "bst", "cet",
+];
+
+/// How much farther a month ahead of publication counts than one behind, for a bare month
+/// name ("in December").
+const MONTH_AHEAD_WEIGHT: i32 = 2;
+
+/// Words right before a bare month that make it a deadline ahead ("by May", "until
+/// June"); before a weekday they as often look back ("until Thursday, they had not").
+const DEADLINE_CUES: &[&str] = &["by", "until", "till"];
 
 /// Words before a four-digit figure that make it an amount rather than a year.
 const AMOUNT_CUES: &[&str] = &[
@@ -59,6 +83,9 @@ pub(crate) struct Found {
     granularity: Option<Period>,
     /// A window around publication ("recent weeks"), which takes a leading "in".
     window: bool,
+    /// Not a time the story moves to, so no mention to count from: a vague reference
+    /// ("now"), a comparison ("a year ago" after a quarter).
+    aside: bool,
 }
 
 impl Found {
@@ -73,6 +100,7 @@ impl Found {
             value: None,
             granularity: None,
             window: false,
+            aside: false,
         }
     }
 
@@ -101,6 +129,11 @@ impl Found {
 
     fn window(mut self) -> Found {
         self.window = true;
+        self
+    }
+
+    fn aside(mut self) -> Found {
+        self.aside = true;
         self
     }
 
@@ -136,7 +169,7 @@ pub(crate) fn find(t: Tokens, published: Option<NaiveDate>) -> Vec<Found> {
             Some(found) => {
                 // A window around publication ("in recent weeks") is too loose to count from.
                 if let (Some(span), TimeKind::Date | TimeKind::Range, false) =
-                    (found.resolved(), found.kind, found.window)
+                    (found.resolved(), found.kind, found.window || found.aside)
                 {
                     m.mention = Some(Mention {
                         span,
@@ -157,8 +190,9 @@ fn rank(period: Period) -> u8 {
         Period::Day => 0,
         Period::Week => 1,
         Period::Month => 2,
-        Period::Year => 3,
-        Period::Decade => 4,
+        Period::Quarter => 3,
+        Period::Year => 4,
+        Period::Decade => 5,
     }
 }
 
@@ -177,6 +211,46 @@ fn date_found(start: usize, end: usize, date: Option<NaiveDate>, anchor: TimeAnc
         .span(date.map(day_span))
         .value(date.map(|d| d.to_string()))
         .granularity(Period::Day)
+}
+
+/// A vague reference to the present, past or future ("now", "recently", "the future"):
+/// a TimeML value and no days. It is no mention to count from.
+fn vague(start: usize, end: usize, value: &str) -> Found {
+    Found::new(start, end, TimeKind::Date, TimeAnchor::Published)
+        .value(Some(value.to_string()))
+        .aside()
+}
+
+/// "first".."fourth": the quarter number.
+fn quarter_number(word: &str) -> Option<u32> {
+    ["first", "second", "third", "fourth"]
+        .iter()
+        .position(|w| w.eq_ignore_ascii_case(word))
+        .map(|q| q as u32 + 1)
+}
+
+/// A weekend: its days and TimeML value ("2022-W01-WE").
+fn weekend_found(start: usize, end: usize, span: Option<Span>) -> Found {
+    let value = span.map(|(saturday, _)| {
+        let w = saturday.iso_week();
+        format!("{:04}-W{:02}-WE", w.year(), w.week())
+    });
+    Found::new(start, end, TimeKind::Range, TimeAnchor::Published)
+        .span(span)
+        .value(value)
+}
+
+/// A TimeML duration: "P3M", "P10Y" for a decade, "PXM" for an unknown count.
+fn duration_value(n: Option<i64>, period: Period) -> String {
+    let (n, letter) = match (n, period) {
+        (Some(n), Period::Decade) => (Some(n * 10), "Y"),
+        (n, Period::Quarter) => (n, "Q"),
+        (n, other) => (n, period_letter(other)),
+    };
+    match n {
+        Some(n) => format!("P{n}{letter}"),
+        None => format!("PX{letter}"),
+    }
 }
 
 fn period_found(
@@ -199,14 +273,62 @@ fn period_found(
 
 impl Matcher<'_> {
     fn at(&self, i: usize) -> Option<Found> {
-        match self.t.lex(i) {
+        let found = match self.t.lex(i) {
             Lex::Since | Lex::By | Lex::Until | Lex::Before | Lex::After => self.bounded(i),
             Lex::In => self
                 .core(i + 1)
                 .filter(|f| f.window)
                 .map(|f| f.starting_at(i)),
             _ => self.core(i),
-        }
+        }?;
+        Some(self.quarter_of_year(found))
+    }
+
+    /// "'s" at `k`, glued to the word before.
+    fn possessive(&self, k: usize) -> bool {
+        let t = &self.t;
+        matches!(t.punct(k), Some('\'' | '’'))
+            && t.glued(k)
+            && t.glued(k + 1)
+            && t.word_is(k + 1, "s")
+    }
+
+    /// A year with a quarter of it after "'s": "this year's third quarter", "last year's
+    /// quarter" (the quarter last mentioned, in that year). Anything else is kept as it is.
+    fn quarter_of_year(&self, f: Found) -> Found {
+        let t = &self.t;
+        let k = f.end;
+        let possessive = self.possessive(k);
+        let year = f.from.filter(|_| f.granularity == Some(Period::Year));
+        let (true, Some(year)) = (possessive, year) else {
+            return f;
+        };
+        let j = k + 2;
+        let named = (t.is_word(j)).then(|| quarter_number(t.str(j))).flatten();
+        let (q, end) = match named {
+            Some(q) if t.lex(j + 1) == Lex::Period(Period::Quarter) => (q, j + 2),
+            Some(q)
+                if t.is_dash(j + 1)
+                    && t.glued(j + 1)
+                    && t.lex(j + 2) == Lex::Period(Period::Quarter) =>
+            {
+                (q, j + 3)
+            }
+            _ => match self.mention {
+                Some(m)
+                    if m.granularity == Some(Period::Quarter)
+                        && t.lex(j) == Lex::Period(Period::Quarter) =>
+                {
+                    (quarter_of(m.span.0), j + 1)
+                }
+                _ => return f,
+            },
+        };
+        let y = year.year();
+        Found::new(f.start, end, TimeKind::Range, f.anchor)
+            .span(quarter_span(y, q))
+            .value(Some(format!("{y:04}-Q{q}")))
+            .granularity(Period::Quarter)
     }
 
     fn core(&self, i: usize) -> Option<Found> {
@@ -217,6 +339,8 @@ impl Matcher<'_> {
                 self.day_first(i),
                 self.year(i, false),
                 self.counted(i),
+                self.quarter(i, i),
+                self.clock(i),
             ]);
         }
         match t.lex(i) {
@@ -227,9 +351,15 @@ impl Matcher<'_> {
                     .value(Some(format!("XXXX-WXX-{}", d + 1))),
             ),
             Lex::Today | Lex::Yesterday | Lex::Tomorrow | Lex::Tonight => self.deictic(i),
+            Lex::Now | Lex::Present => Some(vague(i, i + 1, "PRESENT_REF")),
+            Lex::Recently => Some(vague(i, i + 1, "PAST_REF")),
+            Lex::Period(Period::Year) => self.year_earlier(i, i),
+            Lex::Fiscal => self.fiscal(i),
             Lex::Last | Lex::Next | Lex::This | Lex::Past => self.shifted(i),
             Lex::Coming => self.window(i, i + 1, 1),
-            Lex::Recent => self.window(i, i + 1, -1),
+            Lex::Recent => self
+                .window(i, i + 1, -1)
+                .or_else(|| Some(vague(i, i + 1, "PAST_REF"))),
             Lex::The => self.the(i),
             Lex::That => self.that(i),
             Lex::Early | Lex::Mid | Lex::Late | Lex::End | Lex::Beginning => self.part(i),
@@ -241,6 +371,7 @@ impl Matcher<'_> {
             ),
             Lex::Season(season) => self.season_of_year(i, season),
             Lex::Article | Lex::Number(_) => self.counted(i),
+            _ if t.is_word(i) => self.quarter(i, i).or_else(|| self.clock(i)),
             _ => None,
         }
     }
@@ -262,21 +393,18 @@ impl Matcher<'_> {
                     .published
                     .filter(|&p| inner.from.is_none_or(|from| from <= p));
                 f.anchor = TimeAnchor::Published;
-                f.value = None;
                 f.granularity = None;
             }
             Lex::Before => {
                 f.kind = TimeKind::Range;
                 f.to = inner.from.and_then(|d| add_days(d, -1));
                 f.from = None;
-                f.value = None;
                 f.granularity = None;
             }
             Lex::After => {
                 f.kind = TimeKind::Range;
                 f.from = inner.to.and_then(|d| add_days(d, 1));
                 f.to = None;
-                f.value = None;
                 f.granularity = None;
             }
             _ => {}
@@ -399,12 +527,18 @@ impl Matcher<'_> {
             )
     }
 
-    /// A day of `month` without a year: the occurrence nearest to publication.
-    fn month_day_nearest(&self, month: u32, day: u32) -> Option<NaiveDate> {
+    /// A day of `month` without a year at token `i`: the occurrence nearest to publication,
+    /// a day ahead counting twice as far as a day back (reports look back) unless there is
+    /// a future cue.
+    fn month_day_nearest(&self, i: usize, month: u32, day: u32) -> Option<NaiveDate> {
         let p = self.published?;
+        let ahead = if self.future(i) { 1 } else { 2 };
         (p.year() - 1..=p.year() + 1)
             .filter_map(|y| ymd(y, month, day))
-            .min_by_key(|d| ((*d - p).num_days().abs(), *d))
+            .min_by_key(|d| {
+                let days = (*d - p).num_days();
+                (if days > 0 { ahead * days } else { -days }, *d)
+            })
     }
 
     /// A year after a date, optionally after a comma: "January 7, 2022", "7 Jan 2022".
@@ -432,7 +566,7 @@ impl Matcher<'_> {
             None => {
                 // A day that does not exist in any year ("February 30") is no date.
                 ymd(2000, month, last)?;
-                let year = self.month_day_nearest(month, day).map(|d| d.year());
+                let year = self.month_day_nearest(start, month, day).map(|d| d.year());
                 (year, after, TimeAnchor::Published)
             }
         };
@@ -533,7 +667,26 @@ impl Matcher<'_> {
         if !cue && (matches!(month, 3 | 5) || name_like) {
             return None;
         }
-        let dir = self.bare_direction(i);
+        let deadline = i > 0 && DEADLINE_CUES.iter().any(|c| t.word_is(i - 1, c));
+        let dir = if deadline {
+            Direction::Future
+        } else {
+            self.bare_direction(i)
+        };
+        let dir = match (dir, self.published) {
+            // Without a cue, the nearer occurrence, a month ahead counting double.
+            (Direction::Past, Some(p)) => {
+                let now = p.month() as i32;
+                let back = (now - month as i32).rem_euclid(12);
+                let ahead = (month as i32 - now).rem_euclid(12);
+                if ahead > 0 && MONTH_AHEAD_WEIGHT * ahead < back {
+                    Direction::Future
+                } else {
+                    Direction::Past
+                }
+            }
+            (dir, _) => dir,
+        };
         Some(self.month_in(i, j, month, dir))
     }
 
@@ -783,17 +936,19 @@ impl Matcher<'_> {
                 let date = p.and_then(|p| shift(p, n, period));
                 Some(date_found(i, k + 2, date, TimeAnchor::Published))
             }
-            _ if article => None,
-            _ => {
-                let (count, letter) = match period {
-                    Period::Decade => (n * 10, "Y"),
-                    other => (n, period_letter(other)),
-                };
-                Some(
-                    Found::new(i, j + 1, TimeKind::Duration, TimeAnchor::Absolute)
-                        .value(Some(format!("P{count}{letter}"))),
-                )
-            }
+            // "a quarter of the vote", "three quarters of them": shares.
+            _ if period == Period::Quarter && (article || t.lex(k) == Lex::Of) => None,
+            // "a day" is mostly a rate ("twice a day").
+            _ if article && period == Period::Day => None,
+            // "$100 a year", "twice a week": a rate, a set.
+            _ if article && self.after_amount(i) => Some(
+                Found::new(i, j + 1, TimeKind::Set, TimeAnchor::Absolute)
+                    .value(Some(duration_value(Some(1), period))),
+            ),
+            _ => Some(
+                Found::new(i, j + 1, TimeKind::Duration, TimeAnchor::Absolute)
+                    .value(Some(duration_value(Some(n), period))),
+            ),
         }
     }
 
@@ -809,11 +964,21 @@ impl Matcher<'_> {
 
     /// "N days/weeks ago" is a day; "N months ago" the month, "N years ago" the year.
     fn ago(&self, start: usize, end: usize, n: i64, period: Period) -> Found {
+        // "Profit rose from a year ago" after a quarter: that quarter, a year before.
+        if period == Period::Year
+            && self
+                .mention
+                .is_some_and(|m| m.granularity == Some(Period::Quarter))
+        {
+            return self.moved_mention(start, end, -n, period).aside();
+        }
         let p = self.published;
         let at = p.and_then(|p| shift(p, -n, period));
         match period {
             Period::Day | Period::Week => date_found(start, end, at, TimeAnchor::Published),
-            Period::Month => period_found(start, end, at, Period::Month, TimeAnchor::Published),
+            Period::Month | Period::Quarter => {
+                period_found(start, end, at, period, TimeAnchor::Published)
+            }
             Period::Year | Period::Decade => {
                 period_found(start, end, at, Period::Year, TimeAnchor::Published)
             }
@@ -873,13 +1038,36 @@ impl Matcher<'_> {
 
     /// A weekday resolved in direction `dir`, with a following "night", "morning".
     fn weekday_in(&self, start: usize, end: usize, day: u8, dir: Direction) -> Found {
-        let end = if self.t.lex(end) == Lex::Daypart {
-            end + 1
-        } else {
-            end
-        };
-        let date = self.published.and_then(|p| weekday_date(p, day, dir));
+        let date = self.published.and_then(|p| {
+            let d = weekday_date(p, day, dir)?;
+            // The day after publication is "Monday" in a Sunday story far more often than
+            // the Monday six days before.
+            if dir == Direction::Past && (p - d).num_days() == 6 {
+                add_days(p, 1)
+            } else {
+                Some(d)
+            }
+        });
+        if self.t.lex(end) == Lex::Daypart {
+            return self.daypart(date_found(start, end + 1, date, TimeAnchor::Published), end);
+        }
         date_found(start, end, date, TimeAnchor::Published)
+    }
+
+    /// A day with a part of it ("Friday night", token `part`): TimeML's value of the part
+    /// after the date ("2022-01-07TNI").
+    fn daypart(&self, mut f: Found, part: usize) -> Found {
+        let code = match self.t.str(part).to_ascii_lowercase().as_str() {
+            "morning" => "MO",
+            "afternoon" => "AF",
+            "evening" => "EV",
+            _ => "NI",
+        };
+        if let Some(v) = &mut f.value {
+            v.push('T');
+            v.push_str(code);
+        }
+        f
     }
 
     /// today, yesterday, tomorrow, tonight (with "morning", "night" after).
@@ -889,13 +1077,15 @@ impl Matcher<'_> {
             Lex::Tomorrow => 1,
             _ => 0,
         };
-        let end = if self.t.lex(i + 1) == Lex::Daypart && self.t.lex(i) != Lex::Tonight {
-            i + 2
-        } else {
-            i + 1
-        };
         let date = self.published.and_then(|p| add_days(p, offset));
-        Some(date_found(i, end, date, TimeAnchor::Published))
+        if self.t.lex(i) == Lex::Tonight {
+            return Some(self.daypart(date_found(i, i + 1, date, TimeAnchor::Published), i));
+        }
+        if self.t.lex(i + 1) == Lex::Daypart {
+            let f = date_found(i, i + 2, date, TimeAnchor::Published);
+            return Some(self.daypart(f, i + 1));
+        }
+        Some(date_found(i, i + 1, date, TimeAnchor::Published))
     }
 
     /// "last week", "next Tuesday", "this year", "last summer", "the past three years".
@@ -915,6 +1105,16 @@ impl Matcher<'_> {
         let j = i + 1;
         let calendar_word = word != Lex::Past;
         match t.lex(j) {
+            // "up from $5 million last year" after a quarter: that quarter a year back.
+            Lex::Period(Period::Year)
+                if word == Lex::Last
+                    && !self.possessive(j + 1)
+                    && self
+                        .mention
+                        .is_some_and(|m| m.granularity == Some(Period::Quarter)) =>
+            {
+                Some(self.moved_mention(i, j + 1, -1, Period::Year).aside())
+            }
             Lex::Period(period) if calendar_word => {
                 let offset = match dir {
                     Direction::Last => -1,
@@ -933,16 +1133,13 @@ impl Matcher<'_> {
                 let occurrence = p.and_then(|p| season_occurrence(p, season, dir));
                 Some(self.season_found(i, j + 1, season, occurrence))
             }
-            Lex::Weekend => Some(
-                Found::new(i, j + 1, TimeKind::Range, TimeAnchor::Published)
-                    .span(p.and_then(|p| weekend(p, dir))),
-            ),
+            Lex::Weekend => Some(weekend_found(i, j + 1, p.and_then(|p| weekend(p, dir)))),
             Lex::Daypart if word == Lex::Last && t.word_is(j, "night") => {
                 let date = p.and_then(|p| add_days(p, -1));
-                Some(date_found(i, j + 1, date, TimeAnchor::Published))
+                Some(self.daypart(date_found(i, j + 1, date, TimeAnchor::Published), j))
             }
             Lex::Daypart if word == Lex::This => {
-                Some(date_found(i, j + 1, p, TimeAnchor::Published))
+                Some(self.daypart(date_found(i, j + 1, p, TimeAnchor::Published), j))
             }
             Lex::Few if word != Lex::This => {
                 let sign = if dir == Direction::Next { 1 } else { -1 };
@@ -969,10 +1166,9 @@ impl Matcher<'_> {
             let other = shift(p, sign * n, period)?;
             Some(if sign < 0 { (other, p) } else { (p, other) })
         });
-        let value = if sign < 0 { "PAST_REF" } else { "FUTURE_REF" };
         Found::new(start, end, TimeKind::Range, TimeAnchor::Published)
             .span(span)
-            .value(p.map(|_| value.to_string()))
+            .value(Some(duration_value(Some(n), period)))
             .window()
     }
 
@@ -986,10 +1182,14 @@ impl Matcher<'_> {
             Period::Day => (7, Period::Day),
             Period::Week => (4, Period::Week),
             Period::Month => (3, Period::Month),
+            Period::Quarter => (2, Period::Quarter),
             Period::Year => (3, Period::Year),
             Period::Decade => (3, Period::Decade),
         };
-        Some(self.trailing(start, j + 1, n, unit, sign))
+        Some(
+            self.trailing(start, j + 1, n, unit, sign)
+                .value(Some(duration_value(None, period))),
+        )
     }
 
     /// Phrases opened by "the".
@@ -1017,14 +1217,54 @@ impl Matcher<'_> {
                 let period = period_at(j + 1)?;
                 Some(self.trailing(i, j + 2, 1, period, -1))
             }
-            Lex::Past | Lex::Last | Lex::Next => self.shifted(j).map(|f| f.starting_at(i)),
+            Lex::Past | Lex::Last | Lex::Next => {
+                self.shifted(j).map(|f| f.starting_at(i)).or_else(|| {
+                    // "the past" alone, not "the past president".
+                    let noun_after = t.is_word(j + 1) && t.lex(j + 1) == Lex::None;
+                    (t.lex(j) == Lex::Past && !noun_after).then(|| vague(i, j + 1, "PAST_REF"))
+                })
+            }
+            Lex::Future => Some(vague(i, j + 1, "FUTURE_REF")),
+            _ if t.word_is(j, "near") && t.lex(j + 1) == Lex::Future => {
+                Some(vague(i, j + 2, "FUTURE_REF"))
+            }
+            Lex::Period(Period::Quarter) if !matches!(t.lex(j + 1), Lex::Before | Lex::After) => {
+                Some(self.the_quarter(i, j + 1))
+            }
+            _ if t.word_is(j, "latest")
+                && (t.lex(j + 1) == Lex::Period(Period::Quarter) || t.word_is(j + 1, "period")) =>
+            {
+                // The latest reported: the last quarter that ended.
+                let at = self.published.and_then(|p| shift(p, -1, Period::Quarter));
+                Some(period_found(
+                    i,
+                    j + 2,
+                    at,
+                    Period::Quarter,
+                    TimeAnchor::Published,
+                ))
+            }
+            Lex::Present if matches!(t.lex(j + 1), Lex::Period(_)) => {
+                let Lex::Period(period) = t.lex(j + 1) else {
+                    return None;
+                };
+                Some(period_found(
+                    i,
+                    j + 2,
+                    self.published,
+                    period,
+                    TimeAnchor::Published,
+                ))
+            }
+            Lex::Period(Period::Year) if t.is_dash(j + 1) => {
+                // "the year-earlier quarter"; "the year-earlier profit" leaves "the" out.
+                self.year_earlier(j, i).filter(|f| f.end > j + 3)
+            }
             Lex::Coming => self.window(i, j + 1, 1),
             Lex::Weekend => {
                 let dir = self.bare_direction(i);
-                Some(
-                    Found::new(i, j + 1, TimeKind::Range, TimeAnchor::Published)
-                        .span(self.published.and_then(|p| weekend(p, dir))),
-                )
+                let span = self.published.and_then(|p| weekend(p, dir));
+                Some(weekend_found(i, j + 1, span))
             }
             Lex::Period(period)
                 if matches!(t.lex(j + 1), Lex::Before | Lex::After) && !t.is_word(j + 2) =>
@@ -1039,10 +1279,210 @@ impl Matcher<'_> {
                 self.year(j, true)
                     .filter(|f| f.granularity == Some(Period::Decade)),
                 self.day_first(j),
+                self.quarter(j, j),
             ])
             .map(|f| f.starting_at(i)),
-            _ => None,
+            _ => self.quarter(j, i),
         }
+    }
+
+    /// "the quarter", "the latest quarter": the quarter last mentioned, else the last one
+    /// that ended before publication (the one results are reported for).
+    fn the_quarter(&self, start: usize, end: usize) -> Found {
+        match self.mention {
+            Some(m) if m.granularity == Some(Period::Quarter) => period_found(
+                start,
+                end,
+                Some(m.span.0),
+                Period::Quarter,
+                TimeAnchor::Mention,
+            ),
+            _ => {
+                let at = self.published.and_then(|p| shift(p, -1, Period::Quarter));
+                period_found(start, end, at, Period::Quarter, TimeAnchor::Published)
+            }
+        }
+    }
+
+    /// "third quarter", "third-quarter", "fiscal first quarter", "the second quarter of
+    /// 1989", "fourth quarter 1989", "the 1988 second quarter" from `i` (the expression
+    /// starting at `start`): that quarter of the year given, else of the year in which it
+    /// last began by publication.
+    fn quarter(&self, i: usize, start: usize) -> Option<Found> {
+        let t = &self.t;
+        let mut j = i;
+        let year_before = self.year_figure(j, &CONTEXT_YEARS);
+        if year_before.is_some() {
+            j += 1;
+        }
+        if t.lex(j) == Lex::Fiscal {
+            j += 1;
+        }
+        if !t.is_word(j) {
+            return None;
+        }
+        let q = quarter_number(t.str(j))?;
+        j += 1;
+        if t.is_dash(j) && t.glued(j) && t.glued(j + 1) {
+            j += 1;
+        }
+        if t.lex(j) != Lex::Period(Period::Quarter) {
+            return None;
+        }
+        j += 1;
+        let mut k = j;
+        if t.lex(k) == Lex::Of {
+            k += 1;
+            if t.lex(k) == Lex::Fiscal {
+                k += 1;
+            }
+        }
+        let (year, end, anchor) = match (year_before, self.year_figure(k, &CONTEXT_YEARS)) {
+            (Some(y), _) => (Some(y), j, TimeAnchor::Absolute),
+            (None, Some(y)) => (Some(y), k + 1, TimeAnchor::Absolute),
+            (None, None) => {
+                // Even with a future cue ("will report third-quarter results") a quarter
+                // named without a year is mostly the last one of that number.
+                let year = self
+                    .published
+                    .map(|p| p.year() - i32::from(q > quarter_of(p)));
+                (year, j, TimeAnchor::Published)
+            }
+        };
+        Some(
+            Found::new(start, end, TimeKind::Range, anchor)
+                .span(year.and_then(|y| quarter_span(y, q)))
+                .value(year.map(|y| format!("{y:04}-Q{q}")))
+                .granularity(Period::Quarter),
+        )
+    }
+
+    /// "fiscal 1990", "fiscal third quarter".
+    fn fiscal(&self, i: usize) -> Option<Found> {
+        if let Some(q) = self.quarter(i, i) {
+            return Some(q);
+        }
+        let y = self.year_figure(i + 1, &CONTEXT_YEARS)?;
+        Some(
+            Found::new(i, i + 2, TimeKind::Range, TimeAnchor::Absolute)
+                .span(year_span(y))
+                .value(Some(format!("{y:04}")))
+                .granularity(Period::Year),
+        )
+    }
+
+    /// "year-earlier", "year-ago" (with "quarter" or "period" after it when there is one):
+    /// the last mention a year back ("third-quarter profit ... year-earlier profit").
+    fn year_earlier(&self, i: usize, start: usize) -> Option<Found> {
+        let t = &self.t;
+        if !(t.is_dash(i + 1)
+            && t.glued(i + 1)
+            && t.glued(i + 2)
+            && matches!(t.lex(i + 2), Lex::Earlier | Lex::Ago))
+        {
+            return None;
+        }
+        let mut end = i + 3;
+        if t.lex(end) == Lex::Period(Period::Quarter) || t.word_is(end, "period") {
+            end += 1;
+        }
+        // A comparison, not a time the story moves to: no mention to count from.
+        Some(self.moved_mention(start, end, -1, Period::Year).aside())
+    }
+
+    /// "9 a.m.", "10:35 p.m. EST", "noon Thursday", "4 a.m. EDT Thursday": a time of day on
+    /// the day named right after it, else on the publication day; value "2022-01-07T09:00".
+    fn clock(&self, i: usize) -> Option<Found> {
+        let t = &self.t;
+        let (hour, minute, mut j) = if t.word_is(i, "noon") || t.word_is(i, "midday") {
+            (12, 0, i + 1)
+        } else if t.word_is(i, "midnight") {
+            (24, 0, i + 1)
+        } else {
+            if i > 0 && t.glued(i) && !t.is_punct(i - 1, '(') {
+                return None;
+            }
+            let h = t.digits(i, 2).filter(|h| (1..=12).contains(h))?;
+            let mut j = i + 1;
+            let mut m = 0;
+            if t.is_punct(j, ':') && t.glued(j) && t.glued(j + 1) && t.str(j + 1).len() == 2 {
+                m = t.digits(j + 1, 2).filter(|&m| m < 60)?;
+                j += 2;
+            }
+            let (pm, k) = self.meridiem(j)?;
+            let h = match (h, pm) {
+                (12, false) => 0,
+                (12, true) => 12,
+                (h, true) => h + 12,
+                (h, false) => h,
+            };
+            (h, m, k)
+        };
+        if TIME_ZONES.iter().any(|z| t.word_is(j, z)) {
+            j += 1;
+        }
+        let k = if t.is_punct(j, ',') { j + 1 } else { j };
+        let day = match t.lex(k) {
+            Lex::Weekday(d) if t.cap(k) => {
+                Some(self.weekday_in(k, k + 1, d, self.bare_direction(i)))
+            }
+            Lex::Today | Lex::Yesterday | Lex::Tomorrow => self.deictic(k),
+            Lex::Month { .. } => self
+                .month_first(k, true)
+                .filter(|f| f.granularity == Some(Period::Day)),
+            _ => None,
+        };
+        let (end, date, anchor) = match day {
+            Some(f) => (f.end, f.from, f.anchor),
+            None => (j, self.published, TimeAnchor::Published),
+        };
+        let date_value = date.map_or_else(|| "XXXX-XX-XX".to_string(), |d| d.to_string());
+        Some(
+            Found::new(i, end, TimeKind::Date, anchor)
+                .span(date.map(day_span))
+                .value(Some(format!("{date_value}T{hour:02}:{minute:02}")))
+                .granularity(Period::Day),
+        )
+    }
+
+    /// "am", "pm", "a.m.", "p.m." at `j`: whether after noon, and the token after it.
+    fn meridiem(&self, j: usize) -> Option<(bool, usize)> {
+        let t = &self.t;
+        let pm = if t.word_is(j, "pm") || t.word_is(j, "p") {
+            true
+        } else if t.word_is(j, "am") || t.word_is(j, "a") {
+            false
+        } else {
+            return None;
+        };
+        if t.str(j).len() == 2 {
+            return Some((pm, j + 1));
+        }
+        if !(t.is_punct(j + 1, '.') && t.glued(j + 1) && t.glued(j + 2) && t.word_is(j + 2, "m")) {
+            return None;
+        }
+        let end = if t.is_punct(j + 3, '.') && t.glued(j + 3) {
+            j + 4
+        } else {
+            j + 3
+        };
+        Some((pm, end))
+    }
+
+    /// Whether an amount comes right before token `i` ("$100 a year", "5% a year", "twice a
+    /// week").
+    fn after_amount(&self, i: usize) -> bool {
+        let t = &self.t;
+        i > 0
+            && (t.is_num(i - 1)
+                || matches!(
+                    t.lex(i - 1),
+                    Lex::Scale(_) | Lex::Percent | Lex::Currency(_)
+                )
+                || t.is_punct(i - 1, '%')
+                || ["times", "once", "twice"]
+                    .iter()
+                    .any(|w| t.word_is(i - 1, w)))
     }
 
     /// "that year", "that day": the period of the last mention.
@@ -1066,6 +1506,7 @@ impl Matcher<'_> {
                 Some(
                     Found::new(i, i + 3, TimeKind::Range, TimeAnchor::Published)
                         .span(span)
+                        .value(self.published.map(|p| period_value(p, period)))
                         .window(),
                 )
             }
@@ -1302,7 +1743,7 @@ mod tests {
                 (Range, Absolute, Some("2012")),
                 (Date, Absolute, Some("2022-01-07")),
                 (Date, Published, Some("2022-01-07")),
-                (Range, Published, Some("PAST_REF")),
+                (Range, Published, Some("PXM")),
                 (Duration, Absolute, Some("P3D")),
                 (Date, Mention, Some("2024-01-07")),
                 (Set, Absolute, Some("XXXX-WXX-5")),
@@ -1377,11 +1818,14 @@ mod tests {
         );
         check("said on Tuesday.", "Tuesday", "2022-01-04", "2022-01-04");
         check(
-            "on Saturday night",
-            "Saturday night",
-            "2022-01-01",
-            "2022-01-01",
+            "on Thursday night",
+            "Thursday night",
+            "2022-01-06",
+            "2022-01-06",
         );
+        // The weekday after publication is that day, not the one six days before.
+        check("on Saturday", "Saturday", "2022-01-08", "2022-01-08");
+        check("on Sunday", "Sunday", "2022-01-02", "2022-01-02");
         check("last Friday", "last Friday", "2021-12-31", "2021-12-31");
         check("next Tuesday", "next Tuesday", "2022-01-11", "2022-01-11");
         check(
@@ -1695,6 +2139,276 @@ mod tests {
             "2022-03-31",
         );
         assert_eq!(times("June Smith said", friday()), []);
+    }
+
+    /// The time expressions of `text` as (text, value), published on `published`.
+    fn values(text: &str, published: Option<NaiveDate>) -> Vec<(String, String)> {
+        let toks = scan(text);
+        find(Tokens { text, toks: &toks }, published)
+            .into_iter()
+            .map(|f| {
+                let span = toks[f.start].start as usize..toks[f.end - 1].end as usize;
+                (
+                    text[span].to_string(),
+                    f.value.unwrap_or_else(|| "-".into()),
+                )
+            })
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn vague_present_past_and_future() {
+        let got = values(
+            "Prices are now high and currently rising; current rates rose recently. \
+             In the past, the recent slump passed. The future is open; in the near future too.",
+            friday(),
+        );
+        assert_eq!(
+            got,
+            pairs(&[
+                ("now", "PRESENT_REF"),
+                ("currently", "PRESENT_REF"),
+                ("current", "PRESENT_REF"),
+                ("recently", "PAST_REF"),
+                ("the past", "PAST_REF"),
+                ("recent", "PAST_REF"),
+                ("The future", "FUTURE_REF"),
+                ("the near future", "FUTURE_REF"),
+            ])
+        );
+        // Vague references have no days and are no mention to count from.
+        let all = times(
+            "In 2012 it began. Now, three years later, it ended.",
+            friday(),
+        );
+        assert_eq!(all[1], ("Now".into(), "-".into(), "-".into()));
+        assert_eq!(all[2].1, "2015-01-01");
+        assert_eq!(values("the past president", friday()), []);
+    }
+
+    #[test]
+    fn quarters() {
+        // Published on 7 January 2022, in the first quarter.
+        let got = values(
+            "Third-quarter profit rose. The fourth quarter was weak. The first quarter will be \
+             better. In the second quarter of 2020 and in fiscal 2021 it fell. The fiscal first \
+             quarter ended.",
+            friday(),
+        );
+        assert_eq!(
+            got,
+            pairs(&[
+                ("Third-quarter", "2021-Q3"),
+                ("The fourth quarter", "2021-Q4"),
+                ("The first quarter", "2022-Q1"),
+                ("the second quarter of 2020", "2020-Q2"),
+                ("fiscal 2021", "2021"),
+                ("The fiscal first quarter", "2022-Q1"),
+            ])
+        );
+        // "the quarter" is the one last mentioned, else the last one that ended.
+        assert_eq!(
+            values(
+                "Sales in the second quarter of 2020 rose; in the quarter costs fell.",
+                friday()
+            )[1],
+            ("the quarter".to_string(), "2020-Q2".to_string())
+        );
+        assert_eq!(
+            values("Sales in the latest quarter rose.", friday()),
+            pairs(&[("the latest quarter", "2021-Q4")])
+        );
+        // The latest is the last that ended, whatever was mentioned; a year may come first.
+        assert_eq!(
+            values(
+                "The first quarter began. Sales in the latest quarter and the 2020 second quarter.",
+                friday()
+            ),
+            pairs(&[
+                ("The first quarter", "2022-Q1"),
+                ("the latest quarter", "2021-Q4"),
+                ("the 2020 second quarter", "2020-Q2"),
+            ])
+        );
+        // A future cue does not move a quarter named without a year.
+        assert_eq!(
+            values("It will report third-quarter results.", friday()),
+            pairs(&[("third-quarter", "2021-Q3")])
+        );
+        // Shares are not times.
+        assert_eq!(
+            values("a quarter of the vote, three quarters of them", friday()),
+            []
+        );
+    }
+
+    #[test]
+    fn a_quarter_of_a_named_year() {
+        assert_eq!(
+            values(
+                "This year's third quarter beat last year's quarter and 2019's first-quarter \
+                 sales; this year's results and the past two quarters did not.",
+                friday()
+            ),
+            pairs(&[
+                ("This year's third quarter", "2022-Q3"),
+                ("last year's quarter", "2021-Q3"),
+                ("2019's first-quarter", "2019-Q1"),
+                ("this year", "2022"),
+                ("the past two quarters", "P2Q"),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_year_back_after_a_quarter() {
+        let got = values(
+            "Third-quarter profit rose from year-earlier profit and from a year ago, and from \
+             last year; in the year-ago quarter and in the quarter it did too.",
+            friday(),
+        );
+        assert_eq!(
+            got,
+            pairs(&[
+                ("Third-quarter", "2021-Q3"),
+                ("year-earlier", "2020-Q3"),
+                ("a year ago", "2020-Q3"),
+                ("last year", "2020-Q3"),
+                ("the year-ago quarter", "2020-Q3"),
+                // The comparisons are not what the story moves to.
+                ("the quarter", "2021-Q3"),
+            ])
+        );
+        // Without a quarter before, "a year ago" and "last year" are years.
+        assert_eq!(
+            values("A year ago and last year.", friday()),
+            pairs(&[("A year ago", "2021"), ("last year", "2021")])
+        );
+    }
+
+    #[test]
+    fn durations_and_rates_with_an_article() {
+        assert_eq!(
+            values(
+                "It lasted a week, cost $100 a year, and met twice a month.",
+                friday()
+            ),
+            pairs(&[("a week", "P1W"), ("a year", "P1Y"), ("a month", "P1M")])
+        );
+        let toks_text = "cost $100 a year";
+        let toks = scan(toks_text);
+        let found = find(
+            Tokens {
+                text: toks_text,
+                toks: &toks,
+            },
+            friday(),
+        );
+        assert_eq!(found[0].kind, TimeKind::Set);
+        // "a day" is mostly a rate: left alone.
+        assert_eq!(values("three meals a day", friday()), []);
+    }
+
+    #[test]
+    fn timeml_values_of_windows_parts_of_days_and_weekends() {
+        assert_eq!(
+            values(
+                "over the past two months, in recent years, earlier this year, Friday night, \
+                 yesterday morning, tonight, over the weekend, since 2012",
+                friday()
+            ),
+            pairs(&[
+                ("the past two months", "P2M"),
+                ("in recent years", "PXY"),
+                ("earlier this year", "2022"),
+                ("Friday night", "2022-01-07TNI"),
+                ("yesterday morning", "2022-01-06TMO"),
+                ("tonight", "2022-01-07TNI"),
+                ("the weekend", "2021-W52-WE"),
+                ("since 2012", "2012"),
+            ])
+        );
+    }
+
+    #[test]
+    fn more_future_cues() {
+        assert_eq!(
+            values("A summit is expected in April.", friday()),
+            pairs(&[("April", "2022-04")])
+        );
+        assert_eq!(
+            values("It must end by May.", friday()),
+            pairs(&[("by May", "2022-05")])
+        );
+        // Before a weekday "until" often looks back.
+        assert_eq!(
+            values("Until Tuesday, they had not called.", friday()),
+            pairs(&[("Until Tuesday", "2022-01-04")])
+        );
+        assert_eq!(
+            values("Talks are set to resume on Tuesday.", friday()),
+            pairs(&[("Tuesday", "2022-01-11")])
+        );
+    }
+
+    #[test]
+    fn a_bare_month_is_the_nearer_with_months_ahead_counting_double() {
+        // Published in January: February is one month ahead (two doubled) against eleven
+        // back; October is nine ahead against three back.
+        assert_eq!(
+            values(
+                "The case is heard in February; it was filed in October.",
+                friday()
+            ),
+            pairs(&[("February", "2022-02"), ("October", "2021-10")])
+        );
+        // June: five months ahead (ten doubled) against seven back.
+        assert_eq!(
+            values("It opened in June.", friday()),
+            pairs(&[("June", "2021-06")])
+        );
+    }
+
+    #[test]
+    fn a_day_and_month_ahead_counts_double() {
+        // Published on 6 May 2022: 23 October 2021 is 195 days back, 23 October 2022 170
+        // days ahead (340 doubled).
+        let may = ymd(2022, 5, 6);
+        assert_eq!(
+            values("He was shot on Oct. 23.", may),
+            pairs(&[("Oct. 23", "2021-10-23")])
+        );
+        assert_eq!(
+            values("A vote will be held on Oct. 23.", may),
+            pairs(&[("Oct. 23", "2022-10-23")])
+        );
+        // A day just ahead is still the nearest.
+        assert_eq!(values("on May 9", may), pairs(&[("May 9", "2022-05-09")]));
+    }
+
+    #[test]
+    fn times_of_day() {
+        assert_eq!(
+            values(
+                "It began at 9 a.m. Tuesday, ended at 10:35 pm, resumed at noon Thursday and \
+                 at 4 a.m. EST, Jan. 3.",
+                friday()
+            ),
+            pairs(&[
+                ("9 a.m. Tuesday", "2022-01-04T09:00"),
+                ("10:35 pm", "2022-01-07T22:35"),
+                ("noon Thursday", "2022-01-06T12:00"),
+                ("4 a.m. EST, Jan. 3", "2022-01-03T04:00"),
+            ])
+        );
+        // A figure with "a" after it is no time of day.
+        assert_eq!(values("9 a day, I am 12 am I", friday()).len(), 1);
     }
 
     #[test]

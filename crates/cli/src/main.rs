@@ -132,6 +132,7 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::RobustnessWorker(a)) => cmd::eval::robustness_worker(a),
         Command::Eval(EvalCommand::Polnear(a)) => cmd::eval::polnear(a),
         Command::Eval(EvalCommand::Places(a)) => cmd::eval::places(a),
+        Command::Eval(EvalCommand::Timex(a)) => cmd::eval::timex(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

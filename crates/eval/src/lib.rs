@@ -11,6 +11,9 @@
 //! - [`polnear`]: attribution relations (source, cue, content) against PolNeAR-style gold:
 //!   exact and partial relation matches, role tokens, split by direct and indirect quotes;
 //!   `sitrep eval polnear --gold DIR` (see the module for the measures and the command).
+//! - [`timex`]: time expressions against TempEval-3 TIMEX3 gold: strict and relaxed span
+//!   precision, recall and F1, type and value accuracy, by type and by folder;
+//!   `sitrep eval timex --gold DIR`.
 
 pub mod html;
 pub mod places;
@@ -19,6 +22,7 @@ pub mod robustness;
 pub mod seed;
 pub mod seed_claims;
 pub mod seed_html;
+pub mod timex;
 pub mod ud;
 
 /// The result of one category of an evaluation.

@@ -11,6 +11,7 @@ use sitrep_eval::polnear::report::{Floors, render};
 use sitrep_eval::polnear::{self, baseline, trained};
 use sitrep_eval::robustness;
 use sitrep_eval::seed::{Gold, evaluate};
+use sitrep_eval::timex::{self, Floors as TimexFloors};
 use sitrep_extract::attribution::Attributions;
 use sitrep_pipeline::{Config, Pipeline};
 use sitrep_read::{ReadOptions, read_inputs};
@@ -51,6 +52,12 @@ pub enum EvalCommand {
     /// toponyms given, and end to end from raw text (recognition precision, recall, F1, and
     /// resolution of what was found); fails below the floor with the gold toponyms given.
     Places(EvalPlacesArgs),
+    /// Time expressions against TempEval-3 TIMEX3 gold (NAME.txt + NAME.json with the
+    /// document's date and its TIMEX3 spans, types and values): each document through the
+    /// pipeline with its date as the publication date; strict and relaxed span precision,
+    /// recall and F1, type and value accuracy, overall, by type and by folder; fails below
+    /// the floors.
+    Timex(EvalTimexArgs),
 }
 
 #[derive(Args)]
@@ -70,6 +77,28 @@ pub struct EvalPlacesArgs {
     /// directory or the executable).
     #[arg(long, value_name = "DIR")]
     pub models: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct EvalTimexArgs {
+    /// The gold folder: NAME.json files with NAME.txt beside them, in it or in its
+    /// subfolders (shared/data/tempeval3, or its timebank or aquaint folder).
+    #[arg(long, value_name = "DIR")]
+    pub gold: PathBuf,
+    /// Exit with status 3 when relaxed F1 is below this.
+    #[arg(long, default_value_t = TimexFloors::default().relaxed_f1)]
+    pub floor_relaxed: f64,
+    /// Exit with status 3 when value accuracy (over relaxed matches) is below this.
+    #[arg(long, default_value_t = TimexFloors::default().value_accuracy)]
+    pub floor_value: f64,
+    /// NLP model directory (default: SITREP_MODELS, else data/models above the working
+    /// directory or the executable).
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+    /// Also print the most frequent missed gold expressions, spurious predictions, wrong
+    /// values and type confusions.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Args)]
@@ -493,6 +522,87 @@ pub fn polnear(args: EvalPolnearArgs) -> Result<u8> {
         }
     );
     Ok(if met && unreadable == 0 {
+        EXIT_OK
+    } else {
+        EXIT_PARTIAL
+    })
+}
+
+/// `sitrep eval timex`: every gold document through the pipeline with its date as the
+/// publication date, scored and printed; exit 3 below a floor or when a document could not
+/// be read or run.
+pub fn timex(args: EvalTimexArgs) -> Result<u8> {
+    let read = timex::read_folder(&args.gold).map_err(anyhow::Error::msg)?;
+    let mut docs = Vec::with_capacity(read.len());
+    let mut failed = 0;
+    for doc in read {
+        match doc {
+            Ok(doc) => docs.push(doc),
+            Err(e) => {
+                eprintln!("{e}");
+                failed += 1;
+            }
+        }
+    }
+    anyhow::ensure!(
+        !docs.is_empty(),
+        "{}: no NAME.json with a NAME.txt beside it",
+        args.gold.display()
+    );
+    let pipeline =
+        super::load_pipeline_timed(super::pipeline_config(args.models.as_deref(), false, None))?;
+    let started = Instant::now();
+    let mut scores = timex::Scores::default();
+    for doc in &docs {
+        match timex::run_document(&pipeline, doc) {
+            Ok((predicted, outside)) => {
+                scores.add(&doc.group, &doc.timexes, &predicted);
+                scores.outside_body += outside;
+            }
+            Err(e) => {
+                eprintln!("{}: {e}", doc.path.display());
+                failed += 1;
+            }
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let floors = TimexFloors {
+        relaxed_f1: args.floor_relaxed,
+        value_accuracy: args.floor_value,
+    };
+    println!("TempEval-3 timex evaluation: {}", args.gold.display());
+    let groups: Vec<String> = scores
+        .documents_by_group
+        .iter()
+        .map(|(g, n)| format!("{g} {n}"))
+        .collect();
+    println!(
+        "  documents: {} ({}), {failed} unreadable or failed; gold {}, predicted {}; \
+         {} gold outside the body the pipeline analyses (title, datelines)",
+        scores.documents,
+        groups.join(", "),
+        scores.overall.gold,
+        scores.overall.predicted,
+        scores.outside_body
+    );
+    print!("{}", scores.render(&floors));
+    if args.verbose {
+        print!("{}", scores.render_errors(40));
+    }
+    println!(
+        "  elapsed: {secs:.2} s for {} documents (reading, the whole pipeline, scoring; one thread)",
+        scores.documents
+    );
+    let met = floors.met_by(&scores);
+    println!(
+        "timex evaluation: {}",
+        if met {
+            "meets the floors"
+        } else {
+            "BELOW FLOOR"
+        }
+    );
+    Ok(if met && failed == 0 {
         EXIT_OK
     } else {
         EXIT_PARTIAL

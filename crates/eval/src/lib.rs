@@ -25,6 +25,20 @@ pub mod seed_html;
 pub mod timex;
 pub mod ud;
 
+/// `a / b`, 0 when `b` is 0: precision and recall of empty sets.
+pub fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// The harmonic mean of precision and recall, 0 when both are.
+pub fn f1(precision: f64, recall: f64) -> f64 {
+    if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    }
+}
+
 /// The result of one category of an evaluation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Category {

@@ -30,6 +30,8 @@ use quick_xml::events::Event;
 use sitrep_annotate::places::{Fallback, Precision, resolve, toponyms};
 use sitrep_nlp::{Analysis, Gazetteer};
 
+use crate::ratio;
+
 /// One gold toponym: its byte span in the article text and its point.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoldToponym {
@@ -257,12 +259,7 @@ impl PlaceScores {
         ratio(self.matched, self.gold)
     }
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
+        crate::f1(self.precision(), self.recall())
     }
     /// End to end: gold toponyms recognised and resolved within 161 km, of all gold ones.
     pub fn end_to_end(&self) -> f64 {
@@ -276,10 +273,6 @@ impl PlaceScores {
             self.gold,
         )
     }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
 /// Scores the resolver on `gold`, gold toponyms given; and, when `analyse` is given, end to

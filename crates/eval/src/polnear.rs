@@ -55,6 +55,7 @@ pub use sitrep_nlp::corpus::attribution::{AttributedDocument, Attribution, Spans
 
 use crate::polnear::quotes::{QuoteKind, Quotes};
 use crate::polnear::spans::{DocTokens, canonical, shared};
+use crate::ratio;
 
 /// A predicted relation: the gold shape.
 pub type Relation = Attribution;
@@ -88,17 +89,8 @@ impl Score {
     }
 
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
+        crate::f1(self.precision(), self.recall())
     }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
 /// The measures over one set of relations.

@@ -34,6 +34,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use crate::{f1, ratio};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use sitrep_model::{TimeExpr, TimeKind};
@@ -361,18 +362,6 @@ pub struct Counts {
     /// Of the relaxed-matched gold expressions, those with the right type / value.
     pub type_right: usize,
     pub value_right: usize,
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 / b as f64 }
-}
-
-fn f1(p: f64, r: f64) -> f64 {
-    if p + r == 0.0 {
-        0.0
-    } else {
-        2.0 * p * r / (p + r)
-    }
 }
 
 impl Counts {

@@ -131,6 +131,9 @@ pub struct PhraseMatch {
 }
 
 type HashKeyMap = HashMap<u64, u32, BuildHasherDefault<KeyHasher64>>;
+/// The name look-ups: keys are the gazetteer's own names, so a fast non-keyed hash is safe
+/// (about 200,000 keys are hashed at every start).
+type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 /// Pass-through hasher for keys that are already well-mixed 64-bit hashes.
 #[derive(Default)]
@@ -345,16 +348,22 @@ pub const GAZETTEER_ENV: &str = "SITREP_GAZETTEER";
 #[derive(Debug, Clone, Default)]
 pub struct Gazetteer {
     actors: Vec<Actor>,
-    actor_index: HashMap<String, u32>,
-    countries: HashMap<String, (String, String)>,
+    actor_index: FastMap<String, u32>,
+    countries: FastMap<String, (String, String)>,
     places: Vec<Place>,
-    place_index: HashMap<String, Vec<u32>>,
+    /// Places by the hash of their lower-cased name: a range of `place_ids`.
+    place_index: FastMap<u64, (u32, u32)>,
+    /// The places of each name, most populous first.
+    place_ids: Vec<u32>,
     /// A country's place by ISO 3166 alpha-3 code.
-    country_places: HashMap<String, u32>,
+    country_places: FastMap<String, u32>,
     /// A first-level region's place by country code and region code.
-    regions: HashMap<(String, String), u32>,
+    regions: FastMap<(String, String), u32>,
     /// (name, category) pairs for [`Gazetteer::phrase_index`].
-    phrases: Vec<(String, Category)>,
+    phrases: Vec<(u32, u32, Category)>,
+    /// The phrases' text, one after another (one buffer, not a string each: the lists hold
+    /// about 130,000 names, and loading is on every start).
+    phrase_text: String,
 }
 
 fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -387,12 +396,16 @@ pub fn actor_key(name: &str) -> String {
 }
 
 fn lower_key(name: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(name.len());
     for word in name.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&word.to_lowercase());
+        if word.is_ascii() {
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            out.push_str(&word.to_lowercase());
+        }
     }
     out
 }
@@ -469,9 +482,9 @@ impl Gazetteer {
                 "armed_group" => Category::ArmedGroup,
                 _ => Category::Org,
             };
-            g.phrases.push((actor.name.clone(), category));
+            g.add_phrase(&actor.name, category);
             if let Some(rest) = actor.name.strip_prefix("THE ") {
-                g.phrases.push((rest.to_string(), category));
+                g.add_phrase(rest, category);
             }
             let index = g.actors.len() as u32;
             g.actor_index.entry(actor_key(&actor.name)).or_insert(index);
@@ -491,11 +504,12 @@ impl Gazetteer {
             } else {
                 Category::Country
             };
-            g.phrases.push((f[0].to_string(), category));
+            g.add_phrase(f[0], category);
             g.countries
                 .entry(lower_key(f[0]))
                 .or_insert_with(|| (f[1].to_string(), f[2].to_string()));
         }
+        let mut place_keys: Vec<(u64, u32)> = Vec::new();
         for (line, l) in data_lines(&src.places) {
             let f: Vec<&str> = l.split('\t').collect();
             if f.len() < 8 {
@@ -538,19 +552,16 @@ impl Gazetteer {
             let mut names = vec![place.name.as_str()];
             names.extend(f[1].split('|').filter(|a| !a.is_empty()));
             for name in names {
-                g.place_index
-                    .entry(lower_key(name))
-                    .or_default()
-                    .push(index);
+                place_keys.push((hash_str(&lower_key(name)), index));
             }
             // Only the main name feeds the recogniser: GeoNames alternates include many
             // transliterations that collide with ordinary English words. Countries and US
             // states are the exception: their alternates are curated aliases and postal
             // codes ("U.S.", "KS").
-            g.phrases.push((place.name.clone(), category));
+            g.add_phrase(&place.name, category);
             if place.kind == "admin1" || place.kind == "country" {
                 for alt in f[1].split('|').filter(|a| !a.is_empty()) {
-                    g.phrases.push((alt.to_string(), category));
+                    g.add_phrase(alt, category);
                 }
             }
             g.places.push(place);
@@ -558,7 +569,7 @@ impl Gazetteer {
         for (_, l) in data_lines(&src.norp_groups) {
             if let Some(forms) = l.split('\t').nth(2) {
                 for form in forms.split('|') {
-                    g.phrases.push((form.to_string(), Category::NorpGroup));
+                    g.add_phrase(form, Category::NorpGroup);
                 }
             }
         }
@@ -571,13 +582,22 @@ impl Gazetteer {
         ];
         for (text, category) in words {
             for (_, l) in data_lines(text) {
-                g.phrases.push((l.trim().to_string(), category));
+                g.add_phrase(l.trim(), category);
             }
         }
-        // Most populous first, so that `places` lists the likeliest reading first.
-        for ids in g.place_index.values_mut() {
-            ids.sort_by_key(|&i| std::cmp::Reverse(g.places[i as usize].population));
-            ids.dedup();
+        // One run of ids per name, most populous first, so that `places` lists the likeliest
+        // reading first.
+        place_keys.sort_unstable();
+        place_keys.dedup();
+        g.place_ids.reserve(place_keys.len());
+        g.place_index.reserve(place_keys.len());
+        for run in place_keys.chunk_by(|a, b| a.0 == b.0) {
+            let start = g.place_ids.len();
+            g.place_ids.extend(run.iter().map(|&(_, i)| i));
+            let places = &g.places;
+            g.place_ids[start..].sort_by_key(|&i| std::cmp::Reverse(places[i as usize].population));
+            g.place_index
+                .insert(run[0].0, (start as u32, (g.place_ids.len() - start) as u32));
         }
         Ok(g)
     }
@@ -612,8 +632,13 @@ impl Gazetteer {
     /// Places called `name` (main or alternate name, any case), most populous first.
     pub fn places(&self, name: &str) -> Vec<&Place> {
         self.place_index
-            .get(&lower_key(name))
-            .map(|ids| ids.iter().map(|&i| &self.places[i as usize]).collect())
+            .get(&hash_str(&lower_key(name)))
+            .map(|&(start, len)| {
+                self.place_ids[start as usize..(start + len) as usize]
+                    .iter()
+                    .map(|&i| &self.places[i as usize])
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -647,20 +672,31 @@ impl Gazetteer {
         self.places.len()
     }
 
+    fn add_phrase(&mut self, name: &str, category: Category) {
+        let start = self.phrase_text.len() as u32;
+        self.phrase_text.push_str(name);
+        self.phrases
+            .push((start, self.phrase_text.len() as u32, category));
+    }
+
+    fn phrase(&self, start: u32, end: u32) -> &str {
+        &self.phrase_text[start as usize..end as usize]
+    }
+
     /// Every name listed under `category`, in file order.
     pub fn names(&self, category: Category) -> impl Iterator<Item = &str> {
         self.phrases
             .iter()
-            .filter(move |(_, c)| *c == category)
-            .map(|(n, _)| n.as_str())
+            .filter(move |(_, _, c)| *c == category)
+            .map(|&(a, b, _)| self.phrase(a, b))
     }
 
     /// Compiles every list into a [`PhraseIndex`], cutting names into words with `words_of`
     /// (see [`PhraseIndex::insert`]).
     pub fn phrase_index(&self, words_of: impl Fn(&str) -> Vec<Range<usize>>) -> PhraseIndex {
         let mut index = PhraseIndex::new();
-        for (name, category) in &self.phrases {
-            index.insert(name, category.bit(), &words_of);
+        for &(a, b, category) in &self.phrases {
+            index.insert(self.phrase(a, b), category.bit(), &words_of);
         }
         index
     }

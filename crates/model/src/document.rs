@@ -14,8 +14,12 @@ pub struct Document {
     pub site: Option<String>,
     pub author: Option<String>,
     pub title: Option<String>,
-    /// Publication date: from the input's metadata, else `--published`, else unknown.
+    /// Publication date: from the input's metadata, else the page's, else `--published`,
+    /// else a date in the file name or URL, else unknown.
     pub published: Option<NaiveDate>,
+    /// Where `published` came from (`null` when there is no date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_from: Option<PublishedFrom>,
     pub language: Option<String>,
     /// The cleaned article body; every span's offsets point into it.
     pub text: String,
@@ -43,6 +47,22 @@ pub struct Document {
     pub claims: Vec<Claim>,
     #[serde(default)]
     pub events: Vec<Event>,
+}
+
+/// Where a document's publication date came from, most trusted first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PublishedFrom {
+    /// The input's own fields (a JSON Lines record, a feed item).
+    Metadata,
+    /// The HTML page's declarations (`<meta>`, JSON-LD).
+    Page,
+    /// The user's `--published`.
+    Option,
+    /// A date in the file's name or folder (`breitbart_2016-09-12_story.txt`).
+    FileName,
+    /// A date in the URL's path (`/2019/11/20/`).
+    Url,
 }
 
 impl Document {

@@ -32,7 +32,7 @@ use sitrep_extract::attribution::Attributions;
 use sitrep_extract::claims::{ClaimDraft, ClaimLayer, FindAttributions};
 use sitrep_model::{
     Boilerplate, BoilerplateKind, CharIndex, Claim, ClaimSource, Cue, Document, Entity, Place,
-    Sentence, TextSpan, TimeExpr, Token, content_id,
+    PublishedFrom, Sentence, TextSpan, TimeExpr, Token, content_id,
 };
 use sitrep_nlp::model_io::ModelError;
 use sitrep_nlp::{Analysis, Analyzer, Gazetteer, Ner, Nlp, ParserChoice, WordAnalysis};
@@ -342,14 +342,18 @@ impl Pipeline {
                 cleaned.related.push(headline);
             }
         }
+        let url = raw.url.or(page.url);
+        let (published, published_from) =
+            self.published_of(raw.published, page.published, &raw.source, url.as_deref());
         Ok(Document {
             id: content_id(&cleaned.body),
             source: raw.source,
-            url: raw.url.or(page.url),
+            url,
             site: raw.site.or(page.site),
             author: raw.author.or(page.author),
             title: cleaned.title,
-            published: raw.published.or(page.published).or(self.config.published),
+            published,
+            published_from,
             language: raw
                 .language
                 .or(page.language)
@@ -359,6 +363,46 @@ impl Pipeline {
             related: cleaned.related,
             ..Document::default()
         })
+    }
+
+    /// The publication date and where it came from: the input's metadata, the page's,
+    /// `--published`, then a date the file's name or the URL's path carries (a folder of
+    /// `breitbart_2016-09-12_....txt` files resolves "Friday" without `--published`).
+    fn published_of(
+        &self,
+        metadata: Option<NaiveDate>,
+        page: Option<NaiveDate>,
+        source: &str,
+        url: Option<&str>,
+    ) -> (Option<NaiveDate>, Option<PublishedFrom>) {
+        let is_url = |s: &str| s.starts_with("http://") || s.starts_with("https://");
+        // A JSON Lines source is `path:LINE`; a stdin source `-`.
+        let file = source
+            .rsplit_once(':')
+            .filter(|(_, line)| line.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(source, |(path, _)| path);
+        let candidates = [
+            (metadata, PublishedFrom::Metadata),
+            (page, PublishedFrom::Page),
+            (self.config.published, PublishedFrom::Option),
+            (url.and_then(sitrep_read::date_in_name), PublishedFrom::Url),
+            (
+                (!is_url(file) && file != "-")
+                    .then(|| sitrep_read::date_in_name(file))
+                    .flatten(),
+                PublishedFrom::FileName,
+            ),
+            (
+                is_url(file)
+                    .then(|| sitrep_read::date_in_name(file))
+                    .flatten(),
+                PublishedFrom::Url,
+            ),
+        ];
+        candidates
+            .into_iter()
+            .find_map(|(date, from)| date.map(|d| (Some(d), Some(from))))
+            .unwrap_or((None, None))
     }
 
     /// Analyses a document whose `text` is set, once, and writes every layer from that
@@ -838,6 +882,57 @@ mod tests {
         assert_eq!(doc.published, NaiveDate::from_ymd_opt(2026, 3, 5));
         assert_eq!(doc.url.as_deref(), Some("https://wire.example/a"));
         assert!(doc.sentences.is_empty(), "prepare does not analyse");
+    }
+
+    /// A folder of dated files: "Friday" resolves from the file name's date, marked as such;
+    /// a URL's date likewise; the input's metadata and `--published` win over both.
+    #[test]
+    fn a_date_in_the_file_name_or_url_dates_an_undated_document() {
+        let text = "Troops left the garrison town on Friday, a local official said.";
+        let friday = |doc: &Document| doc.times.iter().find(|t| t.text == "Friday").unwrap().from;
+        let pipeline = Pipeline::load(Config::default()).unwrap();
+        let named = |source: &str| RawDoc {
+            source: source.into(),
+            ..raw(text)
+        };
+        // 2016-09-12 was a Monday: "Friday" is the 9th.
+        let doc = pipeline
+            .process(named("corpus/wire_2016-09-12_garrison.txt"))
+            .unwrap();
+        assert_eq!(doc.published, NaiveDate::from_ymd_opt(2016, 9, 12));
+        assert_eq!(doc.published_from, Some(PublishedFrom::FileName));
+        assert_eq!(friday(&doc), NaiveDate::from_ymd_opt(2016, 9, 9));
+        let json = serde_json::to_value(&doc).unwrap();
+        assert_eq!(json["published_from"], "file_name");
+
+        let doc = pipeline
+            .process(RawDoc {
+                url: Some("https://news.example/world/2016/09/12/garrison/".into()),
+                ..named("feed.jsonl:4")
+            })
+            .unwrap();
+        assert_eq!(doc.published, NaiveDate::from_ymd_opt(2016, 9, 12));
+        assert_eq!(doc.published_from, Some(PublishedFrom::Url));
+
+        let doc = pipeline
+            .process(RawDoc {
+                published: NaiveDate::from_ymd_opt(2016, 10, 1),
+                ..named("wire_2016-09-12_garrison.txt")
+            })
+            .unwrap();
+        assert_eq!(doc.published, NaiveDate::from_ymd_opt(2016, 10, 1));
+        assert_eq!(doc.published_from, Some(PublishedFrom::Metadata));
+
+        let doc = pipeline
+            .with_published(NaiveDate::from_ymd_opt(2017, 1, 1))
+            .process(named("wire_2016-09-12_garrison.txt"))
+            .unwrap();
+        assert_eq!(doc.published, NaiveDate::from_ymd_opt(2017, 1, 1));
+        assert_eq!(doc.published_from, Some(PublishedFrom::Option));
+
+        let doc = pipeline.process(named("garrison.txt")).unwrap();
+        assert_eq!((doc.published, doc.published_from), (None, None));
+        assert_eq!(friday(&doc), None);
     }
 
     #[test]

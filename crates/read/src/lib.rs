@@ -54,7 +54,7 @@ pub mod warc;
 pub use clean::{Cleaned, clean};
 pub use decode::{DecodeError, Decoded, TextEncoding, decode};
 pub use html::{HtmlArticle, extract_html};
-pub use published::parse_published;
+pub use published::{date_in_name, parse_published};
 pub use raw::RawDoc;
 pub use sitrep_model::{Problem, ProblemKind};
 pub use source::{InputKind, Inputs, ReadOptions, read_inputs};

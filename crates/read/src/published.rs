@@ -45,9 +45,123 @@ pub fn parse_published(s: &str) -> Option<NaiveDate> {
     None
 }
 
+/// A publication date written into a file name or a URL path, as archives and news sites
+/// name their stories: `breitbart_2016-09-12_story.txt`, `20160912-story.html`,
+/// `https://example.com/2019/11/20/story/`, `news/2019_11_20/`. The last path segment is
+/// searched first (a file's own name says more than its folder), then the whole path.
+/// Years outside 1900–2099, impossible days, and digits that run on ("120160912") are not
+/// dates; a URL's host and query are not searched.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use sitrep_read::date_in_name;
+/// let d = NaiveDate::from_ymd_opt(2016, 9, 12);
+/// assert_eq!(date_in_name("corpus/breitbart_2016-09-12_tax-plan.txt"), d);
+/// assert_eq!(date_in_name("https://example.com/2016/09/12/tax-plan/"), d);
+/// assert_eq!(date_in_name("notes/tax-plan.txt"), None);
+/// ```
+pub fn date_in_name(name: &str) -> Option<NaiveDate> {
+    // A URL: only its path counts.
+    let path = match name.split_once("://") {
+        Some((_, rest)) => {
+            let rest = rest.split(['?', '#']).next().unwrap_or("");
+            rest.find('/').map_or("", |i| &rest[i..])
+        }
+        None => name,
+    };
+    let path = path.trim_end_matches('/');
+    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    date_in_text(file).or_else(|| date_in_text(path))
+}
+
+/// The first date in `s` written as year, month, day with one separator (`-`, `_`, `.` or
+/// `/`) or none (`20160912`), not inside a longer run of digits.
+fn date_in_text(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let digits = |i: usize, n: usize| -> Option<u32> {
+        let part = b.get(i..i + n)?;
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0, |v, d| v * 10 + u32::from(d - b'0')))
+    };
+    for start in 0..b.len() {
+        if !b[start].is_ascii_digit() || (start > 0 && b[start - 1].is_ascii_digit()) {
+            continue;
+        }
+        let Some(year) = digits(start, 4).filter(|y| (1900..2100).contains(y)) else {
+            continue;
+        };
+        let mut i = start + 4;
+        let sep = b
+            .get(i)
+            .copied()
+            .filter(|c| matches!(c, b'-' | b'_' | b'.' | b'/'));
+        if sep.is_some() {
+            i += 1;
+        }
+        let Some(month) = digits(i, 2) else { continue };
+        i += 2;
+        if let Some(sep) = sep {
+            if b.get(i) != Some(&sep) {
+                continue;
+            }
+            i += 1;
+        }
+        let Some(day) = digits(i, 2) else { continue };
+        i += 2;
+        if b.get(i).is_some_and(u8::is_ascii_digit) {
+            continue;
+        }
+        if let Some(date) = NaiveDate::from_ymd_opt(year as i32, month, day) {
+            return Some(date);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_in_file_names_and_urls() {
+        let d = NaiveDate::from_ymd_opt(2016, 9, 12);
+        for s in [
+            "breitbart_2016-09-12_tax-plan.txt",
+            "/data/news/breitbart_2016-09-12_tax-plan.txt",
+            "20160912-tax-plan.html",
+            "reuters.2016.09.12.tax.txt",
+            "archive/2016_09_12/story.txt",
+            "archive/2016/09/12/story.txt",
+            "https://example.com/2016/09/12/tax-plan/",
+            "https://example.com/politics/2016-09-12/tax-plan?ref=2019-01-01",
+            "https://example.com/2016/09/12/",
+            "corpus.jsonl:3"
+                .replace("corpus", "feed-2016-09-12")
+                .as_str(),
+        ] {
+            assert_eq!(date_in_name(s), d, "{s}");
+        }
+        // The file's own date wins over its folder's.
+        assert_eq!(
+            date_in_name("2015-01-01/story_2016-09-12.txt"),
+            d,
+            "file name first"
+        );
+        for s in [
+            "",
+            "story.txt",
+            "id_120160912.txt",
+            "story-2016-13-45.txt",
+            "2016-09.txt",
+            "https://2016-09-12.example.com/story",
+            "https://example.com/story?date=2016-09-12",
+            "1850-01-01.txt",
+            "2016-09/12.txt",
+        ] {
+            assert_eq!(date_in_name(s), None, "{s}");
+        }
+    }
 
     #[test]
     fn published_formats() {

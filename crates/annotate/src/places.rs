@@ -436,17 +436,6 @@ pub fn focus<'g>(
         .filter(|r| r.precision != Precision::Focus)
         .map(|r| r.place)
         .collect();
-    // The most counted key, the first seen on a tie.
-    fn top<K: Eq + std::hash::Hash + Clone>(keys: impl Iterator<Item = K>) -> Option<(K, usize)> {
-        let mut counts: HashMap<K, (usize, usize)> = HashMap::new();
-        for (i, k) in keys.enumerate() {
-            counts.entry(k).or_insert((0, i)).0 += 1;
-        }
-        counts
-            .into_iter()
-            .max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)))
-            .map(|(k, (n, _))| (k, n))
-    }
     let (country, _) = top(places
         .iter()
         .filter(|p| !p.country.is_empty())
@@ -481,6 +470,88 @@ pub fn focus<'g>(
         precision: Precision::of(&chosen.kind),
         why: String::new(),
     })
+}
+
+/// One level of what a document is about: its country, the region of that country most of
+/// its places are in, the town most named there.
+#[derive(Debug, Clone)]
+pub struct FocusLevel<'g> {
+    pub resolved: Resolved<'g>,
+    /// The document's place mentions inside it (itself included).
+    pub mentions: usize,
+}
+
+/// What the document is about, most general first: the country most of its resolved place
+/// mentions are in; the region of that country that at least two of them are in (a town in
+/// it or the region itself); the town of that region named at least twice. Mentions placed
+/// at the focus ([`Precision::Focus`]) and continents do not count. Each level says why.
+pub fn focus_levels<'g>(
+    gazetteer: &'g Gazetteer,
+    resolved: &[Option<Resolved<'g>>],
+) -> Vec<FocusLevel<'g>> {
+    let places: Vec<&'g GazPlace> = resolved
+        .iter()
+        .flatten()
+        .filter(|r| r.precision != Precision::Focus && !r.place.country.is_empty())
+        .map(|r| r.place)
+        .collect();
+    let total = places.len();
+    let mut out = Vec::new();
+    let Some((country, n_country)) = top(places.iter().map(|p| p.country.as_str())) else {
+        return out;
+    };
+    let level = |place: &'g GazPlace, n: usize, what: &str| FocusLevel {
+        resolved: Resolved {
+            place,
+            region: gazetteer.region_of(place),
+            precision: Precision::of(&place.kind),
+            why: format!("{n} of the {total} place mentions {what} {}", place.name),
+        },
+        mentions: n,
+    };
+    let in_country: Vec<&GazPlace> = places
+        .iter()
+        .copied()
+        .filter(|p| p.country == country)
+        .collect();
+    if let Some(place) = gazetteer
+        .country_place(country)
+        .or_else(|| in_country.first().copied())
+    {
+        out.push(level(place, n_country, "are in"));
+    }
+    let region = top(in_country
+        .iter()
+        .filter(|p| matches!(p.kind.as_str(), "city" | "admin1") && !p.admin.is_empty())
+        .map(|p| p.admin.as_str()));
+    let Some((admin, n_region)) = region.filter(|(_, n)| *n >= 2) else {
+        return out;
+    };
+    if let Some(place) = gazetteer.region(country, admin) {
+        out.push(level(place, n_region, "are in"));
+    }
+    let town = top(in_country
+        .iter()
+        .filter(|p| p.kind == "city" && p.admin == admin)
+        .map(|p| p.geonameid));
+    if let Some((id, n_town)) = town.filter(|(_, n)| *n >= 2)
+        && let Some(place) = in_country.iter().find(|p| p.geonameid == id)
+    {
+        out.push(level(place, n_town, "name"));
+    }
+    out
+}
+
+/// The most counted key, the first seen on a tie.
+fn top<K: Eq + std::hash::Hash + Clone>(keys: impl Iterator<Item = K>) -> Option<(K, usize)> {
+    let mut counts: HashMap<K, (usize, usize)> = HashMap::new();
+    for (i, k) in keys.enumerate() {
+        counts.entry(k).or_insert((0, i)).0 += 1;
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)))
+        .map(|(k, (n, _))| (k, n))
 }
 
 #[cfg(test)]

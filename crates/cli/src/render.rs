@@ -35,6 +35,20 @@ pub fn write(out: &mut impl Write, doc: &Document, format: Format) -> io::Result
     }
 }
 
+/// "Kidal (place, Kidal, MLI, 18.44 1.41)": a resolved place in one line.
+fn place_label(p: &sitrep_model::Place) -> String {
+    let mut parts: Vec<String> = p.precision.iter().cloned().collect();
+    parts.extend(p.admin1.iter().cloned());
+    parts.extend(p.country.iter().cloned());
+    if let (Some(lat), Some(lon)) = (p.lat, p.lon) {
+        parts.push(format!("{lat:.2} {lon:.2}"));
+    }
+    if let Some(used_as) = &p.used_as {
+        parts.push(format!("as {used_as}"));
+    }
+    format!("{} ({})", p.name, parts.join(", "))
+}
+
 /// A document: metadata, body, boilerplate, then each layer one item a line with its span.
 pub fn document(out: &mut impl Write, doc: &Document) -> io::Result<()> {
     writeln!(out, "# {}", or_dash(doc.title.as_deref()))?;
@@ -82,11 +96,25 @@ pub fn document(out: &mut impl Write, doc: &Document) -> io::Result<()> {
     if !doc.entities.is_empty() {
         writeln!(out, "\nentities")?;
         for e in &doc.entities {
+            let place = e
+                .place
+                .as_ref()
+                .map_or(String::new(), |p| format!("  -> {}", place_label(p)));
             writeln!(
                 out,
-                "  {:>6}..{:<6} {:<4} {}",
+                "  {:>6}..{:<6} {:<4} {}{place}",
                 e.start, e.end, e.kind, e.text
             )?;
+        }
+    }
+    if !doc.places.is_empty() {
+        writeln!(out, "\nplaces")?;
+        for p in &doc.places {
+            let mentions = match p.role.as_str() {
+                "dateline" => String::new(),
+                _ => format!(", {} mentions", p.mentions),
+            };
+            writeln!(out, "  {:<9} {}{mentions}", p.role, place_label(&p.place))?;
         }
     }
     if !doc.times.is_empty() {

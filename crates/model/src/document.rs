@@ -39,6 +39,10 @@ pub struct Document {
     pub tokens: Option<Vec<Token>>,
     #[serde(default)]
     pub entities: Vec<Entity>,
+    /// What the document is about and where it was filed from: its focus country, region and
+    /// town (the places most of its place mentions are in) and its dateline's place.
+    #[serde(default)]
+    pub places: Vec<DocPlace>,
     #[serde(default)]
     pub quantities: Vec<Quantity>,
     #[serde(default)]
@@ -222,6 +226,18 @@ pub struct Place {
     /// Why this place, for `--explain`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub why: Option<String>,
+}
+
+/// A place a document as a whole is about, or was filed from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocPlace {
+    /// `focus` (what the story is about, one per level: country, region, town) or
+    /// `dateline` (where it was filed: "BAMAKO, Jan 7 (AFP) -").
+    pub role: String,
+    /// The document's place mentions inside it.
+    pub mentions: usize,
+    #[serde(flatten)]
+    pub place: Place,
 }
 
 /// A named entity mention.

@@ -31,8 +31,8 @@ use chrono::NaiveDate;
 use sitrep_extract::attribution::Attributions;
 use sitrep_extract::claims::{ClaimDraft, ClaimLayer, FindAttributions};
 use sitrep_model::{
-    Boilerplate, BoilerplateKind, CharIndex, Claim, ClaimSource, Cue, Document, Entity, Place,
-    PublishedFrom, Sentence, TextSpan, TimeExpr, Token, content_id,
+    Boilerplate, BoilerplateKind, CharIndex, Claim, ClaimSource, Cue, DocPlace, Document, Entity,
+    Place, PublishedFrom, Sentence, TextSpan, TimeExpr, Token, content_id,
 };
 use sitrep_nlp::model_io::ModelError;
 use sitrep_nlp::{Analysis, Analyzer, Gazetteer, Ner, Nlp, ParserChoice, WordAnalysis};
@@ -540,11 +540,75 @@ fn token_layer(text: &str, analysis: &Analysis, ix: &CharIndex) -> Vec<Token> {
 /// gazetteer (`sitrep_annotate::places`); a place that speaks as a government's source ("Paris
 /// said") keeps its place and is marked `use: government`, a nationality word `demonym`.
 fn place_layer(doc: &mut Document, analysis: &Analysis, gazetteer: &Gazetteer, ix: &CharIndex) {
-    use sitrep_annotate::places::{Fallback, resolve, toponyms};
+    use sitrep_annotate::places::{Fallback, focus_levels, resolve, toponyms};
     let text = doc.text.as_str();
     let found = toponyms(text, analysis, gazetteer);
-    let spans: Vec<Range<usize>> = found.iter().map(|t| t.span.clone()).collect();
-    let resolved = resolve(gazetteer, text, &spans, Fallback::None);
+    // The dateline the cleaner cut off ("BAMAKO, Jan 7 (AFP) -") is resolved with the body's
+    // mentions, ahead of them: it is context for them ("Kidal" in a story filed from Bamako)
+    // and they for it.
+    let dateline = doc
+        .boilerplate
+        .iter()
+        .find(|b| b.kind == BoilerplateKind::Dateline)
+        .map(|b| b.text.trim().to_string())
+        .filter(|d| dateline_place(d).is_some());
+    let (context, offset) = match &dateline {
+        Some(d) => (format!("{d}\n{text}"), d.len() + 1),
+        None => (text.to_string(), 0),
+    };
+    let mut spans: Vec<Range<usize>> = dateline
+        .as_deref()
+        .and_then(dateline_place)
+        .into_iter()
+        .collect();
+    spans.extend(
+        found
+            .iter()
+            .map(|t| t.span.start + offset..t.span.end + offset),
+    );
+    let mut resolved = resolve(gazetteer, &context, &spans, Fallback::None);
+    let filed_from = match dateline {
+        Some(_) => resolved.remove(0),
+        None => None,
+    };
+    let place_of = |r: &sitrep_annotate::places::Resolved, used_as: Option<String>| Place {
+        name: r.place.name.clone(),
+        country: (!r.place.country.is_empty()).then(|| r.place.country.clone()),
+        lat: r.place.lat,
+        lon: r.place.lon,
+        geonameid: (r.place.geonameid != 0).then_some(r.place.geonameid),
+        kind: Some(r.place.kind.clone()),
+        admin1: r.region.map(|g| g.name.clone()),
+        precision: Some(r.precision.name().to_string()),
+        used_as,
+        why: Some(r.why.clone()),
+    };
+    // Nationality words ("Russian advisers") say who, not where: the focus counts place
+    // names, and nationality words only when a document has nothing else.
+    let named: Vec<_> = found
+        .iter()
+        .zip(&resolved)
+        .map(|(t, r)| r.clone().filter(|_| !t.demonym))
+        .collect();
+    let levels = match focus_levels(gazetteer, &named) {
+        levels if levels.is_empty() => focus_levels(gazetteer, &resolved),
+        levels => levels,
+    };
+    doc.places = levels
+        .iter()
+        .map(|level| DocPlace {
+            role: "focus".to_string(),
+            mentions: level.mentions,
+            place: place_of(&level.resolved, None),
+        })
+        .collect();
+    if let Some(r) = &filed_from {
+        doc.places.push(DocPlace {
+            role: "dateline".to_string(),
+            mentions: 0,
+            place: place_of(r, None),
+        });
+    }
     for (t, r) in found.iter().zip(resolved) {
         let Some(r) = r else { continue };
         let (start, end) = ix.span(t.span.start, t.span.end);
@@ -577,24 +641,29 @@ fn place_layer(doc: &mut Document, analysis: &Analysis, gazetteer: &Gazetteer, i
                 doc.entities.len() - 1
             }
         };
-        doc.entities[index].place = Some(Place {
-            name: r.place.name.clone(),
-            country: (!r.place.country.is_empty()).then(|| r.place.country.clone()),
-            lat: r.place.lat,
-            lon: r.place.lon,
-            geonameid: (r.place.geonameid != 0).then_some(r.place.geonameid),
-            kind: Some(r.place.kind.clone()),
-            admin1: r.region.map(|g| g.name.clone()),
-            precision: Some(r.precision.name().to_string()),
-            used_as,
-            why: Some(r.why),
-        });
+        doc.entities[index].place = Some(place_of(&r, used_as));
     }
     // Entities in text order, numbered again (the gazetteer's are appended above).
     doc.entities.sort_by_key(|e| (e.start, e.end));
     for (i, e) in doc.entities.iter_mut().enumerate() {
         e.id = format!("E{}", i + 1);
     }
+}
+
+/// The byte span of a dateline's place: its words before the first comma, bracket or dash
+/// ("BAMAKO" in "BAMAKO, Jan 7 (AFP) -", "WASHINGTON" in "WASHINGTON (Reuters) -"), when
+/// they are letters; `None` for a dateline without one ("Jan 7 (AFP) -").
+fn dateline_place(dateline: &str) -> Option<Range<usize>> {
+    let end = dateline
+        .find([',', '(', '\u{2014}', '\u{2013}'])
+        .or_else(|| dateline.find(" -"))
+        .unwrap_or(dateline.len());
+    let name = dateline[..end].trim_end();
+    let words = name.split_whitespace().count();
+    let letters = name
+        .chars()
+        .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '\'' | '-'));
+    (letters && (1..=4).contains(&words)).then_some(0..name.len())
 }
 
 /// The entity layer: the analysis's mentions as code-point spans.
@@ -800,6 +869,54 @@ mod tests {
         // Entities stay in text order, numbered in that order.
         assert!(doc.entities.windows(2).all(|w| w[0].start <= w[1].start));
         assert_eq!(doc.entities[0].id, "E1");
+    }
+
+    /// The dateline is resolved with the body's places (a story about Lebanon filed from
+    /// "TRIPOLI" was filed from Tripoli, Lebanon, not Libya's larger capital), and the
+    /// document says what it is about: its country, and the region and town named twice.
+    #[test]
+    fn a_document_has_its_focus_places_and_its_dateline_place() {
+        let text = "TRIPOLI, March 3 (Wire) - Lebanese troops moved into the port district on \
+                    Tuesday, an army spokesman said.\n\n\
+                    Residents of Beirut and Sidon said the roads to Beirut were closed, and \
+                    Lebanon's government called a meeting in Beirut.";
+        let doc = full().process(raw(text)).unwrap();
+        assert!(doc.text.starts_with("Lebanese troops"), "{}", doc.text);
+        let dateline = doc.places.iter().find(|p| p.role == "dateline").unwrap();
+        assert_eq!(dateline.place.name, "Tripoli");
+        assert_eq!(
+            dateline.place.country.as_deref(),
+            Some("LBN"),
+            "{dateline:?}"
+        );
+        let focus: Vec<(&str, &str, usize)> = doc
+            .places
+            .iter()
+            .filter(|p| p.role == "focus")
+            .map(|p| {
+                (
+                    p.place.name.as_str(),
+                    p.place.precision.as_deref().unwrap_or(""),
+                    p.mentions,
+                )
+            })
+            .collect();
+        assert_eq!(focus[0].0, "Lebanon", "{focus:?}");
+        assert_eq!(focus[0].1, "country");
+        assert!(
+            focus
+                .iter()
+                .any(|f| f.0 == "Beirut" && f.1 == "place" && f.2 == 3),
+            "{focus:?}"
+        );
+        let why = doc.places[0].place.why.as_deref().unwrap();
+        assert!(why.contains("place mentions are in Lebanon"), "{why}");
+        // The same story filed from a dateline the gazetteer lacks has no dateline place.
+        let doc = full()
+            .process(raw(&text.replace("TRIPOLI", "QARNAYIL")))
+            .unwrap();
+        assert!(doc.places.iter().all(|p| p.role == "focus"));
+        assert_eq!(doc.places[0].place.name, "Lebanon");
     }
 
     #[test]

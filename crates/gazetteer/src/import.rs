@@ -302,6 +302,18 @@ pub fn import_geonames(
     let tmp = out
         .into_inner()
         .map_err(|e| io_problem(&out_path, e.into_error()))?;
+    // A temporary file is private; the table keeps the old table's permissions, else is an
+    // ordinary file like places.tsv.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let permissions = std::fs::metadata(&out_path)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+        tmp.as_file()
+            .set_permissions(permissions)
+            .map_err(|e| io_problem(&out_path, e))?;
+    }
     tmp.as_file()
         .sync_all()
         .map_err(|e| io_problem(&out_path, e))?;
@@ -314,14 +326,14 @@ pub fn import_geonames(
 fn not_geonames(source: &str, problems: &[Problem]) -> Problem {
     let first = problems
         .first()
-        .map(|p| format!(" (line {}: {})", p.line.unwrap_or(0), p.reason))
+        .map(|p| format!("; line {}: {}", p.line.unwrap_or(0), p.reason))
         .unwrap_or_default();
     Problem::new(
         source,
         ProblemKind::MalformedTable,
         format!(
-            "not a GeoNames dump: its first {} lines are not the {GEONAMES_COLUMNS} \
-             tab-separated columns of the geoname table{first}; nothing was imported",
+            "not a GeoNames dump: none of its first {} lines is a line of the geoname table \
+             ({GEONAMES_COLUMNS} tab-separated columns){first}; nothing was imported",
             problems.len()
         ),
     )

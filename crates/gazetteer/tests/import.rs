@@ -260,7 +260,7 @@ fn a_file_that_is_not_a_geonames_dump_is_refused_and_nothing_written() {
     let (result, problems) = run(csv, dir.path(), &ImportOptions::default());
     let err = result.unwrap_err().to_string();
     assert!(
-        err.starts_with("ML.txt: not a GeoNames dump: its first 5 lines"),
+        err.starts_with("ML.txt: not a GeoNames dump: none of its first 5 lines"),
         "{err}"
     );
     assert!(problems.is_empty());

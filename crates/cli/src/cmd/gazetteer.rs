@@ -55,7 +55,7 @@ pub struct GazetteerImportArgs {
     /// Leave out places of fewer people (GeoNames gives 0 when it does not know).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub min_population: u64,
-    /// What to import, comma-separated: P (populated places, but abandoned, destroyed and
+    /// What to import, comma-separated: P (populated places except abandoned, destroyed and
     /// historical ones), populated-place codes by name (PPLA, PPLC, PPLX, PPLQ, ...), ADM1
     /// (first-level regions).
     #[arg(long, value_name = "LIST", default_value = "P,ADM1", value_parser = FeatureFilter::parse)]

@@ -20,6 +20,8 @@ Outputs (in --out, default data/gazetteer):
 * actors.tsv       name, CAMEO code in force now, kind, source, dated code history
 * countries.tsv    country names and nationality words with their ISO3 (CAMEO) code
 * places.tsv       GeoNames populated places, countries, continents and US states
+* country_codes.tsv  ISO 3166-1 alpha-2 → alpha-3 codes of GeoNames' countries (what
+                   `sitrep gazetteer import` maps a GeoNames dump's country column with)
 * given_names.txt  given names (Census + first words of Phoenix person entries)
 * surnames.txt     family names (most frequent Census surnames + last words of Phoenix persons)
 
@@ -608,6 +610,8 @@ def main():
     write("countries.tsv", "# name\tcode\tkind", countries)
     write("places.tsv", "# name\talternates\tcountry\tlat\tlon\tgeonameid\tpopulation\tkind\tadmin",
           places)
+    write("country_codes.tsv", "# iso2\tiso3\tname",
+          [(iso2, c["iso3"], clean_field(c["name"])) for iso2, c in sorted(geo_countries.items())])
     write("given_names.txt", "# given names (1990 US Census first names + Phoenix persons)",
           [(n,) for n in given])
     write("surnames.txt", "# surnames (1990 US Census top surnames + Phoenix persons)",

@@ -15,6 +15,7 @@ use crate::cmd::claims::ClaimsArgs;
 use crate::cmd::docs::{DocsArgs, ExportArgs, ShowArgs};
 use crate::cmd::eval::EvalCommand;
 use crate::cmd::extract::ExtractArgs;
+use crate::cmd::gazetteer::GazetteerCommand;
 use crate::cmd::import::ImportArgs;
 use crate::cmd::ingest::IngestArgs;
 use crate::cmd::nlp::{NerArgs, ParseArgs, TrainArgs};
@@ -86,6 +87,9 @@ enum Command {
     /// Score sitrep against gold annotations.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// The gazetteer's tables: import a GeoNames dump (every village).
+    #[command(subcommand)]
+    Gazetteer(GazetteerCommand),
     /// Measure extraction speed (MB/s, documents/s) on a generated corpus, on one core; with
     /// --nlp, the NLP core in words per second.
     Bench(BenchArgs),
@@ -118,6 +122,7 @@ fn main() -> ExitCode {
         Command::Claims(a) => cmd::claims::run(a),
         Command::Sources(a) => cmd::sources::run(a),
         Command::Import(a) => cmd::import::run(a),
+        Command::Gazetteer(GazetteerCommand::Import(a)) => cmd::gazetteer::import(a),
         Command::Eval(EvalCommand::Seed(a)) => cmd::eval::seed(a),
         Command::Bench(a) => cmd::bench::run(a),
         Command::Generate(a) => cmd::bench::generate(a),

@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 
 use sitrep_model::hash::{combine, hash_str};
 
+pub mod import;
 pub mod locate;
 
 /// The lists a phrase can belong to (bits of a `u32` mask).
@@ -315,6 +316,9 @@ pub struct GazetteerSources {
     pub actors: String,
     pub countries: String,
     pub places: String,
+    /// `places.imported.tsv` ([`import`]): places read after `places.tsv`, skipping the
+    /// geonameids it has; found by [`Gazetteer::places`] but not in the phrase index.
+    pub imported_places: String,
     pub norp_groups: String,
     pub given_names: String,
     pub surnames: String,
@@ -412,7 +416,8 @@ fn lower_key(name: &str) -> String {
 
 impl Gazetteer {
     /// Reads the gazetteer files from `dir` (`actors.tsv`, `countries.tsv` and `places.tsv`
-    /// are required; the word lists are optional).
+    /// are required; the word lists and the imported places, `places.imported.tsv`, are
+    /// optional).
     pub fn load(dir: &Path) -> Result<Gazetteer, GazetteerError> {
         let read = |name: &str, required: bool| -> Result<String, GazetteerError> {
             let path = dir.join(name);
@@ -431,6 +436,7 @@ impl Gazetteer {
             actors: read("actors.tsv", true)?,
             countries: read("countries.tsv", true)?,
             places: read("places.tsv", true)?,
+            imported_places: read(import::IMPORTED_PLACES, false)?,
             norp_groups: read("norp_groups.tsv", false)?,
             given_names: read("given_names.txt", false)?,
             surnames: read("surnames.txt", false)?,
@@ -510,61 +516,18 @@ impl Gazetteer {
                 .or_insert_with(|| (f[1].to_string(), f[2].to_string()));
         }
         let mut place_keys: Vec<(u64, u32)> = Vec::new();
-        for (line, l) in data_lines(&src.places) {
-            let f: Vec<&str> = l.split('\t').collect();
-            if f.len() < 8 {
-                return Err(GazetteerError::Format {
-                    file: "places.tsv",
-                    line,
-                    message: "expected 8 or more columns".into(),
-                });
-            }
-            let num = |s: &str| s.trim().parse::<f64>().ok();
-            let place = Place {
-                name: f[0].to_string(),
-                country: f[2].to_string(),
-                lat: num(f[3]),
-                lon: num(f[4]),
-                geonameid: f[5].trim().parse().unwrap_or(0),
-                population: f[6].trim().parse().unwrap_or(0),
-                kind: f[7].to_string(),
-                admin: f.get(8).map_or(String::new(), |a| a.trim().to_string()),
-            };
-            let category = match place.kind.as_str() {
-                "city" => Category::City,
-                "country" => Category::Country,
-                _ => Category::Region,
-            };
-            let index = g.places.len() as u32;
-            match place.kind.as_str() {
-                "country" => {
-                    g.country_places
-                        .entry(place.country.clone())
-                        .or_insert(index);
-                }
-                "admin1" if !place.admin.is_empty() => {
-                    g.regions
-                        .entry((place.country.clone(), place.admin.clone()))
-                        .or_insert(index);
-                }
-                _ => {}
-            }
-            let mut names = vec![place.name.as_str()];
-            names.extend(f[1].split('|').filter(|a| !a.is_empty()));
-            for name in names {
-                place_keys.push((hash_str(&lower_key(name)), index));
-            }
-            // Only the main name feeds the recogniser: GeoNames alternates include many
-            // transliterations that collide with ordinary English words. Countries and US
-            // states are the exception: their alternates are curated aliases and postal
-            // codes ("U.S.", "KS").
-            g.add_phrase(&place.name, category);
-            if place.kind == "admin1" || place.kind == "country" {
-                for alt in f[1].split('|').filter(|a| !a.is_empty()) {
-                    g.add_phrase(alt, category);
-                }
-            }
-            g.places.push(place);
+        g.add_places(&src.places, "places.tsv", &mut place_keys, None)?;
+        if !src.imported_places.is_empty() {
+            // An imported place the shipped table has (a table imported before an update of
+            // places.tsv, or a repeated line) is left out: one entry per geonameid.
+            let mut ids: std::collections::HashSet<u64, rustc_hash::FxBuildHasher> =
+                g.places.iter().map(|p| p.geonameid).collect();
+            g.add_places(
+                &src.imported_places,
+                import::IMPORTED_PLACES,
+                &mut place_keys,
+                Some(&mut ids),
+            )?;
         }
         for (_, l) in data_lines(&src.norp_groups) {
             if let Some(forms) = l.split('\t').nth(2) {
@@ -672,6 +635,85 @@ impl Gazetteer {
         self.places.len()
     }
 
+    /// Reads a table in `places.tsv`'s columns, pushing each name's key into `place_keys`.
+    /// With `imported` (the geonameids read so far), places of a known geonameid are
+    /// skipped and names do not feed the phrase index.
+    fn add_places(
+        &mut self,
+        text: &str,
+        file: &'static str,
+        place_keys: &mut Vec<(u64, u32)>,
+        mut imported: Option<&mut std::collections::HashSet<u64, rustc_hash::FxBuildHasher>>,
+    ) -> Result<(), GazetteerError> {
+        for (line, l) in data_lines(text) {
+            let f: Vec<&str> = l.split('\t').collect();
+            if f.len() < 8 {
+                return Err(GazetteerError::Format {
+                    file,
+                    line,
+                    message: "expected 8 or more columns".into(),
+                });
+            }
+            let num = |s: &str| s.trim().parse::<f64>().ok();
+            let geonameid = f[5].trim().parse().unwrap_or(0);
+            if let Some(ids) = imported.as_deref_mut()
+                && geonameid != 0
+                && !ids.insert(geonameid)
+            {
+                continue;
+            }
+            let place = Place {
+                name: f[0].to_string(),
+                country: f[2].to_string(),
+                lat: num(f[3]),
+                lon: num(f[4]),
+                geonameid,
+                population: f[6].trim().parse().unwrap_or(0),
+                kind: f[7].to_string(),
+                admin: f.get(8).map_or(String::new(), |a| a.trim().to_string()),
+            };
+            let category = match place.kind.as_str() {
+                "city" => Category::City,
+                "country" => Category::Country,
+                _ => Category::Region,
+            };
+            let index = self.places.len() as u32;
+            match place.kind.as_str() {
+                "country" => {
+                    self.country_places
+                        .entry(place.country.clone())
+                        .or_insert(index);
+                }
+                "admin1" if !place.admin.is_empty() => {
+                    self.regions
+                        .entry((place.country.clone(), place.admin.clone()))
+                        .or_insert(index);
+                }
+                _ => {}
+            }
+            let mut names = vec![place.name.as_str()];
+            names.extend(f[1].split('|').filter(|a| !a.is_empty()));
+            for name in names {
+                place_keys.push((hash_str(&lower_key(name)), index));
+            }
+            // Only the main name feeds the recogniser: GeoNames alternates include many
+            // transliterations that collide with ordinary English words. Countries and US
+            // states are the exception: their alternates are curated aliases and postal
+            // codes ("U.S.", "KS"). Imported places stay out of it: the recogniser's lists
+            // are those it was trained with, and villages' names are too often words.
+            if imported.is_none() {
+                self.add_phrase(&place.name, category);
+                if place.kind == "admin1" || place.kind == "country" {
+                    for alt in f[1].split('|').filter(|a| !a.is_empty()) {
+                        self.add_phrase(alt, category);
+                    }
+                }
+            }
+            self.places.push(place);
+        }
+        Ok(())
+    }
+
     fn add_phrase(&mut self, name: &str, category: Category) {
         let start = self.phrase_text.len() as u32;
         self.phrase_text.push_str(name);
@@ -733,6 +775,10 @@ mod tests {
                      Karsvik\tKarsvík|Karswick\tVRN\t10.5\t20.25\t42\t150000\tcity\t01\n\
                      Karsvik\t\tOTH\t1.0\t2.0\t43\t20000\tcity\t02\n\
                      New Port Amber\t\tVRN\t\t\t44\t30000\tcity\t01\n"
+                .into(),
+            // One place again (skipped), one village.
+            imported_places: "Karsvik\t\tVRN\t10.5\t20.25\t42\t150000\tcity\t01\n\
+                              Smallby\t\tVRN\t1.0\t2.0\t45\t90\tcity\t01\n"
                 .into(),
             norp_groups: "religion\tMUS\tSunni|Sunnis\n".into(),
             given_names: "# given\nAna\nMaria\n".into(),
@@ -815,6 +861,10 @@ mod tests {
         assert_eq!(index.lookup(&keys(&["Mr."])), Category::PersonTitle.bit());
         assert_eq!(index.lookup(&keys(&["Petrova"])), Category::Surname.bit());
         assert_eq!(index.lookup(&keys(&["Northern", "Shield"])), 0);
+        // Imported places are looked up, not recognised.
+        assert_eq!(index.lookup(&keys(&["Smallby"])), 0);
+        assert_eq!(g.places("smallby")[0].geonameid, 45);
+        assert_eq!(g.n_places(), 4);
     }
 
     #[test]

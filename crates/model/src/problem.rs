@@ -97,6 +97,9 @@ pub enum ProblemKind {
     MalformedWarc,
     /// A feed that does not parse as RSS, Atom or JSON Feed.
     MalformedFeed,
+    /// A line of a data table sitrep imports (a GeoNames dump for the gazetteer) without the
+    /// table's columns or with a value that is not of its column's type.
+    MalformedTable,
     /// A URL that could not be fetched: an HTTP error status, a network failure, a timeout,
     /// too many redirects, a bad URL.
     Fetch,
@@ -116,13 +119,14 @@ pub enum ProblemKind {
 
 impl ProblemKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ProblemKind; 12] = [
+    pub const ALL: [ProblemKind; 13] = [
         ProblemKind::Io,
         ProblemKind::Decode,
         ProblemKind::TooLarge,
         ProblemKind::MalformedJson,
         ProblemKind::MalformedWarc,
         ProblemKind::MalformedFeed,
+        ProblemKind::MalformedTable,
         ProblemKind::Fetch,
         ProblemKind::Offline,
         ProblemKind::Unsupported,
@@ -140,6 +144,7 @@ impl ProblemKind {
             ProblemKind::MalformedJson => "malformed_json",
             ProblemKind::MalformedWarc => "malformed_warc",
             ProblemKind::MalformedFeed => "malformed_feed",
+            ProblemKind::MalformedTable => "malformed_table",
             ProblemKind::Fetch => "fetch",
             ProblemKind::Offline => "offline",
             ProblemKind::Unsupported => "unsupported",

@@ -5,6 +5,7 @@ pub mod claims;
 pub mod docs;
 pub mod eval;
 pub mod extract;
+pub mod gazetteer;
 pub mod import;
 pub mod ingest;
 pub mod nlp;

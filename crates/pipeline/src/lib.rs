@@ -26,6 +26,7 @@ pub mod synth;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use sitrep_extract::attribution::Attributions;
@@ -415,6 +416,22 @@ impl Pipeline {
 
     /// The layers of `doc` from its analysis (see [`Pipeline::analyse`]).
     pub fn write_layers(&self, doc: &mut Document, analysis: &Analysis) {
+        self.write_layers_timed(doc, analysis, &mut LayerTimes::default());
+    }
+
+    /// [`Pipeline::write_layers`], adding each layer's time to `times` (for `sitrep bench`).
+    pub fn write_layers_timed(
+        &self,
+        doc: &mut Document,
+        analysis: &Analysis,
+        times: &mut LayerTimes,
+    ) {
+        let mut clock = Instant::now();
+        let mut lap = |slot: &mut Duration| {
+            let now = Instant::now();
+            *slot += now - clock;
+            clock = now;
+        };
         let text = doc.text.as_str();
         let ix = CharIndex::new(text);
         if self.config.tokens {
@@ -429,18 +446,36 @@ impl Pipeline {
                 Sentence { start, end }
             })
             .collect();
-        let (times, quantities) = sitrep_annotate::annotate(text, analysis, doc.published, &ix);
-        doc.times = times;
+        lap(&mut times.spans);
+        let (found_times, quantities) =
+            sitrep_annotate::annotate(text, analysis, doc.published, &ix);
+        doc.times = found_times;
         doc.quantities = quantities;
+        lap(&mut times.dates);
         if let Some(claims) = &self.claims {
             let found = claims.finder.find(text, analysis);
             let drafts = claims.layer.describe(text, analysis, &found);
             doc.claims = claim_layer(text, &drafts, &doc.times, &ix);
         }
+        lap(&mut times.claims);
         if let Some(gazetteer) = &self.gazetteer {
             place_layer(doc, analysis, gazetteer, &ix);
         }
+        lap(&mut times.places);
     }
+}
+
+/// Time spent in each layer [`Pipeline::write_layers_timed`] writes, summed over documents.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LayerTimes {
+    /// Sentences, tokens and entities as spans of the text.
+    pub spans: Duration,
+    /// Times and quantities.
+    pub dates: Duration,
+    /// Claims (attribution finder and claims layer).
+    pub claims: Duration,
+    /// Places: mentions, resolution, focus and dateline.
+    pub places: Duration,
 }
 
 /// The claims layer: drafts in code points, with ids `C1`, `C2`, ... in text order, `same_as`

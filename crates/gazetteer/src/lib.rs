@@ -401,6 +401,14 @@ pub fn actor_key(name: &str) -> String {
 
 fn lower_key(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
+    lower_key_into(name, &mut out);
+    out
+}
+
+/// [`lower_key`] into a buffer (cleared first): loading hashes about 200,000 names, and one
+/// buffer saves as many allocations.
+fn lower_key_into(name: &str, out: &mut String) {
+    out.clear();
     for word in name.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
@@ -408,10 +416,9 @@ fn lower_key(name: &str) -> String {
         if word.is_ascii() {
             out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
         } else {
-            out.push_str(&word.to_lowercase());
+            out.extend(word.chars().flat_map(char::to_lowercase));
         }
     }
-    out
 }
 
 impl Gazetteer {
@@ -465,6 +472,18 @@ impl Gazetteer {
     /// Builds the tables from file contents.
     pub fn parse(src: &GazetteerSources) -> Result<Gazetteer, GazetteerError> {
         let mut g = Gazetteer::default();
+        // Sized from the line counts: growing these tables cost a tenth of the load.
+        let lines = |text: &str| text.bytes().filter(|&b| b == b'\n').count();
+        g.actors.reserve(lines(&src.actors));
+        g.actor_index.reserve(lines(&src.actors));
+        g.places.reserve(lines(&src.places) + lines(&src.imported_places));
+        g.phrases.reserve(
+            2 * lines(&src.actors)
+                + lines(&src.countries)
+                + lines(&src.places)
+                + lines(&src.given_names)
+                + lines(&src.surnames),
+        );
         for (line, l) in data_lines(&src.actors) {
             let f: Vec<&str> = l.split('\t').collect();
             if f.len() < 3 || f[0].trim().is_empty() || f[1].trim().is_empty() {
@@ -645,6 +664,7 @@ impl Gazetteer {
         place_keys: &mut Vec<(u64, u32)>,
         mut imported: Option<&mut std::collections::HashSet<u64, rustc_hash::FxBuildHasher>>,
     ) -> Result<(), GazetteerError> {
+        let mut key = String::new();
         for (line, l) in data_lines(text) {
             let f: Vec<&str> = l.split('\t').collect();
             if f.len() < 8 {
@@ -691,10 +711,11 @@ impl Gazetteer {
                 }
                 _ => {}
             }
-            let mut names = vec![place.name.as_str()];
-            names.extend(f[1].split('|').filter(|a| !a.is_empty()));
-            for name in names {
-                place_keys.push((hash_str(&lower_key(name)), index));
+            for name in std::iter::once(place.name.as_str())
+                .chain(f[1].split('|').filter(|a| !a.is_empty()))
+            {
+                lower_key_into(name, &mut key);
+                place_keys.push((hash_str(&key), index));
             }
             // Only the main name feeds the recogniser: GeoNames alternates include many
             // transliterations that collide with ordinary English words. Countries and US

@@ -319,6 +319,9 @@ pub struct GazetteerSources {
     /// `places.imported.tsv` ([`import`]): places read after `places.tsv`, skipping the
     /// geonameids it has; found by [`Gazetteer::places`] but not in the phrase index.
     pub imported_places: String,
+    /// `place_aliases.tsv`: short names of places (abbreviations of regions, other forms of
+    /// country names), found by [`Gazetteer::places`] but not in the phrase index.
+    pub place_aliases: String,
     pub norp_groups: String,
     pub given_names: String,
     pub surnames: String,
@@ -444,6 +447,7 @@ impl Gazetteer {
             countries: read("countries.tsv", true)?,
             places: read("places.tsv", true)?,
             imported_places: read(import::IMPORTED_PLACES, false)?,
+            place_aliases: read("place_aliases.tsv", false)?,
             norp_groups: read("norp_groups.tsv", false)?,
             given_names: read("given_names.txt", false)?,
             surnames: read("surnames.txt", false)?,
@@ -476,7 +480,8 @@ impl Gazetteer {
         let lines = |text: &str| text.bytes().filter(|&b| b == b'\n').count();
         g.actors.reserve(lines(&src.actors));
         g.actor_index.reserve(lines(&src.actors));
-        g.places.reserve(lines(&src.places) + lines(&src.imported_places));
+        g.places
+            .reserve(lines(&src.places) + lines(&src.imported_places));
         g.phrases.reserve(
             2 * lines(&src.actors)
                 + lines(&src.countries)
@@ -547,6 +552,32 @@ impl Gazetteer {
                 &mut place_keys,
                 Some(&mut ids),
             )?;
+        }
+        let mut key = String::new();
+        for (line, l) in data_lines(&src.place_aliases) {
+            let f: Vec<&str> = l.split('\t').collect();
+            let (alias, country, admin) = match f[..] {
+                [alias, country] => (alias, country, ""),
+                [alias, country, admin, ..] => (alias, country, admin.trim()),
+                _ => ("", "", ""),
+            };
+            let index = if admin.is_empty() {
+                g.country_places.get(country)
+            } else {
+                g.regions.get(&(country.to_string(), admin.to_string()))
+            };
+            let Some(&index) = index.filter(|_| !alias.trim().is_empty()) else {
+                return Err(GazetteerError::Format {
+                    file: "place_aliases.tsv",
+                    line,
+                    message: format!(
+                        "expected alias, country, region code of a place in places.tsv; \
+                         no place {country} {admin}"
+                    ),
+                });
+            };
+            lower_key_into(alias.trim(), &mut key);
+            place_keys.push((hash_str(&key), index));
         }
         for (_, l) in data_lines(&src.norp_groups) {
             if let Some(forms) = l.split('\t').nth(2) {
@@ -795,7 +826,11 @@ mod tests {
             places: "# header\n\
                      Karsvik\tKarsvík|Karswick\tVRN\t10.5\t20.25\t42\t150000\tcity\t01\n\
                      Karsvik\t\tOTH\t1.0\t2.0\t43\t20000\tcity\t02\n\
-                     New Port Amber\t\tVRN\t\t\t44\t30000\tcity\t01\n"
+                     New Port Amber\t\tVRN\t\t\t44\t30000\tcity\t01\n\
+                     North Varnia\t\tVRN\t11.0\t21.0\t46\t900000\tadmin1\t01\n\
+                     Varnia\t\tVRN\t10.0\t20.0\t47\t5000000\tcountry\t\n"
+                .into(),
+            place_aliases: "# alias\tcountry\tregion\nN.Va.\tVRN\t01\nRepublic of Varnia\tVRN\t\n"
                 .into(),
             // One place again (skipped), one village.
             imported_places: "Karsvik\t\tVRN\t10.5\t20.25\t42\t150000\tcity\t01\n\
@@ -885,7 +920,27 @@ mod tests {
         // Imported places are looked up, not recognised.
         assert_eq!(index.lookup(&keys(&["Smallby"])), 0);
         assert_eq!(g.places("smallby")[0].geonameid, 45);
-        assert_eq!(g.n_places(), 4);
+        assert_eq!(g.n_places(), 6);
+        // Aliases find their places, and are not recognised either.
+        assert_eq!(g.places("n.va.")[0].name, "North Varnia");
+        assert_eq!(g.places("Republic of Varnia")[0].kind, "country");
+        assert_eq!(index.lookup(&keys(&["N.Va."])), 0);
+    }
+
+    /// An alias of a place the tables lack is an error naming the file and line.
+    #[test]
+    fn an_alias_of_no_place_is_an_error() {
+        let err = Gazetteer::parse(&GazetteerSources {
+            places: "Varnia\t\tVRN\t10.0\t20.0\t47\t5000000\tcountry\t\n".into(),
+            place_aliases: "# aliases\nVarnia Republic\tVRN\t\nN.Va.\tVRN\t01\n".into(),
+            ..GazetteerSources::default()
+        })
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "place_aliases.tsv line 3: expected alias, country, region code of a place in \
+             places.tsv; no place VRN 01"
+        );
     }
 
     #[test]
@@ -914,6 +969,10 @@ mod tests {
         let timbuktu = g.places("Timbuktu");
         assert_eq!(timbuktu[0].country, "MLI");
         assert!((timbuktu[0].lat.unwrap() - 16.77).abs() < 0.1);
+        // Style-guide abbreviations and a name's own shorter form find their places.
+        assert_eq!(g.places("Calif.")[0].name, "California");
+        assert_eq!(g.places("NSW")[0].name, "New South Wales");
+        assert_eq!(g.places("New York")[0].name, "New York City");
         let index = g.phrase_index(words);
         let cats = index.lookup(&keys(&["World", "Health", "Organization"]));
         assert_ne!(cats & Category::Org.bit(), 0);

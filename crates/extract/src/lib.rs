@@ -12,5 +12,6 @@
 //!   position (support, oppose, reframe) and the reasons.
 
 pub mod attribution;
+pub mod cameo;
 pub mod claims;
 pub mod propositions;

@@ -16,6 +16,7 @@
 //!   `sitrep eval timex --gold DIR`.
 
 pub mod html;
+pub mod petrarch;
 pub mod places;
 pub mod polnear;
 pub mod robustness;

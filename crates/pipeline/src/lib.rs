@@ -18,6 +18,7 @@
 //! memory with the store's own decision. The same input gives the same `Document` from
 //! either.
 
+mod actors;
 mod extract;
 mod ingest;
 pub mod propositions;
@@ -460,6 +461,7 @@ impl Pipeline {
         lap(&mut times.claims);
         if let Some(gazetteer) = &self.gazetteer {
             place_layer(doc, analysis, gazetteer, &ix);
+            actors::actor_layer(doc, gazetteer);
         }
         lap(&mut times.places);
     }
@@ -474,7 +476,7 @@ pub struct LayerTimes {
     pub dates: Duration,
     /// Claims (attribution finder and claims layer).
     pub claims: Duration,
-    /// Places: mentions, resolution, focus and dateline.
+    /// Places (mentions, resolution, focus and dateline) and the entities' actors.
     pub places: Duration,
 }
 
@@ -904,6 +906,19 @@ mod tests {
         // Entities stay in text order, numbered in that order.
         assert!(doc.entities.windows(2).all(|w| w[0].start <= w[1].start));
         assert_eq!(doc.entities[0].id, "E1");
+        // Their actors: a speaking capital is its government, a country and a nationality
+        // word are the country.
+        let actor = |name: &str| {
+            let e = doc.entities.iter().find(|e| e.text == name).unwrap();
+            (e.kind.as_str(), e.actor.as_ref().map(|a| a.code.as_str()))
+        };
+        assert_eq!(actor("Paris"), ("LOC", Some("FRAGOV")));
+        assert_eq!(actor("Mali"), ("LOC", Some("MLI")));
+        assert_eq!(actor("Malian"), ("NORP", Some("MLI")));
+        assert_eq!(actor("Niger"), ("LOC", Some("NER")));
+        let paris = doc.entities.iter().find(|e| e.text == "Paris").unwrap();
+        let name = paris.actor.as_ref().and_then(|a| a.name.as_deref());
+        assert_eq!(name, Some("Government of France"));
     }
 
     /// The dateline is resolved with the body's places (a story about Lebanon filed from

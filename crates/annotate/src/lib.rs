@@ -113,7 +113,7 @@ mod scan;
 mod times;
 
 use chrono::NaiveDate;
-use sitrep_model::{CharIndex, Quantity, TimeExpr};
+use sitrep_model::{CharIndex, Quantity, TimeExpr, TimeKind, TimePrecision};
 use sitrep_nlp::Analysis;
 
 use numbers::Tokens;
@@ -222,6 +222,14 @@ fn times_of(
                 kind: f.kind,
                 anchor: f.anchor,
                 value: f.value,
+                // A resolved date or range without a named unit ("two days later" after a
+                // day) is as precise as its days when it is one.
+                precision: match f.kind {
+                    TimeKind::Date | TimeKind::Range => f.precision.or_else(|| {
+                        (f.from.is_some() && f.from == f.to).then_some(TimePrecision::Day)
+                    }),
+                    TimeKind::Duration | TimeKind::Set => None,
+                },
             }
         })
         .collect()

@@ -8,7 +8,7 @@
 //! already found that covers known days.
 
 use chrono::{Datelike, NaiveDate};
-use sitrep_model::{TimeAnchor, TimeKind};
+use sitrep_model::{TimeAnchor, TimeKind, TimePrecision};
 
 use crate::calendar::{
     Direction, Part, Span, add_days, day_span, decade_span, month_span, month_year, part_of,
@@ -36,6 +36,8 @@ const FUTURE_CUES: &[&str] = &[
     "due",
     "set",
     "soon",
+    "planning",
+    "plans",
 ];
 
 /// Time zones after a time of day ("9 a.m. EST").
@@ -79,6 +81,9 @@ pub(crate) struct Found {
     pub kind: TimeKind,
     pub anchor: TimeAnchor,
     pub value: Option<String>,
+    /// The calendar unit the value names (see [`TimePrecision`]); a part of a period
+    /// ("late 2012") keeps the period's.
+    pub precision: Option<TimePrecision>,
     /// The calendar unit the range is a whole one of, for "late …" and "… later".
     granularity: Option<Period>,
     /// A window around publication ("recent weeks"), which takes a leading "in".
@@ -98,6 +103,7 @@ impl Found {
             kind,
             anchor,
             value: None,
+            precision: None,
             granularity: None,
             window: false,
             aside: false,
@@ -117,8 +123,15 @@ impl Found {
         self
     }
 
+    /// A whole calendar `period`, which is also the precision.
     fn granularity(mut self, period: Period) -> Found {
         self.granularity = Some(period);
+        self.precision = Some(precision_of(period));
+        self
+    }
+
+    fn precision(mut self, precision: TimePrecision) -> Found {
+        self.precision = Some(precision);
         self
     }
 
@@ -185,6 +198,18 @@ pub(crate) fn find(t: Tokens, published: Option<NaiveDate>) -> Vec<Found> {
     out
 }
 
+/// The precision of a value naming a whole `period`.
+pub(crate) fn precision_of(period: Period) -> TimePrecision {
+    match period {
+        Period::Day => TimePrecision::Day,
+        Period::Week => TimePrecision::Week,
+        Period::Month => TimePrecision::Month,
+        Period::Quarter => TimePrecision::Quarter,
+        Period::Year => TimePrecision::Year,
+        Period::Decade => TimePrecision::Decade,
+    }
+}
+
 fn rank(period: Period) -> u8 {
     match period {
         Period::Day => 0,
@@ -238,6 +263,7 @@ fn weekend_found(start: usize, end: usize, span: Option<Span>) -> Found {
     Found::new(start, end, TimeKind::Range, TimeAnchor::Published)
         .span(span)
         .value(value)
+        .precision(TimePrecision::Week)
 }
 
 /// A TimeML duration: "P3M", "P10Y" for a decade, "PXM" for an unknown count.
@@ -341,6 +367,7 @@ impl Matcher<'_> {
                 self.counted(i),
                 self.quarter(i, i),
                 self.clock(i),
+                self.century(i),
             ]);
         }
         match t.lex(i) {
@@ -370,7 +397,9 @@ impl Matcher<'_> {
                     .value(Some(format!("P1{}", period_letter(period)))),
             ),
             Lex::Season(season) => self.season_of_year(i, season),
-            Lex::Article | Lex::Number(_) => self.counted(i),
+            Lex::Number(_) => self.spoken(i).or_else(|| self.counted(i)),
+            Lex::Article => self.counted(i).or_else(|| self.some_periods(i)),
+            Lex::Several | Lex::Few => self.some_periods(i),
             _ if t.is_word(i) => self.quarter(i, i).or_else(|| self.clock(i)),
             _ => None,
         }
@@ -430,7 +459,14 @@ impl Matcher<'_> {
                 }
                 Kind::Word => {
                     let w = t.str(k);
-                    if FUTURE_CUES.iter().any(|c| c.eq_ignore_ascii_case(w)) {
+                    // Not after a past perfect ("had been due to expire Friday") or as an
+                    // adjective ("lower-than-expected earnings ... Wednesday").
+                    let not_ahead = k > 0
+                        && (t.word_is(k - 1, "had")
+                            || t.word_is(k - 1, "been")
+                            || t.word_is(k - 1, "than")
+                            || (t.is_dash(k - 1) && t.glued(k)));
+                    if FUTURE_CUES.iter().any(|c| c.eq_ignore_ascii_case(w)) && !not_ahead {
                         return true;
                     }
                 }
@@ -578,7 +614,11 @@ impl Matcher<'_> {
             return Some(date_found(start, end, date, anchor));
         }
         let span = year.and_then(|y| Some((ymd(y, month, day)?, ymd(y, month, last)?)));
-        Some(Found::new(start, end, TimeKind::Range, anchor).span(span))
+        Some(
+            Found::new(start, end, TimeKind::Range, anchor)
+                .span(span)
+                .precision(TimePrecision::Day),
+        )
     }
 
     /// The second day of "7-8 January", "2 and 3 February", "7 to 9 Jan" after the first
@@ -631,9 +671,9 @@ impl Matcher<'_> {
             return self.day_month(i, (day, last), month, after);
         }
         let k = if t.lex(j) == Lex::Of { j + 1 } else { j };
-        if let Some(y) = self.year_figure(k, &CONTEXT_YEARS) {
+        if let Some((y, end)) = self.year_at(k) {
             return Some(
-                Found::new(i, k + 1, TimeKind::Range, TimeAnchor::Absolute)
+                Found::new(i, end, TimeKind::Range, TimeAnchor::Absolute)
                     .span(month_span(y, month))
                     .value(Some(format!("{y:04}-{month:02}")))
                     .granularity(Period::Month),
@@ -870,7 +910,8 @@ impl Matcher<'_> {
             return Some(
                 Found::new(start, end, TimeKind::Range, TimeAnchor::Absolute)
                     .span(year_span(y).zip(year_span(y2)).map(|(a, b)| (a.0, b.1)))
-                    .value(Some(format!("{y:04}/{y2:04}"))),
+                    .value(Some(format!("{y:04}/{y2:04}")))
+                    .precision(TimePrecision::Year),
             );
         }
         Some(
@@ -905,6 +946,26 @@ impl Matcher<'_> {
     fn counted(&self, i: usize) -> Option<Found> {
         let t = &self.t;
         let (n, j, article) = self.count(i)?;
+        // "a two-year contract", "the 16-hour flight", "a 30-day notice": a length as an
+        // adjective, a duration (an age, "10-year-old", is not one).
+        if !article && t.is_dash(j) && t.glued(j) && t.glued(j + 1) {
+            let value = match t.lex(j + 1) {
+                Lex::Period(p) if p != Period::Quarter => {
+                    Some(duration_value(Some(i64::from(n)), p))
+                }
+                _ => self
+                    .clock_unit(j + 1)
+                    .filter(|&(_, plural)| !plural)
+                    .map(|(letter, _)| format!("PT{n}{letter}")),
+            };
+            let adjective_goes_on = t.is_dash(j + 2) && t.glued(j + 2);
+            return value.filter(|_| !adjective_goes_on).map(|v| {
+                Found::new(i, j + 2, TimeKind::Duration, TimeAnchor::Absolute).value(Some(v))
+            });
+        }
+        if let Some((letter, plural)) = self.clock_unit(j) {
+            return self.clock_length(i, j, n, article, (letter, plural));
+        }
         if !article
             && matches!(t.lex(j), Lex::To | Lex::Or)
             && let Some((m, k, false)) = self.count(j + 1)
@@ -950,6 +1011,139 @@ impl Matcher<'_> {
                     .value(Some(duration_value(Some(n), period))),
             ),
         }
+    }
+
+    /// "hour(s)", "minute(s)", "second(s)" at `k`: the TimeML letter and whether plural.
+    fn clock_unit(&self, k: usize) -> Option<(char, bool)> {
+        let t = &self.t;
+        // A capital names something ("60 Minutes").
+        if !t.is_word(k) || t.cap(k) {
+            return None;
+        }
+        let w = t.str(k).to_ascii_lowercase();
+        let (unit, plural) = match w.strip_suffix('s') {
+            Some(u) => (u.to_string(), true),
+            None => (w, false),
+        };
+        let letter = match unit.as_str() {
+            "hour" => 'H',
+            "minute" => 'M',
+            "second" => 'S',
+            _ => return None,
+        };
+        Some((letter, plural))
+    }
+
+    /// "five hours", "one minute", "an hour" (a duration); "$15 an hour" (a rate).
+    fn clock_length(
+        &self,
+        i: usize,
+        j: usize,
+        n: u32,
+        article: bool,
+        (letter, plural): (char, bool),
+    ) -> Option<Found> {
+        // "a second" is mostly "another".
+        let fits = if plural {
+            n != 1 && !article
+        } else {
+            n == 1 && !(article && letter == 'S')
+        };
+        if !fits {
+            return None;
+        }
+        if article && self.after_amount(i) {
+            return Some(
+                Found::new(i, j + 1, TimeKind::Set, TimeAnchor::Absolute)
+                    .value(Some(format!("PT1{letter}"))),
+            );
+        }
+        Some(
+            Found::new(i, j + 1, TimeKind::Duration, TimeAnchor::Absolute)
+                .value(Some(format!("PT{n}{letter}"))),
+        )
+    }
+
+    /// "several years", "a few days", "few months", "several-year": a length of an unknown
+    /// count ("PXY"); with "ago" a vague past.
+    fn some_periods(&self, i: usize) -> Option<Found> {
+        let t = &self.t;
+        let j = match t.lex(i) {
+            Lex::Article if t.lex(i + 1) == Lex::Few => i + 2,
+            Lex::Several | Lex::Few => i + 1,
+            _ => return None,
+        };
+        let (period, end) = match t.lex(j) {
+            Lex::Periods(p) => (p, j + 1),
+            _ if t.is_dash(j) && t.glued(j) && t.glued(j + 1) => match t.lex(j + 1) {
+                Lex::Period(p) if !(t.is_dash(j + 2) && t.glued(j + 2)) => (p, j + 2),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if t.lex(end) == Lex::Ago {
+            return Some(vague(i, end + 1, "PAST_REF"));
+        }
+        Some(
+            Found::new(i, end, TimeKind::Duration, TimeAnchor::Absolute)
+                .value(Some(duration_value(None, period))),
+        )
+    }
+
+    /// A year said in words: "nineteen ninety-six", "eighteen twelve": the year and the
+    /// token after it.
+    fn spoken_year(&self, i: usize) -> Option<(i32, usize)> {
+        let t = &self.t;
+        let hundreds = if t.word_is(i, "nineteen") {
+            1900
+        } else if t.word_is(i, "eighteen") {
+            1800
+        } else {
+            return None;
+        };
+        if !t.is_word(i + 1) {
+            return None;
+        }
+        let n = read_number(t, i + 1, false)?;
+        if n.value.fract() != 0.0 || !(10.0..=99.0).contains(&n.value) {
+            return None;
+        }
+        Some((hundreds + n.value as i32, n.end))
+    }
+
+    /// A year in figures or words at `k`: the year and the token after it.
+    fn year_at(&self, k: usize) -> Option<(i32, usize)> {
+        self.year_figure(k, &CONTEXT_YEARS)
+            .map(|y| (y, k + 1))
+            .or_else(|| self.spoken_year(k))
+    }
+
+    /// "nineteen ninety-six" as a year.
+    fn spoken(&self, i: usize) -> Option<Found> {
+        let (y, end) = self.spoken_year(i)?;
+        Some(
+            Found::new(i, end, TimeKind::Range, TimeAnchor::Absolute)
+                .span(year_span(y))
+                .value(Some(format!("{y:04}")))
+                .granularity(Period::Year),
+        )
+    }
+
+    /// "the 20th century", "11th century": value "19", "10" (TimeML's two-digit century).
+    fn century(&self, i: usize) -> Option<Found> {
+        let t = &self.t;
+        let n = t.digits(i, 2).filter(|n| (1..=30).contains(n))?;
+        if !(t.ordinal_suffix(i + 1) && t.word_is(i + 2, "century")) {
+            return None;
+        }
+        let first = (n as i32 - 1) * 100;
+        let span = ymd(first.max(1), 1, 1).zip(ymd(first + 99, 12, 31));
+        Some(
+            Found::new(i, i + 3, TimeKind::Range, TimeAnchor::Absolute)
+                .span(span)
+                .value(Some(format!("{:02}", n - 1)))
+                .precision(TimePrecision::Century),
+        )
     }
 
     /// "two to three weeks" (a duration), "two or three years ago" (a range of days).
@@ -1067,6 +1261,7 @@ impl Matcher<'_> {
             v.push('T');
             v.push_str(code);
         }
+        f.precision = Some(TimePrecision::Time);
         f
     }
 
@@ -1105,15 +1300,16 @@ impl Matcher<'_> {
         let j = i + 1;
         let calendar_word = word != Lex::Past;
         match t.lex(j) {
-            // "up from $5 million last year" after a quarter: that quarter a year back.
+            // "down from $5 million last year" after a quarter: the year (as TimeML
+            // annotators read it), but a comparison the story does not move to.
             Lex::Period(Period::Year)
                 if word == Lex::Last
-                    && !self.possessive(j + 1)
                     && self
                         .mention
                         .is_some_and(|m| m.granularity == Some(Period::Quarter)) =>
             {
-                Some(self.moved_mention(i, j + 1, -1, Period::Year).aside())
+                let at = p.and_then(|p| shift(p, -1, Period::Year));
+                Some(period_found(i, j + 1, at, Period::Year, TimeAnchor::Published).aside())
             }
             Lex::Period(period) if calendar_word => {
                 let offset = match dir {
@@ -1141,7 +1337,7 @@ impl Matcher<'_> {
             Lex::Daypart if word == Lex::This => {
                 Some(self.daypart(date_found(i, j + 1, p, TimeAnchor::Published), j))
             }
-            Lex::Few if word != Lex::This => {
+            Lex::Few | Lex::Several if word != Lex::This => {
                 let sign = if dir == Direction::Next { 1 } else { -1 };
                 self.window(i, j + 1, sign)
             }
@@ -1169,6 +1365,7 @@ impl Matcher<'_> {
         Found::new(start, end, TimeKind::Range, TimeAnchor::Published)
             .span(span)
             .value(Some(duration_value(Some(n), period)))
+            .precision(precision_of(period))
             .window()
     }
 
@@ -1280,6 +1477,7 @@ impl Matcher<'_> {
                     .filter(|f| f.granularity == Some(Period::Decade)),
                 self.day_first(j),
                 self.quarter(j, j),
+                self.century(j),
             ])
             .map(|f| f.starting_at(i)),
             _ => self.quarter(j, i),
@@ -1441,7 +1639,8 @@ impl Matcher<'_> {
             Found::new(i, end, TimeKind::Date, anchor)
                 .span(date.map(day_span))
                 .value(Some(format!("{date_value}T{hour:02}:{minute:02}")))
-                .granularity(Period::Day),
+                .granularity(Period::Day)
+                .precision(TimePrecision::Time),
         )
     }
 
@@ -1507,6 +1706,7 @@ impl Matcher<'_> {
                     Found::new(i, i + 3, TimeKind::Range, TimeAnchor::Published)
                         .span(span)
                         .value(self.published.map(|p| period_value(p, period)))
+                        .precision(precision_of(period))
                         .window(),
                 )
             }
@@ -1610,9 +1810,11 @@ impl Matcher<'_> {
         } else {
             i + 1
         };
-        let y = self.year_figure(k, &CONTEXT_YEARS)?;
+        let (y, end) = self.year_at(k)?;
         let span = season_span(y, season);
-        Some(self.season_found(i, k + 1, season, span.map(|s| (y, s))))
+        let mut f = self.season_found(i, end, season, span.map(|s| (y, s)));
+        f.anchor = TimeAnchor::Absolute;
+        Some(f)
     }
 
     fn season_found(
@@ -1627,9 +1829,11 @@ impl Matcher<'_> {
         } else {
             TimeAnchor::Published
         };
+        // A season is three months: a quarter's precision.
         Found::new(start, end, TimeKind::Range, anchor)
             .span(occurrence.map(|o| o.1))
             .value(occurrence.map(|(y, _)| format!("{y:04}-{}", season_code(season))))
+            .precision(TimePrecision::Quarter)
     }
 }
 
@@ -2279,7 +2483,7 @@ mod tests {
                 ("Third-quarter", "2021-Q3"),
                 ("year-earlier", "2020-Q3"),
                 ("a year ago", "2020-Q3"),
-                ("last year", "2020-Q3"),
+                ("last year", "2021"),
                 ("the year-ago quarter", "2020-Q3"),
                 // The comparisons are not what the story moves to.
                 ("the quarter", "2021-Q3"),
@@ -2413,12 +2617,165 @@ mod tests {
 
     #[test]
     fn decade_long_is_not_a_time() {
+        // "five-year" is a length (TimeML's duration); "decade-long" is not a time.
         assert_eq!(
-            times(
+            values(
                 "a decade-long insurgency and a five-year transition",
                 friday()
             ),
-            []
+            pairs(&[("five-year", "P5Y")])
+        );
+    }
+
+    /// (text, value, precision) of every time expression, through the crate's public
+    /// [`crate::find_times`] (which fills the precision).
+    fn resolved(text: &str) -> Vec<(String, String, String)> {
+        crate::find_times(text, friday(), &sitrep_model::CharIndex::new(text))
+            .into_iter()
+            .map(|t| {
+                let precision = t
+                    .precision
+                    .map_or("-".to_string(), |p| format!("{p:?}").to_lowercase());
+                (t.text, t.value.unwrap_or_else(|| "-".into()), precision)
+            })
+            .collect()
+    }
+
+    fn triples(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+        list.iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn precision_follows_the_value() {
+        // Published Friday 7 January 2022.
+        assert_eq!(
+            resolved(
+                "The mayor spoke on 3 March 2021 and again last week; the plant shut in \
+                 June 2020, reopened in the third quarter of 2021 and expects to grow this year."
+            ),
+            triples(&[
+                ("3 March 2021", "2021-03-03", "day"),
+                ("last week", "2021-W52", "week"),
+                ("June 2020", "2020-06", "month"),
+                ("the third quarter of 2021", "2021-Q3", "quarter"),
+                ("this year", "2022", "year"),
+            ])
+        );
+        assert_eq!(
+            resolved(
+                "Farms fenced the valley in the 1950s, early in the 19th century the \
+                 river moved, and the ferry left at 6 p.m. Tuesday."
+            ),
+            triples(&[
+                ("the 1950s", "195X", "decade"),
+                ("the 19th century", "18", "century"),
+                ("6 p.m. Tuesday", "2022-01-04T18:00", "time"),
+            ])
+        );
+        // A part of a period keeps its precision; durations, sets and vague references
+        // have none.
+        assert_eq!(
+            resolved(
+                "Prices rose in late 2019, the talks lasted three days, the council meets \
+                 every Monday and rents are high now."
+            ),
+            triples(&[
+                ("late 2019", "2019", "year"),
+                ("three days", "P3D", "-"),
+                ("every Monday", "XXXX-WXX-1", "-"),
+                ("now", "PRESENT_REF", "-"),
+            ])
+        );
+        assert_eq!(
+            resolved("Crews worked through Saturday night and the storm passed over the weekend."),
+            triples(&[
+                ("Saturday night", "2022-01-08TNI", "time"),
+                ("the weekend", "2021-W52-WE", "week"),
+            ])
+        );
+    }
+
+    #[test]
+    fn lengths_as_adjectives_and_in_hours() {
+        assert_eq!(
+            values(
+                "The union signed a two-year deal after a 16-hour session, then took a \
+                 30-day break; a 10-year-old boy watched.",
+                friday()
+            ),
+            pairs(&[
+                ("two-year", "P2Y"),
+                ("16-hour", "PT16H"),
+                ("30-day", "P30D")
+            ])
+        );
+        assert_eq!(
+            values(
+                "The vote took five hours, the count one minute, and the appeal an hour.",
+                friday()
+            ),
+            pairs(&[
+                ("five hours", "PT5H"),
+                ("one minute", "PT1M"),
+                ("an hour", "PT1H")
+            ])
+        );
+        // "a second" is "another", not a length.
+        assert_eq!(
+            values("He asked for a second chance.", friday()),
+            pairs(&[])
+        );
+    }
+
+    #[test]
+    fn unknown_counts_of_periods() {
+        assert_eq!(
+            values(
+                "The dispute ran for several years, calmed for a few days and flared again \
+                 in the next several days; it began several years ago.",
+                friday()
+            ),
+            pairs(&[
+                ("several years", "PXY"),
+                ("a few days", "PXD"),
+                ("in the next several days", "PXD"),
+                ("several years ago", "PAST_REF"),
+            ])
+        );
+    }
+
+    #[test]
+    fn years_in_words_and_centuries() {
+        assert_eq!(
+            values(
+                "The bridge opened in nineteen eighty-four and closed in March nineteen \
+                 ninety-one; its towers date from the 12th century.",
+                friday()
+            ),
+            pairs(&[
+                ("nineteen eighty-four", "1984"),
+                ("March nineteen ninety-one", "1991-03"),
+                ("the 12th century", "11"),
+            ])
+        );
+    }
+
+    #[test]
+    fn past_perfect_and_adjective_cues_do_not_point_ahead() {
+        // Published Friday 7 January 2022.
+        assert_eq!(
+            values(
+                "The offer had been due to expire Wednesday. Shares fell on weaker-than-expected \
+                 sales Thursday. The board is planning to meet Monday.",
+                friday()
+            ),
+            pairs(&[
+                ("Wednesday", "2022-01-05"),
+                ("Thursday", "2022-01-06"),
+                ("Monday", "2022-01-10"),
+            ])
         );
     }
 }

@@ -553,11 +553,16 @@ pub fn timex(args: EvalTimexArgs) -> Result<u8> {
         super::load_pipeline_timed(super::pipeline_config(args.models.as_deref(), false, None))?;
     let started = Instant::now();
     let mut scores = timex::Scores::default();
+    // Every wrong value, miss and spurious prediction with its context, on stderr.
+    let dump_errors = std::env::var_os("SITREP_TIMEX_ERRORS").is_some_and(|v| v != "0");
     for doc in &docs {
         match timex::run_document(&pipeline, doc) {
             Ok((predicted, outside)) => {
                 scores.add(&doc.group, &doc.timexes, &predicted);
                 scores.outside_body += outside;
+                if dump_errors {
+                    eprint!("{}", timex::document_errors(doc, &predicted));
+                }
             }
             Err(e) => {
                 eprintln!("{}: {e}", doc.path.display());

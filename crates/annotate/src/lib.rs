@@ -40,7 +40,7 @@
 //! | "the quarter"; "the latest quarter" | the quarter last mentioned, else the last one that ended before publication; the last one that ended |
 //! | "this year's third quarter", "last year's quarter" | that quarter of the year named (the quarter last mentioned when none is named) |
 //! | "9 a.m. Tuesday", "10:35 pm", "noon Thursday", "4 a.m. EST, Jan. 3" | the day named right after the time, else the publication day; value "2022-01-04T09:00" |
-//! | "year-earlier", "the year-ago quarter"; "a year ago", "last year" right after a quarter | the last mention a year back ("2020-Q3"): a comparison, which later expressions do not count from |
+//! | "year-earlier", "the year-ago quarter"; "a year ago" right after a quarter | the last mention a year back ("2020-Q3"): a comparison, which later expressions do not count from; "last year" right after a quarter is the year before publication, also a comparison |
 //! | "now", "currently", "current"; "recently", "recent", "the past"; "the future" | no days; value `PRESENT_REF`, `PAST_REF`, `FUTURE_REF` |
 //! | "in recent days/weeks/months/years", "the past few …", "the coming …" | a window ending (or starting) at publication: 7 days, 4 weeks, 3 months, 3 years (3 decades); value `PXD`, `PXW`, `PXM`, `PXY` |
 //! | "the past week", "the last three years", "the next two weeks" | that many periods back or forward from publication, publication included; value `P1W`, `P3Y`, `P2W` |
@@ -48,9 +48,9 @@
 //! | "early / mid / late" | days 1-10 / 11-20 / 21-end of a month; January-April / May-August / September-December of a year; years 0-3 / 4-6 / 7-9 of a decade. "the beginning/start of" = early, "the end of" = late |
 //! | bare year ("2012") | that year, when the figure is 1800-2100 and reads as a year: after a preposition or "the", at the end of a clause, and not after an approximator ("about 2000"), before a scale, "%" or currency, right after a capitalised name ("France 2024") or before a plural noun with no cue ("1900 troops") |
 //! | "by 2023", "until 2023" | the year (the span includes the preposition); "since 2012" runs from 2012 to publication; "before 2012" has no start and "after 2012" no end; the value is the named time's ("2012") |
-//! | "the 1990s", "2012-2014", "from 2012 to 2014" | the whole decade or run of years |
+//! | "the 1990s", "2012-2014" | the whole decade or run of years; "from 2012 to 2014" and "between 2012 and 2014" are two years, each its own expression (as TimeML annotates them) |
 //! | "N years later/earlier", "the following/previous year", "that year" | the last expression with known days (windows like "in recent weeks" excepted), moved. A move by a unit at least as coarse as that expression keeps its shape ("2012" + 3 years = all of 2015); a finer move shifts both ends. With no such expression before, `from`/`to` stay null |
-//! | "three days" (no "ago"/"later"), "a week", "two to three weeks" | a duration: no days, value `P3D`, `P1W`; "decade-long", "five-year" are adjectives, not times; "a quarter of", "three quarters of" are shares; "a day" is left alone (mostly a rate) |
+//! | "three days" (no "ago"/"later"), "a week", "two to three weeks" | a duration: no days, value `P3D`, `P1W`; "decade-long" is an adjective, not a time, but a length as one is a duration ("five-year", "16-hour", "a five year low": `P5Y`, `PT16H`; not an age, "10-year-old"); "five hours" `PT5H`; "several years", "a few days", "for years" `PXY`, `PXD`; "the year ended June 30" `P1Y`; "a quarter of", "three quarters of" are shares; "a day" is left alone (mostly a rate) |
 //! | "$100 a year", "twice a month" | a set, value `P1Y` |
 //! | "every Friday", "weekly", "on Sundays" | a set, value `XXXX-WXX-5`, `P1W` |
 //! | seasons | meteorological, northern hemisphere; only with a year or "last/this/next" |

@@ -397,6 +397,17 @@ impl Matcher<'_> {
                     .value(Some(format!("P1{}", period_letter(period)))),
             ),
             Lex::Season(season) => self.season_of_year(i, season),
+            // "for years", "within weeks": a length of an unknown count.
+            Lex::Periods(period)
+                if period != Period::Quarter
+                    && i > 0
+                    && (t.word_is(i - 1, "for") || t.word_is(i - 1, "within")) =>
+            {
+                Some(
+                    Found::new(i, i + 1, TimeKind::Duration, TimeAnchor::Absolute)
+                        .value(Some(duration_value(None, period))),
+                )
+            }
             Lex::Number(_) => self.spoken(i).or_else(|| self.counted(i)),
             Lex::Article => self.counted(i).or_else(|| self.some_periods(i)),
             Lex::Several | Lex::Few => self.some_periods(i),
@@ -679,6 +690,23 @@ impl Matcher<'_> {
                     .granularity(Period::Month),
             );
         }
+        // "June last year", "February this year", "March next year".
+        if let (Lex::This | Lex::Last | Lex::Next, Lex::Period(Period::Year)) =
+            (t.lex(j), t.lex(j + 1))
+        {
+            let offset = match t.lex(j) {
+                Lex::Last => -1,
+                Lex::Next => 1,
+                _ => 0,
+            };
+            let year = self.published.map(|p| p.year() + offset);
+            return Some(
+                Found::new(i, j + 2, TimeKind::Range, TimeAnchor::Published)
+                    .span(year.and_then(|y| month_span(y, month)))
+                    .value(year.map(|y| format!("{y:04}-{month:02}")))
+                    .granularity(Period::Month),
+            );
+        }
         if abbreviated {
             return None;
         }
@@ -849,7 +877,7 @@ impl Matcher<'_> {
         true
     }
 
-    /// "2012", "the 1990s", "2012-2014", "from 2012 to 2014". `context` skips the year-cue
+    /// "2012", "the 1990s", "2012-2014". `context` skips the year-cue
     /// test (the caller saw "mid-", "late").
     fn year(&self, i: usize, context: bool) -> Option<Found> {
         let t = &self.t;
@@ -892,23 +920,14 @@ impl Matcher<'_> {
                 // "2012-5000": not a year range, and not a year.
                 _ => return None,
             }
-        } else if (t.lex(i + 1) == Lex::To && i > 0 && t.lex(i - 1) == Lex::From)
-            || (t.lex(i + 1) == Lex::And && i > 0 && t.lex(i - 1) == Lex::Between)
-        {
-            self.year_figure(i + 2, &BARE_YEARS)
-                .filter(|&y2| y2 > y)
-                .map(|y2| (y2, i + 3))
         } else {
+            // "from 2012 to 2014", "between 2012 and 2014": each year is its own
+            // expression, as TimeML has them ("from", "to" are signals).
             None
         };
         if let Some((y2, end)) = second {
-            let start = if t.lex(i + 1) == Lex::To || t.lex(i + 1) == Lex::And {
-                i - 1
-            } else {
-                i
-            };
             return Some(
-                Found::new(start, end, TimeKind::Range, TimeAnchor::Absolute)
+                Found::new(i, end, TimeKind::Range, TimeAnchor::Absolute)
                     .span(year_span(y).zip(year_span(y2)).map(|(a, b)| (a.0, b.1)))
                     .value(Some(format!("{y:04}/{y2:04}")))
                     .precision(TimePrecision::Year),
@@ -973,6 +992,19 @@ impl Matcher<'_> {
             && let Lex::Periods(period) = t.lex(k)
         {
             return Some(self.counted_range(i, k, i64::from(n), i64::from(m), period));
+        }
+        // "a five year low", "a two day rally": a length as an adjective, unhyphenated.
+        if let Lex::Period(p) = t.lex(j)
+            && n > 1
+            && !article
+            && p != Period::Quarter
+            && t.is_word(j + 1)
+            && t.lex(j + 1) == Lex::None
+        {
+            return Some(
+                Found::new(i, j + 1, TimeKind::Duration, TimeAnchor::Absolute)
+                    .value(Some(duration_value(Some(i64::from(n)), p))),
+            );
         }
         let period = match t.lex(j) {
             Lex::Period(p) if n == 1 => p,
@@ -1422,6 +1454,29 @@ impl Matcher<'_> {
                 })
             }
             Lex::Future => Some(vague(i, j + 1, "FUTURE_REF")),
+            // "the year ended Sept. 30", "the fiscal year ending in June": a year's length
+            // (its end is the date after it).
+            _ if {
+                let k = j + usize::from(t.lex(j) == Lex::Fiscal);
+                t.lex(k) == Lex::Period(Period::Year)
+                    && (t.word_is(k + 1, "ended") || t.word_is(k + 1, "ending"))
+            } =>
+            {
+                let k = j + usize::from(t.lex(j) == Lex::Fiscal);
+                Some(
+                    Found::new(i, k + 1, TimeKind::Duration, TimeAnchor::Absolute)
+                        .value(Some(duration_value(Some(1), Period::Year))),
+                )
+            }
+            _ if t.word_is(j, "full") && t.lex(j + 1) == Lex::Period(Period::Year) => {
+                Some(period_found(
+                    i,
+                    j + 2,
+                    self.published,
+                    Period::Year,
+                    TimeAnchor::Published,
+                ))
+            }
             _ if t.word_is(j, "near") && t.lex(j + 1) == Lex::Future => {
                 Some(vague(i, j + 2, "FUTURE_REF"))
             }
@@ -2213,11 +2268,12 @@ mod tests {
         check("before 2012,", "before 2012", "-", "2011-12-31");
         check("in the 1990s", "the 1990s", "1990-01-01", "1999-12-31");
         check("2010s", "2010s", "2010-01-01", "2019-12-31");
-        check(
-            "from 2012 to 2014",
-            "from 2012 to 2014",
-            "2012-01-01",
-            "2014-12-31",
+        assert_eq!(
+            times("from 2012 to 2014", None),
+            [
+                ("2012".into(), "2012-01-01".into(), "2012-12-31".into()),
+                ("2014".into(), "2014-01-01".into(), "2014-12-31".into())
+            ]
         );
         check("the 2012-14 crisis", "2012-14", "2012-01-01", "2014-12-31");
         check("the 2012 coup", "2012", "2012-01-01", "2012-12-31");
@@ -2775,6 +2831,37 @@ mod tests {
                 ("Wednesday", "2022-01-05"),
                 ("Thursday", "2022-01-06"),
                 ("Monday", "2022-01-10"),
+            ])
+        );
+    }
+
+    #[test]
+    fn months_of_a_named_year_and_lengths_of_unknown_count() {
+        // Published Friday 7 January 2022.
+        assert_eq!(
+            values(
+                "Talks broke down in June last year and resumed in February this year; \
+                 the two sides had not met for years and expect a deal within weeks.",
+                friday()
+            ),
+            pairs(&[
+                ("June last year", "2021-06"),
+                ("February this year", "2022-02"),
+                ("years", "PXY"),
+                ("weeks", "PXW"),
+            ])
+        );
+        assert_eq!(
+            values(
+                "Shares hit a five year low; revenue for the year ended June 30 fell, and \
+                 the full year looks weak.",
+                friday()
+            ),
+            pairs(&[
+                ("five year", "P5Y"),
+                ("the year", "P1Y"),
+                ("June 30", "2021-06-30"),
+                ("the full year", "2022"),
             ])
         );
     }

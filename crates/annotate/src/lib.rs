@@ -44,7 +44,12 @@
 //! | "now", "currently", "current"; "recently", "recent", "the past"; "the future" | no days; value `PRESENT_REF`, `PAST_REF`, `FUTURE_REF` |
 //! | "in recent days/weeks/months/years", "the past few …", "the coming …" | a window ending (or starting) at publication: 7 days, 4 weeks, 3 months, 3 years (3 decades); value `PXD`, `PXW`, `PXM`, `PXY` |
 //! | "the past week", "the last three years", "the next two weeks" | that many periods back or forward from publication, publication included; value `P1W`, `P3Y`, `P2W` |
-//! | "N days/weeks ago" | that day; "N months ago" that month; "N years ago" that year |
+//! | "Thanksgiving (Day)", "Christmas (Eve)", "Election Day", "Labor Day", "Memorial Day", "New Year's Day/Eve", "Halloween" | that day (US dates), the nearer occurrence, one ahead counting double; "last"/"next" before it pick the one before or after publication |
+//! | "the first half of 1990", "the last half of 1989" | those six months; value "1990-H1", "1989-H2" |
+//! | "the past year", "the last year" | the trailing year (as "the past week"), but the value is the calendar year before publication's ("2021"), as TimeML annotators give it |
+//! | "the 1988 quarter"; "the 1988 period" after a quarter; "the year-ago third quarter" | the quarter last mentioned (or named) in that year, a year back for "year-ago": a comparison |
+//! | "for the year", "of the year"; "the full year"; "the current fiscal year"; "the year two thousand" | the publication year (a report's); the year named |
+//! | "N days ago" | that day; "N weeks ago" that week (value "2021-W51"); "N months ago" that month; "N years ago" that year |
 //! | "early / mid / late" | days 1-10 / 11-20 / 21-end of a month; January-April / May-August / September-December of a year; years 0-3 / 4-6 / 7-9 of a decade. "the beginning/start of" = early, "the end of" = late |
 //! | bare year ("2012") | that year, when the figure is 1800-2100 and reads as a year: after a preposition or "the", at the end of a clause, and not after an approximator ("about 2000"), before a scale, "%" or currency, right after a capitalised name ("France 2024") or before a plural noun with no cue ("1900 troops") |
 //! | "by 2023", "until 2023" | the year (the span includes the preposition); "since 2012" runs from 2012 to publication; "before 2012" has no start and "after 2012" no end; the value is the named time's ("2012") |

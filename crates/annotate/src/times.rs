@@ -238,6 +238,42 @@ fn date_found(start: usize, end: usize, date: Option<NaiveDate>, anchor: TimeAnc
         .granularity(Period::Day)
 }
 
+/// When a holiday falls.
+#[derive(Debug, Clone, Copy)]
+enum Holiday {
+    /// Month and day.
+    Fixed(u32, u32),
+    /// Month, weekday (Monday 0) and which one (1-5; 0 the last).
+    Nth(u32, u32, u32),
+    /// The Tuesday after the first Monday of November.
+    ElectionDay,
+}
+
+impl Holiday {
+    fn on(self, year: i32) -> Option<NaiveDate> {
+        let weekday_from = |d: NaiveDate| i64::from(d.weekday().num_days_from_monday());
+        match self {
+            Holiday::Fixed(m, d) => ymd(year, m, d),
+            Holiday::Nth(m, weekday, 0) => {
+                let (_, last) = month_span(year, m)?;
+                add_days(
+                    last,
+                    -(weekday_from(last) - i64::from(weekday)).rem_euclid(7),
+                )
+            }
+            Holiday::Nth(m, weekday, nth) => {
+                let first = ymd(year, m, 1)?;
+                let offset = (i64::from(weekday) - weekday_from(first)).rem_euclid(7);
+                add_days(first, offset + 7 * (i64::from(nth) - 1))
+            }
+            Holiday::ElectionDay => {
+                let first = ymd(year, 11, 1)?;
+                add_days(first, (7 - weekday_from(first)).rem_euclid(7) + 1)
+            }
+        }
+    }
+}
+
 /// A vague reference to the present, past or future ("now", "recently", "the future"):
 /// a TimeML value and no days. It is no mention to count from.
 fn vague(start: usize, end: usize, value: &str) -> Found {
@@ -382,7 +418,9 @@ impl Matcher<'_> {
             Lex::Recently => Some(vague(i, i + 1, "PAST_REF")),
             Lex::Period(Period::Year) => self.year_earlier(i, i),
             Lex::Fiscal => self.fiscal(i),
-            Lex::Last | Lex::Next | Lex::This | Lex::Past => self.shifted(i),
+            Lex::Last | Lex::Next | Lex::This | Lex::Past => {
+                self.shifted(i).or_else(|| self.holiday(i + 1, i))
+            }
             Lex::Coming => self.window(i, i + 1, 1),
             Lex::Recent => self
                 .window(i, i + 1, -1)
@@ -411,7 +449,10 @@ impl Matcher<'_> {
             Lex::Number(_) => self.spoken(i).or_else(|| self.counted(i)),
             Lex::Article => self.counted(i).or_else(|| self.some_periods(i)),
             Lex::Several | Lex::Few => self.some_periods(i),
-            _ if t.is_word(i) => self.quarter(i, i).or_else(|| self.clock(i)),
+            _ if t.is_word(i) => self
+                .quarter(i, i)
+                .or_else(|| self.clock(i))
+                .or_else(|| self.holiday(i, i)),
             _ => None,
         }
     }
@@ -1021,7 +1062,16 @@ impl Matcher<'_> {
         match t.lex(k) {
             Lex::Ago => Some(self.ago(i, k + 1, n, period)),
             Lex::Later | Lex::Afterwards => Some(self.moved_mention(i, k + 1, n, period)),
-            Lex::Earlier => Some(self.moved_mention(i, k + 1, -n, period)),
+            Lex::Earlier => {
+                let f = self.moved_mention(i, k + 1, -n, period);
+                // "up from $4 million a year earlier" after a quarter: a comparison, which
+                // later expressions do not count from.
+                Some(if period == Period::Year && self.mention_is_quarter() {
+                    f.aside()
+                } else {
+                    f
+                })
+            }
             Lex::After if ends_clause => Some(self.moved_mention(i, k + 1, n, period)),
             Lex::Before if ends_clause => Some(self.moved_mention(i, k + 1, -n, period)),
             Lex::From if t.lex(k + 1) == Lex::Now => {
@@ -1188,7 +1238,8 @@ impl Matcher<'_> {
         Found::new(i, k + 1, TimeKind::Duration, TimeAnchor::Absolute)
     }
 
-    /// "N days/weeks ago" is a day; "N months ago" the month, "N years ago" the year.
+    /// "N days ago" is a day; "N weeks ago" the week, "N months ago" the month, "N years
+    /// ago" the year.
     fn ago(&self, start: usize, end: usize, n: i64, period: Period) -> Found {
         // "Profit rose from a year ago" after a quarter: that quarter, a year before.
         if period == Period::Year
@@ -1201,8 +1252,8 @@ impl Matcher<'_> {
         let p = self.published;
         let at = p.and_then(|p| shift(p, -n, period));
         match period {
-            Period::Day | Period::Week => date_found(start, end, at, TimeAnchor::Published),
-            Period::Month | Period::Quarter => {
+            Period::Day => date_found(start, end, at, TimeAnchor::Published),
+            Period::Week | Period::Month | Period::Quarter => {
                 period_found(start, end, at, period, TimeAnchor::Published)
             }
             Period::Year | Period::Decade => {
@@ -1335,10 +1386,7 @@ impl Matcher<'_> {
             // "down from $5 million last year" after a quarter: the year (as TimeML
             // annotators read it), but a comparison the story does not move to.
             Lex::Period(Period::Year)
-                if word == Lex::Last
-                    && self
-                        .mention
-                        .is_some_and(|m| m.granularity == Some(Period::Quarter)) =>
+                if word == Lex::Last && !self.possessive(j + 1) && self.mention_is_quarter() =>
             {
                 let at = p.and_then(|p| shift(p, -1, Period::Year));
                 Some(period_found(i, j + 1, at, Period::Year, TimeAnchor::Published).aside())
@@ -1444,7 +1492,64 @@ impl Matcher<'_> {
             }
             Lex::Past | Lex::Last if period_at(j + 1).is_some() => {
                 let period = period_at(j + 1)?;
-                Some(self.trailing(i, j + 2, 1, period, -1))
+                let f = self.trailing(i, j + 2, 1, period, -1);
+                // "the past year": TimeML names the year before publication's ("1997").
+                if period == Period::Year {
+                    let before = self.published.and_then(|p| shift(p, -1, Period::Year));
+                    return Some(f.value(before.map(|d| period_value(d, Period::Year))));
+                }
+                Some(f)
+            }
+            // "the 1988 quarter", "the 1989 period" after a quarter: that quarter of the year.
+            _ if self.year_figure(j, &CONTEXT_YEARS).is_some()
+                && (t.lex(j + 1) == Lex::Period(Period::Quarter)
+                    || (t.word_is(j + 1, "period") && self.mention_is_quarter())) =>
+            {
+                let y = self.year_figure(j, &CONTEXT_YEARS)?;
+                let q = match self.mention {
+                    Some(m) if m.granularity == Some(Period::Quarter) => quarter_of(m.span.0),
+                    _ => return None,
+                };
+                Some(
+                    Found::new(i, j + 2, TimeKind::Range, TimeAnchor::Mention)
+                        .span(quarter_span(y, q))
+                        .value(Some(format!("{y:04}-Q{q}")))
+                        .granularity(Period::Quarter)
+                        .aside(),
+                )
+            }
+            // "the first half of 1990", "the last half of 1989": value "1990-H1".
+            _ if t.word_is(j + 1, "half") && t.lex(j + 2) == Lex::Of => {
+                let second = match t.str(j).to_ascii_lowercase().as_str() {
+                    "first" => false,
+                    "second" | "last" | "latter" => true,
+                    _ => return None,
+                };
+                let k = j + 3 + usize::from(t.lex(j + 3) == Lex::Fiscal);
+                let (y, end) = self.year_at(k)?;
+                let span = if second {
+                    ymd(y, 7, 1).zip(ymd(y, 12, 31))
+                } else {
+                    ymd(y, 1, 1).zip(ymd(y, 6, 30))
+                };
+                Some(
+                    Found::new(i, end, TimeKind::Range, TimeAnchor::Absolute)
+                        .span(span)
+                        .value(Some(format!("{y:04}-H{}", 1 + u8::from(second))))
+                        .precision(TimePrecision::Year),
+                )
+            }
+            // "the current fiscal year": this year.
+            Lex::Present
+                if t.lex(j + 1) == Lex::Fiscal && t.lex(j + 2) == Lex::Period(Period::Year) =>
+            {
+                Some(period_found(
+                    i,
+                    j + 3,
+                    self.published,
+                    Period::Year,
+                    TimeAnchor::Published,
+                ))
             }
             Lex::Past | Lex::Last | Lex::Next => {
                 self.shifted(j).map(|f| f.starting_at(i)).or_else(|| {
@@ -1477,6 +1582,23 @@ impl Matcher<'_> {
                     TimeAnchor::Published,
                 ))
             }
+            // "the year 2000", "the year two thousand".
+            Lex::Period(Period::Year) if self.year_named(j + 1).is_some() => {
+                let (y, end) = self.year_named(j + 1)?;
+                Some(
+                    Found::new(i, end, TimeKind::Range, TimeAnchor::Absolute)
+                        .span(year_span(y))
+                        .value(Some(format!("{y:04}")))
+                        .granularity(Period::Year),
+                )
+            }
+            Lex::Period(Period::Year) if self.year_of_report(i) => Some(period_found(
+                i,
+                j + 1,
+                self.published,
+                Period::Year,
+                TimeAnchor::Published,
+            )),
             _ if t.word_is(j, "near") && t.lex(j + 1) == Lex::Future => {
                 Some(vague(i, j + 2, "FUTURE_REF"))
             }
@@ -1537,6 +1659,92 @@ impl Matcher<'_> {
             .map(|f| f.starting_at(i)),
             _ => self.quarter(j, i),
         }
+    }
+
+    /// A year after "the year": in figures, or in words ("two thousand", "nineteen
+    /// eighty-four"); the year and the token after it.
+    fn year_named(&self, k: usize) -> Option<(i32, usize)> {
+        if let Some(found) = self.year_at(k) {
+            return Some(found);
+        }
+        let n = read_number(&self.t, k, false)?;
+        let whole = n.value.fract() == 0.0 && BARE_YEARS.contains(&(n.value as u32));
+        whole.then_some((n.value as i32, n.end))
+    }
+
+    /// "for the year", "the first nine months of the year" ("the" at `i`): the current
+    /// year, a report's; not "the year before", "the year's", "the year-earlier", "the
+    /// year ended".
+    fn year_of_report(&self, i: usize) -> bool {
+        let t = &self.t;
+        let j = i + 1;
+        let before = i > 0
+            && (matches!(t.lex(i - 1), Lex::Of | Lex::During)
+                || ["for", "through", "throughout"]
+                    .iter()
+                    .any(|w| t.word_is(i - 1, w)));
+        let goes_on = matches!(t.punct(j + 1), Some('\'' | '’'))
+            || (t.is_dash(j + 1) && t.glued(j + 1))
+            || matches!(
+                t.lex(j + 1),
+                Lex::Before | Lex::After | Lex::Earlier | Lex::Ago
+            )
+            || t.word_is(j + 1, "ended")
+            || t.word_is(j + 1, "ending");
+        before && !goes_on
+    }
+
+    /// A holiday US news names by day ("Thanksgiving Day", "Christmas", "Election Day",
+    /// "New Year's Day") at `i`, the expression starting at `start` ("last" or "next" at
+    /// `start` picks the one before or after publication; without, the nearer, one ahead
+    /// counting double as for a day of a month).
+    fn holiday(&self, i: usize, start: usize) -> Option<Found> {
+        let t = &self.t;
+        if !t.cap(i) || !t.is_word(i) {
+            return None;
+        }
+        let day_word = |k: usize| t.word_is(k, "day") && t.cap(k);
+        let w = t.str(i).to_ascii_lowercase();
+        let (rule, end) = match w.as_str() {
+            "thanksgiving" => (Holiday::Nth(11, 3, 4), i + 1 + usize::from(day_word(i + 1))),
+            "christmas" if t.word_is(i + 1, "eve") => (Holiday::Fixed(12, 24), i + 2),
+            "christmas" => (Holiday::Fixed(12, 25), i + 1 + usize::from(day_word(i + 1))),
+            "halloween" => (Holiday::Fixed(10, 31), i + 1),
+            "election" if day_word(i + 1) => (Holiday::ElectionDay, i + 2),
+            "memorial" if day_word(i + 1) => (Holiday::Nth(5, 0, 0), i + 2),
+            "labor" if day_word(i + 1) => (Holiday::Nth(9, 0, 1), i + 2),
+            "new" if t.word_is(i + 1, "year") && self.possessive(i + 2) => {
+                if day_word(i + 4) {
+                    (Holiday::Fixed(1, 1), i + 5)
+                } else if t.word_is(i + 4, "eve") {
+                    (Holiday::Fixed(12, 31), i + 5)
+                } else {
+                    return None;
+                }
+            }
+            _ => return None,
+        };
+        let dir = match t.lex(start) {
+            _ if start == i => None,
+            Lex::Last => Some(Direction::Last),
+            Lex::Next => Some(Direction::Next),
+            _ => return None,
+        };
+        let date = self.published.and_then(|p| {
+            let candidates = (p.year() - 1..=p.year() + 1).filter_map(|y| rule.on(y));
+            match dir {
+                Some(Direction::Last) => candidates.filter(|d| *d < p).max(),
+                Some(_) => candidates.filter(|d| *d > p).min(),
+                None => {
+                    let ahead = if self.future(start) { 1 } else { 2 };
+                    candidates.min_by_key(|d| {
+                        let days = (*d - p).num_days();
+                        (if days > 0 { ahead * days } else { -days }, *d)
+                    })
+                }
+            }
+        });
+        Some(date_found(start, end, date, TimeAnchor::Published))
     }
 
     /// "the quarter", "the latest quarter": the quarter last mentioned, else the last one
@@ -1624,6 +1832,11 @@ impl Matcher<'_> {
         )
     }
 
+    fn mention_is_quarter(&self) -> bool {
+        self.mention
+            .is_some_and(|m| m.granularity == Some(Period::Quarter))
+    }
+
     /// "year-earlier", "year-ago" (with "quarter" or "period" after it when there is one):
     /// the last mention a year back ("third-quarter profit ... year-earlier profit").
     fn year_earlier(&self, i: usize, start: usize) -> Option<Found> {
@@ -1636,6 +1849,16 @@ impl Matcher<'_> {
             return None;
         }
         let mut end = i + 3;
+        // "the year-ago third quarter": that quarter, a year before the one of that number
+        // publication last saw begin.
+        if let Some(q) = self.quarter(end, start)
+            && let Some((from, _)) = q.resolved()
+        {
+            let at = shift(from, -1, Period::Year);
+            return Some(
+                period_found(start, q.end, at, Period::Quarter, TimeAnchor::Published).aside(),
+            );
+        }
         if t.lex(end) == Lex::Period(Period::Quarter) || t.word_is(end, "period") {
             end += 1;
         }
@@ -2191,7 +2414,7 @@ mod tests {
             "2022-01-04",
             "2022-01-04",
         );
-        check("2 weeks ago", "2 weeks ago", "2021-12-24", "2021-12-24");
+        check("2 weeks ago", "2 weeks ago", "2021-12-20", "2021-12-26");
         check("a year ago", "a year ago", "2021-01-01", "2021-12-31");
         check(
             "six months ago",
@@ -2862,6 +3085,73 @@ mod tests {
                 ("the year", "P1Y"),
                 ("June 30", "2021-06-30"),
                 ("the full year", "2022"),
+            ])
+        );
+    }
+
+    #[test]
+    fn holidays_and_the_year_of_a_report() {
+        // Published Friday 7 January 2022.
+        assert_eq!(
+            values(
+                "The boat sank on Thanksgiving Day and the crew was home by Christmas; \
+                 the mayor lost on Election Day. Next Thanksgiving they will sail again.",
+                friday()
+            ),
+            pairs(&[
+                ("Thanksgiving Day", "2021-11-25"),
+                ("by Christmas", "2021-12-25"),
+                ("Election Day", "2021-11-02"),
+                ("Next Thanksgiving", "2022-11-24"),
+            ])
+        );
+        assert_eq!(
+            values(
+                "Sales for the year rose, but the year before, they fell; the year's best \
+                 month was May.",
+                friday()
+            ),
+            pairs(&[("the year", "2022"), ("the year before", "2021")])
+        );
+        assert_eq!(
+            values("The bug was feared for the year two thousand.", friday()),
+            pairs(&[("the year two thousand", "2000")])
+        );
+    }
+
+    #[test]
+    fn quarters_compared_a_year_back() {
+        // Published Friday 7 January 2022: the last third quarter began in 2021.
+        assert_eq!(
+            values(
+                "Third-quarter sales rose to $5 million from $4 million a year earlier, and \
+                 year-earlier profit was lower. In the 2020 quarter costs were high; in the \
+                 year-ago third quarter they were higher.",
+                friday()
+            ),
+            pairs(&[
+                ("Third-quarter", "2021-Q3"),
+                ("a year earlier", "2020-Q3"),
+                ("year-earlier", "2020-Q3"),
+                ("the 2020 quarter", "2020-Q3"),
+                ("the year-ago third quarter", "2020-Q3"),
+            ])
+        );
+    }
+
+    #[test]
+    fn halves_the_past_year_and_weeks_ago() {
+        assert_eq!(
+            values(
+                "Output fell in the first half of 2021 and over the past year; the plant \
+                 closed three weeks ago and expects more losses in the current fiscal year.",
+                friday()
+            ),
+            pairs(&[
+                ("the first half of 2021", "2021-H1"),
+                ("the past year", "2021"),
+                ("three weeks ago", "2021-W50"),
+                ("the current fiscal year", "2022"),
             ])
         );
     }

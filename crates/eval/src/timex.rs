@@ -277,10 +277,11 @@ pub fn run_document(pipeline: &Pipeline, doc: &GoldDoc) -> Result<(Vec<Predicted
 }
 
 /// Every error in one document, one per line, for a developer reading the misses
-/// (`SITREP_TIMEX_ERRORS=1 sitrep eval timex`): `WRONG`, `MISSED` or `SPURIOUS`, the
+/// (`SITREP_TIMEX_ERRORS=1 sitrep eval timex`; `=all` adds the right ones as `RIGHT`, to see
+/// what a rule would break): `WRONG`, `MISSED` or `SPURIOUS`, the
 /// document, its publication date, the gold text, type and value, the predicted text,
 /// type and value, and the text around the expression.
-pub fn document_errors(doc: &GoldDoc, predicted: &[Predicted]) -> String {
+pub fn document_errors(doc: &GoldDoc, predicted: &[Predicted], right_too: bool) -> String {
     use std::fmt::Write;
     let chars: Vec<char> = doc.text.chars().collect();
     let around = |start: usize, end: usize| -> String {
@@ -309,10 +310,12 @@ pub fn document_errors(doc: &GoldDoc, predicted: &[Predicted]) -> String {
         gold_matched[gi] = true;
         pred_matched[pi] = true;
         let (gt, pt) = (&doc.timexes[gi], &predicted[pi]);
-        if !same_value(&gt.value, pt.value.as_deref()) {
+        let right = same_value(&gt.value, pt.value.as_deref());
+        if !right || right_too {
             let _ = writeln!(
                 out,
-                "WRONG\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                if right { "RIGHT" } else { "WRONG" },
                 doc.name,
                 doc.dct.format("%Y-%m-%d %a"),
                 gt.text,

@@ -554,14 +554,15 @@ pub fn timex(args: EvalTimexArgs) -> Result<u8> {
     let started = Instant::now();
     let mut scores = timex::Scores::default();
     // Every wrong value, miss and spurious prediction with its context, on stderr.
-    let dump_errors = std::env::var_os("SITREP_TIMEX_ERRORS").is_some_and(|v| v != "0");
+    let dump = std::env::var("SITREP_TIMEX_ERRORS").unwrap_or_default();
+    let (dump_errors, dump_right) = (!dump.is_empty() && dump != "0", dump == "all");
     for doc in &docs {
         match timex::run_document(&pipeline, doc) {
             Ok((predicted, outside)) => {
                 scores.add(&doc.group, &doc.timexes, &predicted);
                 scores.outside_body += outside;
                 if dump_errors {
-                    eprint!("{}", timex::document_errors(doc, &predicted));
+                    eprint!("{}", timex::document_errors(doc, &predicted, dump_right));
                 }
             }
             Err(e) => {

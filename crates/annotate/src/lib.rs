@@ -39,7 +39,7 @@
 //! | "third quarter", "third-quarter", "the fiscal first quarter", "the second quarter of 2020" | that calendar quarter ("2021-Q3") of the year given (before or after: "the 2020 second quarter"), else of the year in which it last began by publication, future cue or not; "fiscal 2021" is the year |
 //! | "the quarter"; "the latest quarter" | the quarter last mentioned, else the last one that ended before publication; the last one that ended |
 //! | "this year's third quarter", "last year's quarter" | that quarter of the year named (the quarter last mentioned when none is named) |
-//! | "9 a.m. Tuesday", "10:35 pm", "noon Thursday", "4 a.m. EST, Jan. 3" | the day named right after the time, else the publication day; value "2022-01-04T09:00" |
+//! | "9 a.m. Tuesday", "10:35 pm", "noon Thursday", "4 a.m. EST, Jan. 3" | the day named right after the time (also after a short aside in brackets, "10:35 a.m. (0735 GMT) Friday", which stays out of the span), else the last day mentioned, else the publication day; value "2022-01-04T09:00" |
 //! | "year-earlier", "the year-ago quarter"; "a year ago" right after a quarter | the last mention a year back ("2020-Q3"): a comparison, which later expressions do not count from; "last year" right after a quarter is the year before publication, also a comparison |
 //! | "now", "currently", "current"; "recently", "recent", "the past"; "the future" | no days; value `PRESENT_REF`, `PAST_REF`, `FUTURE_REF` |
 //! | "in recent days/weeks/months/years", "the past few …", "the coming …" | a window ending (or starting) at publication: 7 days, 4 weeks, 3 months, 3 years (3 decades); value `PXD`, `PXW`, `PXM`, `PXY` |
@@ -57,7 +57,8 @@
 //! | "N years later/earlier", "the following/previous year", "that year" | the last expression with known days (windows like "in recent weeks" excepted), moved. A move by a unit at least as coarse as that expression keeps its shape ("2012" + 3 years = all of 2015); a finer move shifts both ends. With no such expression before, `from`/`to` stay null |
 //! | "three days" (no "ago"/"later"), "a week", "two to three weeks" | a duration: no days, value `P3D`, `P1W`; "decade-long" is an adjective, not a time, but a length as one is a duration ("five-year", "16-hour", "a five year low": `P5Y`, `PT16H`; not an age, "10-year-old"); "five hours" `PT5H`; "several years", "a few days", "for years" `PXY`, `PXD`; "the year ended June 30" `P1Y`; "a quarter of", "three quarters of" are shares; "a day" is left alone (mostly a rate) |
 //! | "$100 a year", "twice a month" | a set, value `P1Y` |
-//! | "every Friday", "weekly", "on Sundays" | a set, value `XXXX-WXX-5`, `P1W` |
+//! | "every Friday", "weekly", "on Sundays"; "each July", "every summer" | a set, value `XXXX-WXX-5`, `P1W`; `XXXX-07`, `XXXX-SU` |
+//! | "2 1/2 years", "5 1/2 hours" | a duration, value `P2Y6M`, `PT5H30M` |
 //! | seasons | meteorological, northern hemisphere; only with a year or "last/this/next" |
 //! | "7/1/2022" | reported as a date with no days: 7 January and July 1 are both common. Slashed dates resolve only when one field is over 12; "7.1.2022" is day-month-year |
 //!

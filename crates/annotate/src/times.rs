@@ -315,6 +315,18 @@ fn duration_value(n: Option<i64>, period: Period) -> String {
     }
 }
 
+/// `n` and a half `period`s as a TimeML duration: "P2Y6M", "P3M15D", "P1DT12H".
+fn half_more(n: i64, period: Period) -> String {
+    match period {
+        Period::Day => format!("P{n}DT12H"),
+        Period::Week => format!("P{}DT12H", 7 * n + 3),
+        Period::Month => format!("P{n}M15D"),
+        Period::Quarter => format!("P{}M15D", 3 * n + 1),
+        Period::Year => format!("P{n}Y6M"),
+        Period::Decade => format!("P{}Y", 10 * n + 5),
+    }
+}
+
 fn period_found(
     start: usize,
     end: usize,
@@ -1006,6 +1018,15 @@ impl Matcher<'_> {
     fn counted(&self, i: usize) -> Option<Found> {
         let t = &self.t;
         let (n, j, article) = self.count(i)?;
+        // "2 1/2 years": a half more.
+        let half = !article
+            && t.is_num(j)
+            && t.str(j) == "1"
+            && t.is_punct(j + 1, '/')
+            && t.glued(j + 1)
+            && t.glued(j + 2)
+            && t.str(j + 2) == "2";
+        let j = if half { j + 3 } else { j };
         // "a two-year contract", "the 16-hour flight", "a 30-day notice": a length as an
         // adjective, a duration (an age, "10-year-old", is not one).
         if !article && t.is_dash(j) && t.glued(j) && t.glued(j + 1) {
@@ -1024,7 +1045,13 @@ impl Matcher<'_> {
             });
         }
         if let Some((letter, plural)) = self.clock_unit(j) {
-            return self.clock_length(i, j, n, article, (letter, plural));
+            let f = self.clock_length(i, j, n, article, (letter, plural));
+            return match (half, letter) {
+                (false, _) => f,
+                (true, 'H') => f.map(|f| f.value(Some(format!("PT{n}H30M")))),
+                (true, 'M') => f.map(|f| f.value(Some(format!("PT{n}M30S")))),
+                _ => None,
+            };
         }
         if !article
             && matches!(t.lex(j), Lex::To | Lex::Or)
@@ -1049,7 +1076,7 @@ impl Matcher<'_> {
         }
         let period = match t.lex(j) {
             Lex::Period(p) if n == 1 => p,
-            Lex::Periods(p) if !article && n != 1 => p,
+            Lex::Periods(p) if !article && (n != 1 || half) => p,
             _ => return None,
         };
         // "decade-long", "year-old": an adjective, not a time.
@@ -1087,6 +1114,10 @@ impl Matcher<'_> {
             _ if article && self.after_amount(i) => Some(
                 Found::new(i, j + 1, TimeKind::Set, TimeAnchor::Absolute)
                     .value(Some(duration_value(Some(1), period))),
+            ),
+            _ if half => Some(
+                Found::new(i, j + 1, TimeKind::Duration, TimeAnchor::Absolute)
+                    .value(Some(half_more(n, period))),
             ),
             _ => Some(
                 Found::new(i, j + 1, TimeKind::Duration, TimeAnchor::Absolute)
@@ -1897,7 +1928,19 @@ impl Matcher<'_> {
         if TIME_ZONES.iter().any(|z| t.word_is(j, z)) {
             j += 1;
         }
-        let k = if t.is_punct(j, ',') { j + 1 } else { j };
+        // "10:35 a.m. (0735 GMT) Friday": the day after a short aside in brackets, which
+        // stays out of the expression.
+        let aside_end = t
+            .is_punct(j, '(')
+            .then(|| (j + 1..j + 7).find(|&k| t.is_punct(k, ')')))
+            .flatten()
+            .map(|close| close + 1);
+        let after = aside_end.unwrap_or(j);
+        let k = if t.is_punct(after, ',') {
+            after + 1
+        } else {
+            after
+        };
         let day = match t.lex(k) {
             Lex::Weekday(d) if t.cap(k) => {
                 Some(self.weekday_in(k, k + 1, d, self.bare_direction(i)))
@@ -1908,9 +1951,13 @@ impl Matcher<'_> {
                 .filter(|f| f.granularity == Some(Period::Day)),
             _ => None,
         };
-        let (end, date, anchor) = match day {
-            Some(f) => (f.end, f.from, f.anchor),
-            None => (j, self.published, TimeAnchor::Published),
+        let (end, date, anchor) = match (day, self.mention) {
+            (Some(f), _) if aside_end.is_some() => (j, f.from, f.anchor),
+            (Some(f), _) => (f.end, f.from, f.anchor),
+            // No day named: the day the story is on, the last one mentioned, else the
+            // publication day.
+            (None, Some(m)) if m.span.0 == m.span.1 => (j, Some(m.span.0), TimeAnchor::Mention),
+            (None, _) => (j, self.published, TimeAnchor::Published),
         };
         let date_value = date.map_or_else(|| "XXXX-XX-XX".to_string(), |d| d.to_string());
         Some(
@@ -2057,6 +2104,21 @@ impl Matcher<'_> {
             return Some(
                 Found::new(i, j + 1, TimeKind::Set, TimeAnchor::Absolute)
                     .value(Some(format!("XXXX-WXX-{}", d + 1))),
+            );
+        }
+        // "each July", "every summer".
+        if let Lex::Month { month, .. } = t.lex(j)
+            && t.cap(j)
+        {
+            return Some(
+                Found::new(i, j + 1, TimeKind::Set, TimeAnchor::Absolute)
+                    .value(Some(format!("XXXX-{month:02}"))),
+            );
+        }
+        if let Lex::Season(season) = t.lex(j) {
+            return Some(
+                Found::new(i, j + 1, TimeKind::Set, TimeAnchor::Absolute)
+                    .value(Some(format!("XXXX-{}", season_code(season)))),
             );
         }
         let (n, k) = match t.lex(j) {
@@ -2885,7 +2947,8 @@ mod tests {
             ),
             pairs(&[
                 ("9 a.m. Tuesday", "2022-01-04T09:00"),
-                ("10:35 pm", "2022-01-07T22:35"),
+                // No day named: the day last mentioned.
+                ("10:35 pm", "2022-01-04T22:35"),
                 ("noon Thursday", "2022-01-06T12:00"),
                 ("4 a.m. EST, Jan. 3", "2022-01-03T04:00"),
             ])
@@ -3152,6 +3215,37 @@ mod tests {
                 ("the past year", "2021"),
                 ("three weeks ago", "2021-W50"),
                 ("the current fiscal year", "2022"),
+            ])
+        );
+    }
+
+    #[test]
+    fn halves_sets_of_months_and_the_day_of_a_time() {
+        assert_eq!(
+            values(
+                "The siege lasted 2 1/2 years and the final assault 5 1/2 hours; pilgrims \
+                 come each July and every summer.",
+                friday()
+            ),
+            pairs(&[
+                ("2 1/2 years", "P2Y6M"),
+                ("5 1/2 hours", "PT5H30M"),
+                ("each July", "XXXX-07"),
+                ("every summer", "XXXX-SU"),
+            ])
+        );
+        // Published Friday 7 January 2022.
+        assert_eq!(
+            values(
+                "The blast came at 10:35 a.m. (0735 GMT) Wednesday. On Monday the guards \
+                 changed at 6 a.m.",
+                friday()
+            ),
+            pairs(&[
+                ("10:35 a.m.", "2022-01-05T10:35"),
+                ("Wednesday", "2022-01-05"),
+                ("Monday", "2022-01-03"),
+                ("6 a.m.", "2022-01-03T06:00"),
             ])
         );
     }

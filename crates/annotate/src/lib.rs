@@ -59,7 +59,8 @@
 //! | "$100 a year", "twice a month" | a set, value `P1Y` |
 //! | "every Friday", "weekly", "on Sundays"; "each July", "every summer" | a set, value `XXXX-WXX-5`, `P1W`; `XXXX-07`, `XXXX-SU` |
 //! | "2 1/2 years", "5 1/2 hours" | a duration, value `P2Y6M`, `PT5H30M` |
-//! | seasons | meteorological, northern hemisphere; only with a year or "last/this/next" |
+//! | seasons | meteorological, northern hemisphere; only with a year, "last/this/next/this past", or "the" ("over the summer": the latest begun by publication, the next in a future clause; not "the fall", mostly a drop) |
+//! | "two more weeks", "a couple of years", "the weeks ahead", "a three hour meeting" | durations `P2W`, `P2Y`, `PXW`, `PT3H` |
 //! | "7/1/2022" | reported as a date with no days: 7 January and July 1 are both common. Slashed dates resolve only when one field is over 12; "7.1.2022" is day-month-year |
 //!
 //! Without a publication date every expression relative to it keeps `from` and `to` null;

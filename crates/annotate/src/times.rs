@@ -1027,6 +1027,17 @@ impl Matcher<'_> {
             && t.glued(j + 2)
             && t.str(j + 2) == "2";
         let j = if half { j + 3 } else { j };
+        // "two more weeks": as many.
+        if !article
+            && n > 1
+            && t.word_is(j, "more")
+            && let Lex::Periods(p) = t.lex(j + 1)
+        {
+            return Some(
+                Found::new(i, j + 2, TimeKind::Duration, TimeAnchor::Absolute)
+                    .value(Some(duration_value(Some(i64::from(n)), p))),
+            );
+        }
         // "a two-year contract", "the 16-hour flight", "a 30-day notice": a length as an
         // adjective, a duration (an age, "10-year-old", is not one).
         if !article && t.is_dash(j) && t.glued(j) && t.glued(j + 1) {
@@ -1156,11 +1167,13 @@ impl Matcher<'_> {
         article: bool,
         (letter, plural): (char, bool),
     ) -> Option<Found> {
-        // "a second" is mostly "another".
+        // "a second" is mostly "another"; "a three hour meeting" is a length.
+        let adjective =
+            !article && n > 1 && self.t.is_word(j + 1) && self.t.lex(j + 1) == Lex::None;
         let fits = if plural {
             n != 1 && !article
         } else {
-            n == 1 && !(article && letter == 'S')
+            (n == 1 && !(article && letter == 'S')) || adjective
         };
         if !fits {
             return None;
@@ -1183,6 +1196,16 @@ impl Matcher<'_> {
         let t = &self.t;
         let j = match t.lex(i) {
             Lex::Article if t.lex(i + 1) == Lex::Few => i + 2,
+            // "a couple of years": two.
+            Lex::Article if t.lex(i + 1) == Lex::Couple && t.lex(i + 2) == Lex::Of => {
+                let Lex::Periods(p) = t.lex(i + 3) else {
+                    return None;
+                };
+                return Some(
+                    Found::new(i, i + 4, TimeKind::Duration, TimeAnchor::Absolute)
+                        .value(Some(duration_value(Some(2), p))),
+                );
+            }
             Lex::Several | Lex::Few => i + 1,
             _ => return None,
         };
@@ -1436,7 +1459,8 @@ impl Matcher<'_> {
             Lex::Month { month, .. } if calendar_word && t.cap(j) => {
                 Some(self.month_in(i, j + 1, u32::from(month), dir))
             }
-            Lex::Season(season) if calendar_word => {
+            // "this past spring" is the last one.
+            Lex::Season(season) if calendar_word || (i > 0 && t.lex(i - 1) == Lex::This) => {
                 let occurrence = p.and_then(|p| season_occurrence(p, season, dir));
                 Some(self.season_found(i, j + 1, season, occurrence))
             }
@@ -1671,6 +1695,27 @@ impl Matcher<'_> {
                 let span = self.published.and_then(|p| weekend(p, dir));
                 Some(weekend_found(i, j + 1, span))
             }
+            // "the summer", "over the summer": the nearest one begun by publication, or
+            // ahead in a future clause; "the summer of 1989".
+            // Not "the fall" (mostly a drop), not "the spring of ..." without a year.
+            Lex::Season(season) => self
+                .season_of_year(j, season)
+                .map(|f| f.starting_at(i))
+                .or_else(|| {
+                    if t.word_is(j, "fall") || t.lex(j + 1) == Lex::Of {
+                        return None;
+                    }
+                    let dir = self.bare_direction(i);
+                    let occurrence = self
+                        .published
+                        .and_then(|p| season_occurrence(p, season, dir));
+                    Some(self.season_found(i, j + 1, season, occurrence))
+                }),
+            // "the weeks ahead", "the months ahead".
+            Lex::Periods(period) if t.word_is(j + 1, "ahead") => self
+                .trailing(i, j + 2, 1, period, 1)
+                .value(Some(duration_value(None, period)))
+                .into(),
             Lex::Period(period)
                 if matches!(t.lex(j + 1), Lex::Before | Lex::After) && !t.is_word(j + 2) =>
             {
@@ -2075,6 +2120,7 @@ impl Matcher<'_> {
                     Some(self.weekday_in(j, j + 1, d, self.bare_direction(i)))
                 }
                 Lex::The => self.the(j),
+                Lex::Season(season) => self.season_of_year(j, season),
                 _ => None,
             }
         }?;
@@ -2644,7 +2690,7 @@ mod tests {
         check("last summer", "last summer", "2021-06-01", "2021-08-31");
         check(
             "in the summer of 2019",
-            "summer of 2019",
+            "the summer of 2019",
             "2019-06-01",
             "2019-08-31",
         );
@@ -3246,6 +3292,32 @@ mod tests {
                 ("Wednesday", "2022-01-05"),
                 ("Monday", "2022-01-03"),
                 ("6 a.m.", "2022-01-03T06:00"),
+            ])
+        );
+    }
+
+    #[test]
+    fn seasons_year_ends_and_small_counts() {
+        // Published Friday 7 January 2022.
+        assert_eq!(
+            values(
+                "Rivals cut prices over the summer and this past spring, and the fall in \
+                 demand hurt.",
+                friday()
+            ),
+            pairs(&[("the summer", "2021-SU"), ("this past spring", "2021-SP"),])
+        );
+        assert_eq!(
+            values(
+                "The envoy stays two more weeks, talks resume in a couple of years, and a \
+                 three hour meeting is planned for the weeks ahead.",
+                friday()
+            ),
+            pairs(&[
+                ("two more weeks", "P2W"),
+                ("a couple of years", "P2Y"),
+                ("three hour", "PT3H"),
+                ("the weeks ahead", "PXW"),
             ])
         );
     }

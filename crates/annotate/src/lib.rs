@@ -39,21 +39,28 @@
 //! | "third quarter", "third-quarter", "the fiscal first quarter", "the second quarter of 2020" | that calendar quarter ("2021-Q3") of the year given (before or after: "the 2020 second quarter"), else of the year in which it last began by publication, future cue or not; "fiscal 2021" is the year |
 //! | "the quarter"; "the latest quarter" | the quarter last mentioned, else the last one that ended before publication; the last one that ended |
 //! | "this year's third quarter", "last year's quarter" | that quarter of the year named (the quarter last mentioned when none is named) |
-//! | "9 a.m. Tuesday", "10:35 pm", "noon Thursday", "4 a.m. EST, Jan. 3" | the day named right after the time, else the publication day; value "2022-01-04T09:00" |
-//! | "year-earlier", "the year-ago quarter"; "a year ago", "last year" right after a quarter | the last mention a year back ("2020-Q3"): a comparison, which later expressions do not count from |
+//! | "9 a.m. Tuesday", "10:35 pm", "noon Thursday", "4 a.m. EST, Jan. 3" | the day named right after the time (also after a short aside in brackets, "10:35 a.m. (0735 GMT) Friday", which stays out of the span), else the last day mentioned, else the publication day; value "2022-01-04T09:00" |
+//! | "year-earlier", "the year-ago quarter"; "a year ago" right after a quarter | the last mention a year back ("2020-Q3"): a comparison, which later expressions do not count from; "last year" right after a quarter is the year before publication, also a comparison |
 //! | "now", "currently", "current"; "recently", "recent", "the past"; "the future" | no days; value `PRESENT_REF`, `PAST_REF`, `FUTURE_REF` |
 //! | "in recent days/weeks/months/years", "the past few …", "the coming …" | a window ending (or starting) at publication: 7 days, 4 weeks, 3 months, 3 years (3 decades); value `PXD`, `PXW`, `PXM`, `PXY` |
 //! | "the past week", "the last three years", "the next two weeks" | that many periods back or forward from publication, publication included; value `P1W`, `P3Y`, `P2W` |
-//! | "N days/weeks ago" | that day; "N months ago" that month; "N years ago" that year |
+//! | "Thanksgiving (Day)", "Christmas (Eve)", "Election Day", "Labor Day", "Memorial Day", "New Year's Day/Eve", "Halloween" | that day (US dates), the nearer occurrence, one ahead counting double; "last"/"next" before it pick the one before or after publication |
+//! | "the first half of 1990", "the last half of 1989" | those six months; value "1990-H1", "1989-H2" |
+//! | "the past year", "the last year" | the trailing year (as "the past week"), but the value is the calendar year before publication's ("2021"), as TimeML annotators give it |
+//! | "the 1988 quarter"; "the 1988 period" after a quarter; "the year-ago third quarter" | the quarter last mentioned (or named) in that year, a year back for "year-ago": a comparison |
+//! | "for the year", "of the year"; "the full year"; "the current fiscal year"; "the year two thousand" | the publication year (a report's); the year named |
+//! | "N days ago" | that day; "N weeks ago" that week (value "2021-W51"); "N months ago" that month; "N years ago" that year |
 //! | "early / mid / late" | days 1-10 / 11-20 / 21-end of a month; January-April / May-August / September-December of a year; years 0-3 / 4-6 / 7-9 of a decade. "the beginning/start of" = early, "the end of" = late |
 //! | bare year ("2012") | that year, when the figure is 1800-2100 and reads as a year: after a preposition or "the", at the end of a clause, and not after an approximator ("about 2000"), before a scale, "%" or currency, right after a capitalised name ("France 2024") or before a plural noun with no cue ("1900 troops") |
 //! | "by 2023", "until 2023" | the year (the span includes the preposition); "since 2012" runs from 2012 to publication; "before 2012" has no start and "after 2012" no end; the value is the named time's ("2012") |
-//! | "the 1990s", "2012-2014", "from 2012 to 2014" | the whole decade or run of years |
+//! | "the 1990s", "2012-2014" | the whole decade or run of years; "from 2012 to 2014" and "between 2012 and 2014" are two years, each its own expression (as TimeML annotates them) |
 //! | "N years later/earlier", "the following/previous year", "that year" | the last expression with known days (windows like "in recent weeks" excepted), moved. A move by a unit at least as coarse as that expression keeps its shape ("2012" + 3 years = all of 2015); a finer move shifts both ends. With no such expression before, `from`/`to` stay null |
-//! | "three days" (no "ago"/"later"), "a week", "two to three weeks" | a duration: no days, value `P3D`, `P1W`; "decade-long", "five-year" are adjectives, not times; "a quarter of", "three quarters of" are shares; "a day" is left alone (mostly a rate) |
+//! | "three days" (no "ago"/"later"), "a week", "two to three weeks" | a duration: no days, value `P3D`, `P1W`; "decade-long" is an adjective, not a time, but a length as one is a duration ("five-year", "16-hour", "a five year low": `P5Y`, `PT16H`; not an age, "10-year-old"); "five hours" `PT5H`; "several years", "a few days", "for years" `PXY`, `PXD`; "the year ended June 30" `P1Y`; "a quarter of", "three quarters of" are shares; "a day" is left alone (mostly a rate) |
 //! | "$100 a year", "twice a month" | a set, value `P1Y` |
-//! | "every Friday", "weekly", "on Sundays" | a set, value `XXXX-WXX-5`, `P1W` |
-//! | seasons | meteorological, northern hemisphere; only with a year or "last/this/next" |
+//! | "every Friday", "weekly", "on Sundays"; "each July", "every summer" | a set, value `XXXX-WXX-5`, `P1W`; `XXXX-07`, `XXXX-SU` |
+//! | "2 1/2 years", "5 1/2 hours" | a duration, value `P2Y6M`, `PT5H30M` |
+//! | seasons | meteorological, northern hemisphere; only with a year, "last/this/next/this past", or "the" ("over the summer": the latest begun by publication, the next in a future clause; not "the fall", mostly a drop) |
+//! | "two more weeks", "a couple of years", "the weeks ahead", "a three hour meeting" | durations `P2W`, `P2Y`, `PXW`, `PT3H` |
 //! | "7/1/2022" | reported as a date with no days: 7 January and July 1 are both common. Slashed dates resolve only when one field is over 12; "7.1.2022" is day-month-year |
 //!
 //! Without a publication date every expression relative to it keeps `from` and `to` null;
@@ -113,7 +120,7 @@ mod scan;
 mod times;
 
 use chrono::NaiveDate;
-use sitrep_model::{CharIndex, Quantity, TimeExpr};
+use sitrep_model::{CharIndex, Quantity, TimeExpr, TimeKind, TimePrecision};
 use sitrep_nlp::Analysis;
 
 use numbers::Tokens;
@@ -222,6 +229,14 @@ fn times_of(
                 kind: f.kind,
                 anchor: f.anchor,
                 value: f.value,
+                // A resolved date or range without a named unit ("two days later" after a
+                // day) is as precise as its days when it is one.
+                precision: match f.kind {
+                    TimeKind::Date | TimeKind::Range => f.precision.or_else(|| {
+                        (f.from.is_some() && f.from == f.to).then_some(TimePrecision::Day)
+                    }),
+                    TimeKind::Duration | TimeKind::Set => None,
+                },
             }
         })
         .collect()

@@ -8,7 +8,7 @@
 //! already found that covers known days.
 
 use chrono::{Datelike, NaiveDate};
-use sitrep_model::{TimeAnchor, TimeKind};
+use sitrep_model::{TimeAnchor, TimeKind, TimePrecision};
 
 use crate::calendar::{
     Direction, Part, Span, add_days, day_span, decade_span, month_span, month_year, part_of,
@@ -36,6 +36,8 @@ const FUTURE_CUES: &[&str] = &[
     "due",
     "set",
     "soon",
+    "planning",
+    "plans",
 ];
 
 /// Time zones after a time of day ("9 a.m. EST").
@@ -79,6 +81,9 @@ pub(crate) struct Found {
     pub kind: TimeKind,
     pub anchor: TimeAnchor,
     pub value: Option<String>,
+    /// The calendar unit the value names (see [`TimePrecision`]); a part of a period
+    /// ("late 2012") keeps the period's.
+    pub precision: Option<TimePrecision>,
     /// The calendar unit the range is a whole one of, for "late …" and "… later".
     granularity: Option<Period>,
     /// A window around publication ("recent weeks"), which takes a leading "in".
@@ -98,6 +103,7 @@ impl Found {
             kind,
             anchor,
             value: None,
+            precision: None,
             granularity: None,
             window: false,
             aside: false,
@@ -117,8 +123,15 @@ impl Found {
         self
     }
 
+    /// A whole calendar `period`, which is also the precision.
     fn granularity(mut self, period: Period) -> Found {
         self.granularity = Some(period);
+        self.precision = Some(precision_of(period));
+        self
+    }
+
+    fn precision(mut self, precision: TimePrecision) -> Found {
+        self.precision = Some(precision);
         self
     }
 
@@ -185,6 +198,18 @@ pub(crate) fn find(t: Tokens, published: Option<NaiveDate>) -> Vec<Found> {
     out
 }
 
+/// The precision of a value naming a whole `period`.
+pub(crate) fn precision_of(period: Period) -> TimePrecision {
+    match period {
+        Period::Day => TimePrecision::Day,
+        Period::Week => TimePrecision::Week,
+        Period::Month => TimePrecision::Month,
+        Period::Quarter => TimePrecision::Quarter,
+        Period::Year => TimePrecision::Year,
+        Period::Decade => TimePrecision::Decade,
+    }
+}
+
 fn rank(period: Period) -> u8 {
     match period {
         Period::Day => 0,
@@ -213,6 +238,42 @@ fn date_found(start: usize, end: usize, date: Option<NaiveDate>, anchor: TimeAnc
         .granularity(Period::Day)
 }
 
+/// When a holiday falls.
+#[derive(Debug, Clone, Copy)]
+enum Holiday {
+    /// Month and day.
+    Fixed(u32, u32),
+    /// Month, weekday (Monday 0) and which one (1-5; 0 the last).
+    Nth(u32, u32, u32),
+    /// The Tuesday after the first Monday of November.
+    ElectionDay,
+}
+
+impl Holiday {
+    fn on(self, year: i32) -> Option<NaiveDate> {
+        let weekday_from = |d: NaiveDate| i64::from(d.weekday().num_days_from_monday());
+        match self {
+            Holiday::Fixed(m, d) => ymd(year, m, d),
+            Holiday::Nth(m, weekday, 0) => {
+                let (_, last) = month_span(year, m)?;
+                add_days(
+                    last,
+                    -(weekday_from(last) - i64::from(weekday)).rem_euclid(7),
+                )
+            }
+            Holiday::Nth(m, weekday, nth) => {
+                let first = ymd(year, m, 1)?;
+                let offset = (i64::from(weekday) - weekday_from(first)).rem_euclid(7);
+                add_days(first, offset + 7 * (i64::from(nth) - 1))
+            }
+            Holiday::ElectionDay => {
+                let first = ymd(year, 11, 1)?;
+                add_days(first, (7 - weekday_from(first)).rem_euclid(7) + 1)
+            }
+        }
+    }
+}
+
 /// A vague reference to the present, past or future ("now", "recently", "the future"):
 /// a TimeML value and no days. It is no mention to count from.
 fn vague(start: usize, end: usize, value: &str) -> Found {
@@ -238,6 +299,7 @@ fn weekend_found(start: usize, end: usize, span: Option<Span>) -> Found {
     Found::new(start, end, TimeKind::Range, TimeAnchor::Published)
         .span(span)
         .value(value)
+        .precision(TimePrecision::Week)
 }
 
 /// A TimeML duration: "P3M", "P10Y" for a decade, "PXM" for an unknown count.
@@ -250,6 +312,18 @@ fn duration_value(n: Option<i64>, period: Period) -> String {
     match n {
         Some(n) => format!("P{n}{letter}"),
         None => format!("PX{letter}"),
+    }
+}
+
+/// `n` and a half `period`s as a TimeML duration: "P2Y6M", "P3M15D", "P1DT12H".
+fn half_more(n: i64, period: Period) -> String {
+    match period {
+        Period::Day => format!("P{n}DT12H"),
+        Period::Week => format!("P{}DT12H", 7 * n + 3),
+        Period::Month => format!("P{n}M15D"),
+        Period::Quarter => format!("P{}M15D", 3 * n + 1),
+        Period::Year => format!("P{n}Y6M"),
+        Period::Decade => format!("P{}Y", 10 * n + 5),
     }
 }
 
@@ -341,6 +415,7 @@ impl Matcher<'_> {
                 self.counted(i),
                 self.quarter(i, i),
                 self.clock(i),
+                self.century(i),
             ]);
         }
         match t.lex(i) {
@@ -355,7 +430,9 @@ impl Matcher<'_> {
             Lex::Recently => Some(vague(i, i + 1, "PAST_REF")),
             Lex::Period(Period::Year) => self.year_earlier(i, i),
             Lex::Fiscal => self.fiscal(i),
-            Lex::Last | Lex::Next | Lex::This | Lex::Past => self.shifted(i),
+            Lex::Last | Lex::Next | Lex::This | Lex::Past => {
+                self.shifted(i).or_else(|| self.holiday(i + 1, i))
+            }
             Lex::Coming => self.window(i, i + 1, 1),
             Lex::Recent => self
                 .window(i, i + 1, -1)
@@ -370,8 +447,24 @@ impl Matcher<'_> {
                     .value(Some(format!("P1{}", period_letter(period)))),
             ),
             Lex::Season(season) => self.season_of_year(i, season),
-            Lex::Article | Lex::Number(_) => self.counted(i),
-            _ if t.is_word(i) => self.quarter(i, i).or_else(|| self.clock(i)),
+            // "for years", "within weeks": a length of an unknown count.
+            Lex::Periods(period)
+                if period != Period::Quarter
+                    && i > 0
+                    && (t.word_is(i - 1, "for") || t.word_is(i - 1, "within")) =>
+            {
+                Some(
+                    Found::new(i, i + 1, TimeKind::Duration, TimeAnchor::Absolute)
+                        .value(Some(duration_value(None, period))),
+                )
+            }
+            Lex::Number(_) => self.spoken(i).or_else(|| self.counted(i)),
+            Lex::Article => self.counted(i).or_else(|| self.some_periods(i)),
+            Lex::Several | Lex::Few => self.some_periods(i),
+            _ if t.is_word(i) => self
+                .quarter(i, i)
+                .or_else(|| self.clock(i))
+                .or_else(|| self.holiday(i, i)),
             _ => None,
         }
     }
@@ -430,7 +523,14 @@ impl Matcher<'_> {
                 }
                 Kind::Word => {
                     let w = t.str(k);
-                    if FUTURE_CUES.iter().any(|c| c.eq_ignore_ascii_case(w)) {
+                    // Not after a past perfect ("had been due to expire Friday") or as an
+                    // adjective ("lower-than-expected earnings ... Wednesday").
+                    let not_ahead = k > 0
+                        && (t.word_is(k - 1, "had")
+                            || t.word_is(k - 1, "been")
+                            || t.word_is(k - 1, "than")
+                            || (t.is_dash(k - 1) && t.glued(k)));
+                    if FUTURE_CUES.iter().any(|c| c.eq_ignore_ascii_case(w)) && !not_ahead {
                         return true;
                     }
                 }
@@ -578,7 +678,11 @@ impl Matcher<'_> {
             return Some(date_found(start, end, date, anchor));
         }
         let span = year.and_then(|y| Some((ymd(y, month, day)?, ymd(y, month, last)?)));
-        Some(Found::new(start, end, TimeKind::Range, anchor).span(span))
+        Some(
+            Found::new(start, end, TimeKind::Range, anchor)
+                .span(span)
+                .precision(TimePrecision::Day),
+        )
     }
 
     /// The second day of "7-8 January", "2 and 3 February", "7 to 9 Jan" after the first
@@ -631,11 +735,28 @@ impl Matcher<'_> {
             return self.day_month(i, (day, last), month, after);
         }
         let k = if t.lex(j) == Lex::Of { j + 1 } else { j };
-        if let Some(y) = self.year_figure(k, &CONTEXT_YEARS) {
+        if let Some((y, end)) = self.year_at(k) {
             return Some(
-                Found::new(i, k + 1, TimeKind::Range, TimeAnchor::Absolute)
+                Found::new(i, end, TimeKind::Range, TimeAnchor::Absolute)
                     .span(month_span(y, month))
                     .value(Some(format!("{y:04}-{month:02}")))
+                    .granularity(Period::Month),
+            );
+        }
+        // "June last year", "February this year", "March next year".
+        if let (Lex::This | Lex::Last | Lex::Next, Lex::Period(Period::Year)) =
+            (t.lex(j), t.lex(j + 1))
+        {
+            let offset = match t.lex(j) {
+                Lex::Last => -1,
+                Lex::Next => 1,
+                _ => 0,
+            };
+            let year = self.published.map(|p| p.year() + offset);
+            return Some(
+                Found::new(i, j + 2, TimeKind::Range, TimeAnchor::Published)
+                    .span(year.and_then(|y| month_span(y, month)))
+                    .value(year.map(|y| format!("{y:04}-{month:02}")))
                     .granularity(Period::Month),
             );
         }
@@ -809,7 +930,7 @@ impl Matcher<'_> {
         true
     }
 
-    /// "2012", "the 1990s", "2012-2014", "from 2012 to 2014". `context` skips the year-cue
+    /// "2012", "the 1990s", "2012-2014". `context` skips the year-cue
     /// test (the caller saw "mid-", "late").
     fn year(&self, i: usize, context: bool) -> Option<Found> {
         let t = &self.t;
@@ -852,25 +973,17 @@ impl Matcher<'_> {
                 // "2012-5000": not a year range, and not a year.
                 _ => return None,
             }
-        } else if (t.lex(i + 1) == Lex::To && i > 0 && t.lex(i - 1) == Lex::From)
-            || (t.lex(i + 1) == Lex::And && i > 0 && t.lex(i - 1) == Lex::Between)
-        {
-            self.year_figure(i + 2, &BARE_YEARS)
-                .filter(|&y2| y2 > y)
-                .map(|y2| (y2, i + 3))
         } else {
+            // "from 2012 to 2014", "between 2012 and 2014": each year is its own
+            // expression, as TimeML has them ("from", "to" are signals).
             None
         };
         if let Some((y2, end)) = second {
-            let start = if t.lex(i + 1) == Lex::To || t.lex(i + 1) == Lex::And {
-                i - 1
-            } else {
-                i
-            };
             return Some(
-                Found::new(start, end, TimeKind::Range, TimeAnchor::Absolute)
+                Found::new(i, end, TimeKind::Range, TimeAnchor::Absolute)
                     .span(year_span(y).zip(year_span(y2)).map(|(a, b)| (a.0, b.1)))
-                    .value(Some(format!("{y:04}/{y2:04}"))),
+                    .value(Some(format!("{y:04}/{y2:04}")))
+                    .precision(TimePrecision::Year),
             );
         }
         Some(
@@ -905,6 +1018,52 @@ impl Matcher<'_> {
     fn counted(&self, i: usize) -> Option<Found> {
         let t = &self.t;
         let (n, j, article) = self.count(i)?;
+        // "2 1/2 years": a half more.
+        let half = !article
+            && t.is_num(j)
+            && t.str(j) == "1"
+            && t.is_punct(j + 1, '/')
+            && t.glued(j + 1)
+            && t.glued(j + 2)
+            && t.str(j + 2) == "2";
+        let j = if half { j + 3 } else { j };
+        // "two more weeks": as many.
+        if !article
+            && n > 1
+            && t.word_is(j, "more")
+            && let Lex::Periods(p) = t.lex(j + 1)
+        {
+            return Some(
+                Found::new(i, j + 2, TimeKind::Duration, TimeAnchor::Absolute)
+                    .value(Some(duration_value(Some(i64::from(n)), p))),
+            );
+        }
+        // "a two-year contract", "the 16-hour flight", "a 30-day notice": a length as an
+        // adjective, a duration (an age, "10-year-old", is not one).
+        if !article && t.is_dash(j) && t.glued(j) && t.glued(j + 1) {
+            let value = match t.lex(j + 1) {
+                Lex::Period(p) if p != Period::Quarter => {
+                    Some(duration_value(Some(i64::from(n)), p))
+                }
+                _ => self
+                    .clock_unit(j + 1)
+                    .filter(|&(_, plural)| !plural)
+                    .map(|(letter, _)| format!("PT{n}{letter}")),
+            };
+            let adjective_goes_on = t.is_dash(j + 2) && t.glued(j + 2);
+            return value.filter(|_| !adjective_goes_on).map(|v| {
+                Found::new(i, j + 2, TimeKind::Duration, TimeAnchor::Absolute).value(Some(v))
+            });
+        }
+        if let Some((letter, plural)) = self.clock_unit(j) {
+            let f = self.clock_length(i, j, n, article, (letter, plural));
+            return match (half, letter) {
+                (false, _) => f,
+                (true, 'H') => f.map(|f| f.value(Some(format!("PT{n}H30M")))),
+                (true, 'M') => f.map(|f| f.value(Some(format!("PT{n}M30S")))),
+                _ => None,
+            };
+        }
         if !article
             && matches!(t.lex(j), Lex::To | Lex::Or)
             && let Some((m, k, false)) = self.count(j + 1)
@@ -913,9 +1072,22 @@ impl Matcher<'_> {
         {
             return Some(self.counted_range(i, k, i64::from(n), i64::from(m), period));
         }
+        // "a five year low", "a two day rally": a length as an adjective, unhyphenated.
+        if let Lex::Period(p) = t.lex(j)
+            && n > 1
+            && !article
+            && p != Period::Quarter
+            && t.is_word(j + 1)
+            && t.lex(j + 1) == Lex::None
+        {
+            return Some(
+                Found::new(i, j + 1, TimeKind::Duration, TimeAnchor::Absolute)
+                    .value(Some(duration_value(Some(i64::from(n)), p))),
+            );
+        }
         let period = match t.lex(j) {
             Lex::Period(p) if n == 1 => p,
-            Lex::Periods(p) if !article && n != 1 => p,
+            Lex::Periods(p) if !article && (n != 1 || half) => p,
             _ => return None,
         };
         // "decade-long", "year-old": an adjective, not a time.
@@ -928,7 +1100,16 @@ impl Matcher<'_> {
         match t.lex(k) {
             Lex::Ago => Some(self.ago(i, k + 1, n, period)),
             Lex::Later | Lex::Afterwards => Some(self.moved_mention(i, k + 1, n, period)),
-            Lex::Earlier => Some(self.moved_mention(i, k + 1, -n, period)),
+            Lex::Earlier => {
+                let f = self.moved_mention(i, k + 1, -n, period);
+                // "up from $4 million a year earlier" after a quarter: a comparison, which
+                // later expressions do not count from.
+                Some(if period == Period::Year && self.mention_is_quarter() {
+                    f.aside()
+                } else {
+                    f
+                })
+            }
             Lex::After if ends_clause => Some(self.moved_mention(i, k + 1, n, period)),
             Lex::Before if ends_clause => Some(self.moved_mention(i, k + 1, -n, period)),
             Lex::From if t.lex(k + 1) == Lex::Now => {
@@ -945,11 +1126,160 @@ impl Matcher<'_> {
                 Found::new(i, j + 1, TimeKind::Set, TimeAnchor::Absolute)
                     .value(Some(duration_value(Some(1), period))),
             ),
+            _ if half => Some(
+                Found::new(i, j + 1, TimeKind::Duration, TimeAnchor::Absolute)
+                    .value(Some(half_more(n, period))),
+            ),
             _ => Some(
                 Found::new(i, j + 1, TimeKind::Duration, TimeAnchor::Absolute)
                     .value(Some(duration_value(Some(n), period))),
             ),
         }
+    }
+
+    /// "hour(s)", "minute(s)", "second(s)" at `k`: the TimeML letter and whether plural.
+    fn clock_unit(&self, k: usize) -> Option<(char, bool)> {
+        let t = &self.t;
+        // A capital names something ("60 Minutes").
+        if !t.is_word(k) || t.cap(k) {
+            return None;
+        }
+        let w = t.str(k).to_ascii_lowercase();
+        let (unit, plural) = match w.strip_suffix('s') {
+            Some(u) => (u.to_string(), true),
+            None => (w, false),
+        };
+        let letter = match unit.as_str() {
+            "hour" => 'H',
+            "minute" => 'M',
+            "second" => 'S',
+            _ => return None,
+        };
+        Some((letter, plural))
+    }
+
+    /// "five hours", "one minute", "an hour" (a duration); "$15 an hour" (a rate).
+    fn clock_length(
+        &self,
+        i: usize,
+        j: usize,
+        n: u32,
+        article: bool,
+        (letter, plural): (char, bool),
+    ) -> Option<Found> {
+        // "a second" is mostly "another"; "a three hour meeting" is a length.
+        let adjective =
+            !article && n > 1 && self.t.is_word(j + 1) && self.t.lex(j + 1) == Lex::None;
+        let fits = if plural {
+            n != 1 && !article
+        } else {
+            (n == 1 && !(article && letter == 'S')) || adjective
+        };
+        if !fits {
+            return None;
+        }
+        if article && self.after_amount(i) {
+            return Some(
+                Found::new(i, j + 1, TimeKind::Set, TimeAnchor::Absolute)
+                    .value(Some(format!("PT1{letter}"))),
+            );
+        }
+        Some(
+            Found::new(i, j + 1, TimeKind::Duration, TimeAnchor::Absolute)
+                .value(Some(format!("PT{n}{letter}"))),
+        )
+    }
+
+    /// "several years", "a few days", "few months", "several-year": a length of an unknown
+    /// count ("PXY"); with "ago" a vague past.
+    fn some_periods(&self, i: usize) -> Option<Found> {
+        let t = &self.t;
+        let j = match t.lex(i) {
+            Lex::Article if t.lex(i + 1) == Lex::Few => i + 2,
+            // "a couple of years": two.
+            Lex::Article if t.lex(i + 1) == Lex::Couple && t.lex(i + 2) == Lex::Of => {
+                let Lex::Periods(p) = t.lex(i + 3) else {
+                    return None;
+                };
+                return Some(
+                    Found::new(i, i + 4, TimeKind::Duration, TimeAnchor::Absolute)
+                        .value(Some(duration_value(Some(2), p))),
+                );
+            }
+            Lex::Several | Lex::Few => i + 1,
+            _ => return None,
+        };
+        let (period, end) = match t.lex(j) {
+            Lex::Periods(p) => (p, j + 1),
+            _ if t.is_dash(j) && t.glued(j) && t.glued(j + 1) => match t.lex(j + 1) {
+                Lex::Period(p) if !(t.is_dash(j + 2) && t.glued(j + 2)) => (p, j + 2),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if t.lex(end) == Lex::Ago {
+            return Some(vague(i, end + 1, "PAST_REF"));
+        }
+        Some(
+            Found::new(i, end, TimeKind::Duration, TimeAnchor::Absolute)
+                .value(Some(duration_value(None, period))),
+        )
+    }
+
+    /// A year said in words: "nineteen ninety-six", "eighteen twelve": the year and the
+    /// token after it.
+    fn spoken_year(&self, i: usize) -> Option<(i32, usize)> {
+        let t = &self.t;
+        let hundreds = if t.word_is(i, "nineteen") {
+            1900
+        } else if t.word_is(i, "eighteen") {
+            1800
+        } else {
+            return None;
+        };
+        if !t.is_word(i + 1) {
+            return None;
+        }
+        let n = read_number(t, i + 1, false)?;
+        if n.value.fract() != 0.0 || !(10.0..=99.0).contains(&n.value) {
+            return None;
+        }
+        Some((hundreds + n.value as i32, n.end))
+    }
+
+    /// A year in figures or words at `k`: the year and the token after it.
+    fn year_at(&self, k: usize) -> Option<(i32, usize)> {
+        self.year_figure(k, &CONTEXT_YEARS)
+            .map(|y| (y, k + 1))
+            .or_else(|| self.spoken_year(k))
+    }
+
+    /// "nineteen ninety-six" as a year.
+    fn spoken(&self, i: usize) -> Option<Found> {
+        let (y, end) = self.spoken_year(i)?;
+        Some(
+            Found::new(i, end, TimeKind::Range, TimeAnchor::Absolute)
+                .span(year_span(y))
+                .value(Some(format!("{y:04}")))
+                .granularity(Period::Year),
+        )
+    }
+
+    /// "the 20th century", "11th century": value "19", "10" (TimeML's two-digit century).
+    fn century(&self, i: usize) -> Option<Found> {
+        let t = &self.t;
+        let n = t.digits(i, 2).filter(|n| (1..=30).contains(n))?;
+        if !(t.ordinal_suffix(i + 1) && t.word_is(i + 2, "century")) {
+            return None;
+        }
+        let first = (n as i32 - 1) * 100;
+        let span = ymd(first.max(1), 1, 1).zip(ymd(first + 99, 12, 31));
+        Some(
+            Found::new(i, i + 3, TimeKind::Range, TimeAnchor::Absolute)
+                .span(span)
+                .value(Some(format!("{:02}", n - 1)))
+                .precision(TimePrecision::Century),
+        )
     }
 
     /// "two to three weeks" (a duration), "two or three years ago" (a range of days).
@@ -962,7 +1292,8 @@ impl Matcher<'_> {
         Found::new(i, k + 1, TimeKind::Duration, TimeAnchor::Absolute)
     }
 
-    /// "N days/weeks ago" is a day; "N months ago" the month, "N years ago" the year.
+    /// "N days ago" is a day; "N weeks ago" the week, "N months ago" the month, "N years
+    /// ago" the year.
     fn ago(&self, start: usize, end: usize, n: i64, period: Period) -> Found {
         // "Profit rose from a year ago" after a quarter: that quarter, a year before.
         if period == Period::Year
@@ -975,8 +1306,8 @@ impl Matcher<'_> {
         let p = self.published;
         let at = p.and_then(|p| shift(p, -n, period));
         match period {
-            Period::Day | Period::Week => date_found(start, end, at, TimeAnchor::Published),
-            Period::Month | Period::Quarter => {
+            Period::Day => date_found(start, end, at, TimeAnchor::Published),
+            Period::Week | Period::Month | Period::Quarter => {
                 period_found(start, end, at, period, TimeAnchor::Published)
             }
             Period::Year | Period::Decade => {
@@ -1067,6 +1398,7 @@ impl Matcher<'_> {
             v.push('T');
             v.push_str(code);
         }
+        f.precision = Some(TimePrecision::Time);
         f
     }
 
@@ -1105,15 +1437,13 @@ impl Matcher<'_> {
         let j = i + 1;
         let calendar_word = word != Lex::Past;
         match t.lex(j) {
-            // "up from $5 million last year" after a quarter: that quarter a year back.
+            // "down from $5 million last year" after a quarter: the year (as TimeML
+            // annotators read it), but a comparison the story does not move to.
             Lex::Period(Period::Year)
-                if word == Lex::Last
-                    && !self.possessive(j + 1)
-                    && self
-                        .mention
-                        .is_some_and(|m| m.granularity == Some(Period::Quarter)) =>
+                if word == Lex::Last && !self.possessive(j + 1) && self.mention_is_quarter() =>
             {
-                Some(self.moved_mention(i, j + 1, -1, Period::Year).aside())
+                let at = p.and_then(|p| shift(p, -1, Period::Year));
+                Some(period_found(i, j + 1, at, Period::Year, TimeAnchor::Published).aside())
             }
             Lex::Period(period) if calendar_word => {
                 let offset = match dir {
@@ -1129,7 +1459,8 @@ impl Matcher<'_> {
             Lex::Month { month, .. } if calendar_word && t.cap(j) => {
                 Some(self.month_in(i, j + 1, u32::from(month), dir))
             }
-            Lex::Season(season) if calendar_word => {
+            // "this past spring" is the last one.
+            Lex::Season(season) if calendar_word || (i > 0 && t.lex(i - 1) == Lex::This) => {
                 let occurrence = p.and_then(|p| season_occurrence(p, season, dir));
                 Some(self.season_found(i, j + 1, season, occurrence))
             }
@@ -1141,7 +1472,7 @@ impl Matcher<'_> {
             Lex::Daypart if word == Lex::This => {
                 Some(self.daypart(date_found(i, j + 1, p, TimeAnchor::Published), j))
             }
-            Lex::Few if word != Lex::This => {
+            Lex::Few | Lex::Several if word != Lex::This => {
                 let sign = if dir == Direction::Next { 1 } else { -1 };
                 self.window(i, j + 1, sign)
             }
@@ -1169,6 +1500,7 @@ impl Matcher<'_> {
         Found::new(start, end, TimeKind::Range, TimeAnchor::Published)
             .span(span)
             .value(Some(duration_value(Some(n), period)))
+            .precision(precision_of(period))
             .window()
     }
 
@@ -1215,7 +1547,64 @@ impl Matcher<'_> {
             }
             Lex::Past | Lex::Last if period_at(j + 1).is_some() => {
                 let period = period_at(j + 1)?;
-                Some(self.trailing(i, j + 2, 1, period, -1))
+                let f = self.trailing(i, j + 2, 1, period, -1);
+                // "the past year": TimeML names the year before publication's ("1997").
+                if period == Period::Year {
+                    let before = self.published.and_then(|p| shift(p, -1, Period::Year));
+                    return Some(f.value(before.map(|d| period_value(d, Period::Year))));
+                }
+                Some(f)
+            }
+            // "the 1988 quarter", "the 1989 period" after a quarter: that quarter of the year.
+            _ if self.year_figure(j, &CONTEXT_YEARS).is_some()
+                && (t.lex(j + 1) == Lex::Period(Period::Quarter)
+                    || (t.word_is(j + 1, "period") && self.mention_is_quarter())) =>
+            {
+                let y = self.year_figure(j, &CONTEXT_YEARS)?;
+                let q = match self.mention {
+                    Some(m) if m.granularity == Some(Period::Quarter) => quarter_of(m.span.0),
+                    _ => return None,
+                };
+                Some(
+                    Found::new(i, j + 2, TimeKind::Range, TimeAnchor::Mention)
+                        .span(quarter_span(y, q))
+                        .value(Some(format!("{y:04}-Q{q}")))
+                        .granularity(Period::Quarter)
+                        .aside(),
+                )
+            }
+            // "the first half of 1990", "the last half of 1989": value "1990-H1".
+            _ if t.word_is(j + 1, "half") && t.lex(j + 2) == Lex::Of => {
+                let second = match t.str(j).to_ascii_lowercase().as_str() {
+                    "first" => false,
+                    "second" | "last" | "latter" => true,
+                    _ => return None,
+                };
+                let k = j + 3 + usize::from(t.lex(j + 3) == Lex::Fiscal);
+                let (y, end) = self.year_at(k)?;
+                let span = if second {
+                    ymd(y, 7, 1).zip(ymd(y, 12, 31))
+                } else {
+                    ymd(y, 1, 1).zip(ymd(y, 6, 30))
+                };
+                Some(
+                    Found::new(i, end, TimeKind::Range, TimeAnchor::Absolute)
+                        .span(span)
+                        .value(Some(format!("{y:04}-H{}", 1 + u8::from(second))))
+                        .precision(TimePrecision::Year),
+                )
+            }
+            // "the current fiscal year": this year.
+            Lex::Present
+                if t.lex(j + 1) == Lex::Fiscal && t.lex(j + 2) == Lex::Period(Period::Year) =>
+            {
+                Some(period_found(
+                    i,
+                    j + 3,
+                    self.published,
+                    Period::Year,
+                    TimeAnchor::Published,
+                ))
             }
             Lex::Past | Lex::Last | Lex::Next => {
                 self.shifted(j).map(|f| f.starting_at(i)).or_else(|| {
@@ -1225,6 +1614,46 @@ impl Matcher<'_> {
                 })
             }
             Lex::Future => Some(vague(i, j + 1, "FUTURE_REF")),
+            // "the year ended Sept. 30", "the fiscal year ending in June": a year's length
+            // (its end is the date after it).
+            _ if {
+                let k = j + usize::from(t.lex(j) == Lex::Fiscal);
+                t.lex(k) == Lex::Period(Period::Year)
+                    && (t.word_is(k + 1, "ended") || t.word_is(k + 1, "ending"))
+            } =>
+            {
+                let k = j + usize::from(t.lex(j) == Lex::Fiscal);
+                Some(
+                    Found::new(i, k + 1, TimeKind::Duration, TimeAnchor::Absolute)
+                        .value(Some(duration_value(Some(1), Period::Year))),
+                )
+            }
+            _ if t.word_is(j, "full") && t.lex(j + 1) == Lex::Period(Period::Year) => {
+                Some(period_found(
+                    i,
+                    j + 2,
+                    self.published,
+                    Period::Year,
+                    TimeAnchor::Published,
+                ))
+            }
+            // "the year 2000", "the year two thousand".
+            Lex::Period(Period::Year) if self.year_named(j + 1).is_some() => {
+                let (y, end) = self.year_named(j + 1)?;
+                Some(
+                    Found::new(i, end, TimeKind::Range, TimeAnchor::Absolute)
+                        .span(year_span(y))
+                        .value(Some(format!("{y:04}")))
+                        .granularity(Period::Year),
+                )
+            }
+            Lex::Period(Period::Year) if self.year_of_report(i) => Some(period_found(
+                i,
+                j + 1,
+                self.published,
+                Period::Year,
+                TimeAnchor::Published,
+            )),
             _ if t.word_is(j, "near") && t.lex(j + 1) == Lex::Future => {
                 Some(vague(i, j + 2, "FUTURE_REF"))
             }
@@ -1266,6 +1695,27 @@ impl Matcher<'_> {
                 let span = self.published.and_then(|p| weekend(p, dir));
                 Some(weekend_found(i, j + 1, span))
             }
+            // "the summer", "over the summer": the nearest one begun by publication, or
+            // ahead in a future clause; "the summer of 1989".
+            // Not "the fall" (mostly a drop), not "the spring of ..." without a year.
+            Lex::Season(season) => self
+                .season_of_year(j, season)
+                .map(|f| f.starting_at(i))
+                .or_else(|| {
+                    if t.word_is(j, "fall") || t.lex(j + 1) == Lex::Of {
+                        return None;
+                    }
+                    let dir = self.bare_direction(i);
+                    let occurrence = self
+                        .published
+                        .and_then(|p| season_occurrence(p, season, dir));
+                    Some(self.season_found(i, j + 1, season, occurrence))
+                }),
+            // "the weeks ahead", "the months ahead".
+            Lex::Periods(period) if t.word_is(j + 1, "ahead") => self
+                .trailing(i, j + 2, 1, period, 1)
+                .value(Some(duration_value(None, period)))
+                .into(),
             Lex::Period(period)
                 if matches!(t.lex(j + 1), Lex::Before | Lex::After) && !t.is_word(j + 2) =>
             {
@@ -1280,10 +1730,97 @@ impl Matcher<'_> {
                     .filter(|f| f.granularity == Some(Period::Decade)),
                 self.day_first(j),
                 self.quarter(j, j),
+                self.century(j),
             ])
             .map(|f| f.starting_at(i)),
             _ => self.quarter(j, i),
         }
+    }
+
+    /// A year after "the year": in figures, or in words ("two thousand", "nineteen
+    /// eighty-four"); the year and the token after it.
+    fn year_named(&self, k: usize) -> Option<(i32, usize)> {
+        if let Some(found) = self.year_at(k) {
+            return Some(found);
+        }
+        let n = read_number(&self.t, k, false)?;
+        let whole = n.value.fract() == 0.0 && BARE_YEARS.contains(&(n.value as u32));
+        whole.then_some((n.value as i32, n.end))
+    }
+
+    /// "for the year", "the first nine months of the year" ("the" at `i`): the current
+    /// year, a report's; not "the year before", "the year's", "the year-earlier", "the
+    /// year ended".
+    fn year_of_report(&self, i: usize) -> bool {
+        let t = &self.t;
+        let j = i + 1;
+        let before = i > 0
+            && (matches!(t.lex(i - 1), Lex::Of | Lex::During)
+                || ["for", "through", "throughout"]
+                    .iter()
+                    .any(|w| t.word_is(i - 1, w)));
+        let goes_on = matches!(t.punct(j + 1), Some('\'' | '’'))
+            || (t.is_dash(j + 1) && t.glued(j + 1))
+            || matches!(
+                t.lex(j + 1),
+                Lex::Before | Lex::After | Lex::Earlier | Lex::Ago
+            )
+            || t.word_is(j + 1, "ended")
+            || t.word_is(j + 1, "ending");
+        before && !goes_on
+    }
+
+    /// A holiday US news names by day ("Thanksgiving Day", "Christmas", "Election Day",
+    /// "New Year's Day") at `i`, the expression starting at `start` ("last" or "next" at
+    /// `start` picks the one before or after publication; without, the nearer, one ahead
+    /// counting double as for a day of a month).
+    fn holiday(&self, i: usize, start: usize) -> Option<Found> {
+        let t = &self.t;
+        if !t.cap(i) || !t.is_word(i) {
+            return None;
+        }
+        let day_word = |k: usize| t.word_is(k, "day") && t.cap(k);
+        let w = t.str(i).to_ascii_lowercase();
+        let (rule, end) = match w.as_str() {
+            "thanksgiving" => (Holiday::Nth(11, 3, 4), i + 1 + usize::from(day_word(i + 1))),
+            "christmas" if t.word_is(i + 1, "eve") => (Holiday::Fixed(12, 24), i + 2),
+            "christmas" => (Holiday::Fixed(12, 25), i + 1 + usize::from(day_word(i + 1))),
+            "halloween" => (Holiday::Fixed(10, 31), i + 1),
+            "election" if day_word(i + 1) => (Holiday::ElectionDay, i + 2),
+            "memorial" if day_word(i + 1) => (Holiday::Nth(5, 0, 0), i + 2),
+            "labor" if day_word(i + 1) => (Holiday::Nth(9, 0, 1), i + 2),
+            "new" if t.word_is(i + 1, "year") && self.possessive(i + 2) => {
+                if day_word(i + 4) {
+                    (Holiday::Fixed(1, 1), i + 5)
+                } else if t.word_is(i + 4, "eve") {
+                    (Holiday::Fixed(12, 31), i + 5)
+                } else {
+                    return None;
+                }
+            }
+            _ => return None,
+        };
+        let dir = match t.lex(start) {
+            _ if start == i => None,
+            Lex::Last => Some(Direction::Last),
+            Lex::Next => Some(Direction::Next),
+            _ => return None,
+        };
+        let date = self.published.and_then(|p| {
+            let candidates = (p.year() - 1..=p.year() + 1).filter_map(|y| rule.on(y));
+            match dir {
+                Some(Direction::Last) => candidates.filter(|d| *d < p).max(),
+                Some(_) => candidates.filter(|d| *d > p).min(),
+                None => {
+                    let ahead = if self.future(start) { 1 } else { 2 };
+                    candidates.min_by_key(|d| {
+                        let days = (*d - p).num_days();
+                        (if days > 0 { ahead * days } else { -days }, *d)
+                    })
+                }
+            }
+        });
+        Some(date_found(start, end, date, TimeAnchor::Published))
     }
 
     /// "the quarter", "the latest quarter": the quarter last mentioned, else the last one
@@ -1371,6 +1908,11 @@ impl Matcher<'_> {
         )
     }
 
+    fn mention_is_quarter(&self) -> bool {
+        self.mention
+            .is_some_and(|m| m.granularity == Some(Period::Quarter))
+    }
+
     /// "year-earlier", "year-ago" (with "quarter" or "period" after it when there is one):
     /// the last mention a year back ("third-quarter profit ... year-earlier profit").
     fn year_earlier(&self, i: usize, start: usize) -> Option<Found> {
@@ -1383,6 +1925,16 @@ impl Matcher<'_> {
             return None;
         }
         let mut end = i + 3;
+        // "the year-ago third quarter": that quarter, a year before the one of that number
+        // publication last saw begin.
+        if let Some(q) = self.quarter(end, start)
+            && let Some((from, _)) = q.resolved()
+        {
+            let at = shift(from, -1, Period::Year);
+            return Some(
+                period_found(start, q.end, at, Period::Quarter, TimeAnchor::Published).aside(),
+            );
+        }
         if t.lex(end) == Lex::Period(Period::Quarter) || t.word_is(end, "period") {
             end += 1;
         }
@@ -1421,7 +1973,19 @@ impl Matcher<'_> {
         if TIME_ZONES.iter().any(|z| t.word_is(j, z)) {
             j += 1;
         }
-        let k = if t.is_punct(j, ',') { j + 1 } else { j };
+        // "10:35 a.m. (0735 GMT) Friday": the day after a short aside in brackets, which
+        // stays out of the expression.
+        let aside_end = t
+            .is_punct(j, '(')
+            .then(|| (j + 1..j + 7).find(|&k| t.is_punct(k, ')')))
+            .flatten()
+            .map(|close| close + 1);
+        let after = aside_end.unwrap_or(j);
+        let k = if t.is_punct(after, ',') {
+            after + 1
+        } else {
+            after
+        };
         let day = match t.lex(k) {
             Lex::Weekday(d) if t.cap(k) => {
                 Some(self.weekday_in(k, k + 1, d, self.bare_direction(i)))
@@ -1432,16 +1996,21 @@ impl Matcher<'_> {
                 .filter(|f| f.granularity == Some(Period::Day)),
             _ => None,
         };
-        let (end, date, anchor) = match day {
-            Some(f) => (f.end, f.from, f.anchor),
-            None => (j, self.published, TimeAnchor::Published),
+        let (end, date, anchor) = match (day, self.mention) {
+            (Some(f), _) if aside_end.is_some() => (j, f.from, f.anchor),
+            (Some(f), _) => (f.end, f.from, f.anchor),
+            // No day named: the day the story is on, the last one mentioned, else the
+            // publication day.
+            (None, Some(m)) if m.span.0 == m.span.1 => (j, Some(m.span.0), TimeAnchor::Mention),
+            (None, _) => (j, self.published, TimeAnchor::Published),
         };
         let date_value = date.map_or_else(|| "XXXX-XX-XX".to_string(), |d| d.to_string());
         Some(
             Found::new(i, end, TimeKind::Date, anchor)
                 .span(date.map(day_span))
                 .value(Some(format!("{date_value}T{hour:02}:{minute:02}")))
-                .granularity(Period::Day),
+                .granularity(Period::Day)
+                .precision(TimePrecision::Time),
         )
     }
 
@@ -1507,6 +2076,7 @@ impl Matcher<'_> {
                     Found::new(i, i + 3, TimeKind::Range, TimeAnchor::Published)
                         .span(span)
                         .value(self.published.map(|p| period_value(p, period)))
+                        .precision(precision_of(period))
                         .window(),
                 )
             }
@@ -1550,6 +2120,7 @@ impl Matcher<'_> {
                     Some(self.weekday_in(j, j + 1, d, self.bare_direction(i)))
                 }
                 Lex::The => self.the(j),
+                Lex::Season(season) => self.season_of_year(j, season),
                 _ => None,
             }
         }?;
@@ -1581,6 +2152,21 @@ impl Matcher<'_> {
                     .value(Some(format!("XXXX-WXX-{}", d + 1))),
             );
         }
+        // "each July", "every summer".
+        if let Lex::Month { month, .. } = t.lex(j)
+            && t.cap(j)
+        {
+            return Some(
+                Found::new(i, j + 1, TimeKind::Set, TimeAnchor::Absolute)
+                    .value(Some(format!("XXXX-{month:02}"))),
+            );
+        }
+        if let Lex::Season(season) = t.lex(j) {
+            return Some(
+                Found::new(i, j + 1, TimeKind::Set, TimeAnchor::Absolute)
+                    .value(Some(format!("XXXX-{}", season_code(season)))),
+            );
+        }
         let (n, k) = match t.lex(j) {
             Lex::Period(_) => (1, j),
             _ => {
@@ -1610,9 +2196,11 @@ impl Matcher<'_> {
         } else {
             i + 1
         };
-        let y = self.year_figure(k, &CONTEXT_YEARS)?;
+        let (y, end) = self.year_at(k)?;
         let span = season_span(y, season);
-        Some(self.season_found(i, k + 1, season, span.map(|s| (y, s))))
+        let mut f = self.season_found(i, end, season, span.map(|s| (y, s)));
+        f.anchor = TimeAnchor::Absolute;
+        Some(f)
     }
 
     fn season_found(
@@ -1627,9 +2215,11 @@ impl Matcher<'_> {
         } else {
             TimeAnchor::Published
         };
+        // A season is three months: a quarter's precision.
         Found::new(start, end, TimeKind::Range, anchor)
             .span(occurrence.map(|o| o.1))
             .value(occurrence.map(|(y, _)| format!("{y:04}-{}", season_code(season))))
+            .precision(TimePrecision::Quarter)
     }
 }
 
@@ -1932,7 +2522,7 @@ mod tests {
             "2022-01-04",
             "2022-01-04",
         );
-        check("2 weeks ago", "2 weeks ago", "2021-12-24", "2021-12-24");
+        check("2 weeks ago", "2 weeks ago", "2021-12-20", "2021-12-26");
         check("a year ago", "a year ago", "2021-01-01", "2021-12-31");
         check(
             "six months ago",
@@ -2009,11 +2599,12 @@ mod tests {
         check("before 2012,", "before 2012", "-", "2011-12-31");
         check("in the 1990s", "the 1990s", "1990-01-01", "1999-12-31");
         check("2010s", "2010s", "2010-01-01", "2019-12-31");
-        check(
-            "from 2012 to 2014",
-            "from 2012 to 2014",
-            "2012-01-01",
-            "2014-12-31",
+        assert_eq!(
+            times("from 2012 to 2014", None),
+            [
+                ("2012".into(), "2012-01-01".into(), "2012-12-31".into()),
+                ("2014".into(), "2014-01-01".into(), "2014-12-31".into())
+            ]
         );
         check("the 2012-14 crisis", "2012-14", "2012-01-01", "2014-12-31");
         check("the 2012 coup", "2012", "2012-01-01", "2012-12-31");
@@ -2099,7 +2690,7 @@ mod tests {
         check("last summer", "last summer", "2021-06-01", "2021-08-31");
         check(
             "in the summer of 2019",
-            "summer of 2019",
+            "the summer of 2019",
             "2019-06-01",
             "2019-08-31",
         );
@@ -2279,7 +2870,7 @@ mod tests {
                 ("Third-quarter", "2021-Q3"),
                 ("year-earlier", "2020-Q3"),
                 ("a year ago", "2020-Q3"),
-                ("last year", "2020-Q3"),
+                ("last year", "2021"),
                 ("the year-ago quarter", "2020-Q3"),
                 // The comparisons are not what the story moves to.
                 ("the quarter", "2021-Q3"),
@@ -2402,7 +2993,8 @@ mod tests {
             ),
             pairs(&[
                 ("9 a.m. Tuesday", "2022-01-04T09:00"),
-                ("10:35 pm", "2022-01-07T22:35"),
+                // No day named: the day last mentioned.
+                ("10:35 pm", "2022-01-04T22:35"),
                 ("noon Thursday", "2022-01-06T12:00"),
                 ("4 a.m. EST, Jan. 3", "2022-01-03T04:00"),
             ])
@@ -2413,12 +3005,320 @@ mod tests {
 
     #[test]
     fn decade_long_is_not_a_time() {
+        // "five-year" is a length (TimeML's duration); "decade-long" is not a time.
         assert_eq!(
-            times(
+            values(
                 "a decade-long insurgency and a five-year transition",
                 friday()
             ),
-            []
+            pairs(&[("five-year", "P5Y")])
+        );
+    }
+
+    /// (text, value, precision) of every time expression, through the crate's public
+    /// [`crate::find_times`] (which fills the precision).
+    fn resolved(text: &str) -> Vec<(String, String, String)> {
+        crate::find_times(text, friday(), &sitrep_model::CharIndex::new(text))
+            .into_iter()
+            .map(|t| {
+                let precision = t
+                    .precision
+                    .map_or("-".to_string(), |p| format!("{p:?}").to_lowercase());
+                (t.text, t.value.unwrap_or_else(|| "-".into()), precision)
+            })
+            .collect()
+    }
+
+    fn triples(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+        list.iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn precision_follows_the_value() {
+        // Published Friday 7 January 2022.
+        assert_eq!(
+            resolved(
+                "The mayor spoke on 3 March 2021 and again last week; the plant shut in \
+                 June 2020, reopened in the third quarter of 2021 and expects to grow this year."
+            ),
+            triples(&[
+                ("3 March 2021", "2021-03-03", "day"),
+                ("last week", "2021-W52", "week"),
+                ("June 2020", "2020-06", "month"),
+                ("the third quarter of 2021", "2021-Q3", "quarter"),
+                ("this year", "2022", "year"),
+            ])
+        );
+        assert_eq!(
+            resolved(
+                "Farms fenced the valley in the 1950s, early in the 19th century the \
+                 river moved, and the ferry left at 6 p.m. Tuesday."
+            ),
+            triples(&[
+                ("the 1950s", "195X", "decade"),
+                ("the 19th century", "18", "century"),
+                ("6 p.m. Tuesday", "2022-01-04T18:00", "time"),
+            ])
+        );
+        // A part of a period keeps its precision; durations, sets and vague references
+        // have none.
+        assert_eq!(
+            resolved(
+                "Prices rose in late 2019, the talks lasted three days, the council meets \
+                 every Monday and rents are high now."
+            ),
+            triples(&[
+                ("late 2019", "2019", "year"),
+                ("three days", "P3D", "-"),
+                ("every Monday", "XXXX-WXX-1", "-"),
+                ("now", "PRESENT_REF", "-"),
+            ])
+        );
+        assert_eq!(
+            resolved("Crews worked through Saturday night and the storm passed over the weekend."),
+            triples(&[
+                ("Saturday night", "2022-01-08TNI", "time"),
+                ("the weekend", "2021-W52-WE", "week"),
+            ])
+        );
+    }
+
+    #[test]
+    fn lengths_as_adjectives_and_in_hours() {
+        assert_eq!(
+            values(
+                "The union signed a two-year deal after a 16-hour session, then took a \
+                 30-day break; a 10-year-old boy watched.",
+                friday()
+            ),
+            pairs(&[
+                ("two-year", "P2Y"),
+                ("16-hour", "PT16H"),
+                ("30-day", "P30D")
+            ])
+        );
+        assert_eq!(
+            values(
+                "The vote took five hours, the count one minute, and the appeal an hour.",
+                friday()
+            ),
+            pairs(&[
+                ("five hours", "PT5H"),
+                ("one minute", "PT1M"),
+                ("an hour", "PT1H")
+            ])
+        );
+        // "a second" is "another", not a length.
+        assert_eq!(
+            values("He asked for a second chance.", friday()),
+            pairs(&[])
+        );
+    }
+
+    #[test]
+    fn unknown_counts_of_periods() {
+        assert_eq!(
+            values(
+                "The dispute ran for several years, calmed for a few days and flared again \
+                 in the next several days; it began several years ago.",
+                friday()
+            ),
+            pairs(&[
+                ("several years", "PXY"),
+                ("a few days", "PXD"),
+                ("in the next several days", "PXD"),
+                ("several years ago", "PAST_REF"),
+            ])
+        );
+    }
+
+    #[test]
+    fn years_in_words_and_centuries() {
+        assert_eq!(
+            values(
+                "The bridge opened in nineteen eighty-four and closed in March nineteen \
+                 ninety-one; its towers date from the 12th century.",
+                friday()
+            ),
+            pairs(&[
+                ("nineteen eighty-four", "1984"),
+                ("March nineteen ninety-one", "1991-03"),
+                ("the 12th century", "11"),
+            ])
+        );
+    }
+
+    #[test]
+    fn past_perfect_and_adjective_cues_do_not_point_ahead() {
+        // Published Friday 7 January 2022.
+        assert_eq!(
+            values(
+                "The offer had been due to expire Wednesday. Shares fell on weaker-than-expected \
+                 sales Thursday. The board is planning to meet Monday.",
+                friday()
+            ),
+            pairs(&[
+                ("Wednesday", "2022-01-05"),
+                ("Thursday", "2022-01-06"),
+                ("Monday", "2022-01-10"),
+            ])
+        );
+    }
+
+    #[test]
+    fn months_of_a_named_year_and_lengths_of_unknown_count() {
+        // Published Friday 7 January 2022.
+        assert_eq!(
+            values(
+                "Talks broke down in June last year and resumed in February this year; \
+                 the two sides had not met for years and expect a deal within weeks.",
+                friday()
+            ),
+            pairs(&[
+                ("June last year", "2021-06"),
+                ("February this year", "2022-02"),
+                ("years", "PXY"),
+                ("weeks", "PXW"),
+            ])
+        );
+        assert_eq!(
+            values(
+                "Shares hit a five year low; revenue for the year ended June 30 fell, and \
+                 the full year looks weak.",
+                friday()
+            ),
+            pairs(&[
+                ("five year", "P5Y"),
+                ("the year", "P1Y"),
+                ("June 30", "2021-06-30"),
+                ("the full year", "2022"),
+            ])
+        );
+    }
+
+    #[test]
+    fn holidays_and_the_year_of_a_report() {
+        // Published Friday 7 January 2022.
+        assert_eq!(
+            values(
+                "The boat sank on Thanksgiving Day and the crew was home by Christmas; \
+                 the mayor lost on Election Day. Next Thanksgiving they will sail again.",
+                friday()
+            ),
+            pairs(&[
+                ("Thanksgiving Day", "2021-11-25"),
+                ("by Christmas", "2021-12-25"),
+                ("Election Day", "2021-11-02"),
+                ("Next Thanksgiving", "2022-11-24"),
+            ])
+        );
+        assert_eq!(
+            values(
+                "Sales for the year rose, but the year before, they fell; the year's best \
+                 month was May.",
+                friday()
+            ),
+            pairs(&[("the year", "2022"), ("the year before", "2021")])
+        );
+        assert_eq!(
+            values("The bug was feared for the year two thousand.", friday()),
+            pairs(&[("the year two thousand", "2000")])
+        );
+    }
+
+    #[test]
+    fn quarters_compared_a_year_back() {
+        // Published Friday 7 January 2022: the last third quarter began in 2021.
+        assert_eq!(
+            values(
+                "Third-quarter sales rose to $5 million from $4 million a year earlier, and \
+                 year-earlier profit was lower. In the 2020 quarter costs were high; in the \
+                 year-ago third quarter they were higher.",
+                friday()
+            ),
+            pairs(&[
+                ("Third-quarter", "2021-Q3"),
+                ("a year earlier", "2020-Q3"),
+                ("year-earlier", "2020-Q3"),
+                ("the 2020 quarter", "2020-Q3"),
+                ("the year-ago third quarter", "2020-Q3"),
+            ])
+        );
+    }
+
+    #[test]
+    fn halves_the_past_year_and_weeks_ago() {
+        assert_eq!(
+            values(
+                "Output fell in the first half of 2021 and over the past year; the plant \
+                 closed three weeks ago and expects more losses in the current fiscal year.",
+                friday()
+            ),
+            pairs(&[
+                ("the first half of 2021", "2021-H1"),
+                ("the past year", "2021"),
+                ("three weeks ago", "2021-W50"),
+                ("the current fiscal year", "2022"),
+            ])
+        );
+    }
+
+    #[test]
+    fn halves_sets_of_months_and_the_day_of_a_time() {
+        assert_eq!(
+            values(
+                "The siege lasted 2 1/2 years and the final assault 5 1/2 hours; pilgrims \
+                 come each July and every summer.",
+                friday()
+            ),
+            pairs(&[
+                ("2 1/2 years", "P2Y6M"),
+                ("5 1/2 hours", "PT5H30M"),
+                ("each July", "XXXX-07"),
+                ("every summer", "XXXX-SU"),
+            ])
+        );
+        // Published Friday 7 January 2022.
+        assert_eq!(
+            values(
+                "The blast came at 10:35 a.m. (0735 GMT) Wednesday. On Monday the guards \
+                 changed at 6 a.m.",
+                friday()
+            ),
+            pairs(&[
+                ("10:35 a.m.", "2022-01-05T10:35"),
+                ("Wednesday", "2022-01-05"),
+                ("Monday", "2022-01-03"),
+                ("6 a.m.", "2022-01-03T06:00"),
+            ])
+        );
+    }
+
+    #[test]
+    fn seasons_year_ends_and_small_counts() {
+        // Published Friday 7 January 2022.
+        assert_eq!(
+            values(
+                "Rivals cut prices over the summer and this past spring, and the fall in \
+                 demand hurt.",
+                friday()
+            ),
+            pairs(&[("the summer", "2021-SU"), ("this past spring", "2021-SP"),])
+        );
+        assert_eq!(
+            values(
+                "The envoy stays two more weeks, talks resume in a couple of years, and a \
+                 three hour meeting is planned for the weeks ahead.",
+                friday()
+            ),
+            pairs(&[
+                ("two more weeks", "P2W"),
+                ("a couple of years", "P2Y"),
+                ("three hour", "PT3H"),
+                ("the weeks ahead", "PXW"),
+            ])
         );
     }
 }

@@ -381,6 +381,7 @@ mod tests {
                 kind: TimeKind::Date,
                 anchor: TimeAnchor::Published,
                 value: None,
+                precision: None,
             }],
             ..Document::default()
         }

@@ -276,6 +276,89 @@ pub fn run_document(pipeline: &Pipeline, doc: &GoldDoc) -> Result<(Vec<Predicted
     Ok((predicted, outside))
 }
 
+/// Every error in one document, one per line, for a developer reading the misses
+/// (`SITREP_TIMEX_ERRORS=1 sitrep eval timex`; `=all` adds the right ones as `RIGHT`, to see
+/// what a rule would break): `WRONG`, `MISSED` or `SPURIOUS`, the
+/// document, its publication date, the gold text, type and value, the predicted text,
+/// type and value, and the text around the expression.
+pub fn document_errors(doc: &GoldDoc, predicted: &[Predicted], right_too: bool) -> String {
+    use std::fmt::Write;
+    let chars: Vec<char> = doc.text.chars().collect();
+    let around = |start: usize, end: usize| -> String {
+        let from = start.saturating_sub(60);
+        let to = (end + 40).min(chars.len());
+        let piece = |a: usize, b: usize| -> String {
+            chars[a.min(chars.len())..b.min(chars.len())]
+                .iter()
+                .map(|&c| if c.is_whitespace() { ' ' } else { c })
+                .collect()
+        };
+        format!(
+            "{}[[{}]]{}",
+            piece(from, start),
+            piece(start, end),
+            piece(end, to)
+        )
+    };
+    let g: Vec<(usize, usize)> = doc.timexes.iter().map(|t| (t.start, t.end)).collect();
+    let p: Vec<(usize, usize)> = predicted.iter().map(|t| (t.start, t.end)).collect();
+    let pairs = match_spans(&g, &p);
+    let mut out = String::new();
+    let mut gold_matched = vec![false; g.len()];
+    let mut pred_matched = vec![false; p.len()];
+    for &(gi, pi, _) in &pairs {
+        gold_matched[gi] = true;
+        pred_matched[pi] = true;
+        let (gt, pt) = (&doc.timexes[gi], &predicted[pi]);
+        let right = same_value(&gt.value, pt.value.as_deref());
+        if !right || right_too {
+            let _ = writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                if right { "RIGHT" } else { "WRONG" },
+                doc.name,
+                doc.dct.format("%Y-%m-%d %a"),
+                gt.text,
+                gt.kind,
+                gt.value,
+                pt.text,
+                pt.kind,
+                pt.value.as_deref().unwrap_or("-"),
+                around(gt.start, gt.end)
+            );
+        }
+    }
+    for (gi, gt) in doc.timexes.iter().enumerate() {
+        if !gold_matched[gi] {
+            let _ = writeln!(
+                out,
+                "MISSED\t{}\t{}\t{}\t{}\t{}\t-\t-\t-\t{}",
+                doc.name,
+                doc.dct.format("%Y-%m-%d %a"),
+                gt.text,
+                gt.kind,
+                gt.value,
+                around(gt.start, gt.end)
+            );
+        }
+    }
+    for (pi, pt) in predicted.iter().enumerate() {
+        if !pred_matched[pi] {
+            let _ = writeln!(
+                out,
+                "SPURIOUS\t{}\t{}\t-\t-\t-\t{}\t{}\t{}\t{}",
+                doc.name,
+                doc.dct.format("%Y-%m-%d %a"),
+                pt.text,
+                pt.kind,
+                pt.value.as_deref().unwrap_or("-"),
+                around(pt.start, pt.end)
+            );
+        }
+    }
+    out
+}
+
 /// For each code point of `body` (a cleaned version of `original`: pieces of it, with
 /// whitespace changed and some stretches left out), its code point in `original`, or `None`
 /// where the body has text the original does not. Matching characters are paired in order;

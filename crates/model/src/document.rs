@@ -328,6 +328,23 @@ pub enum TimeAnchor {
     Mention,
 }
 
+/// How finely a resolved time expression places its time: the calendar unit its value
+/// names ("2022-01-07" a day, "2022-W01" a week, "2021-12" a month, "2022-Q1" a quarter,
+/// "2012" a year, "199X" a decade, "19" a century; "2022-01-07T09:00" and "Friday night" a
+/// time of day). A part of a period keeps the period's ("late 2012": year).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimePrecision {
+    Time,
+    Day,
+    Week,
+    Month,
+    Quarter,
+    Year,
+    Decade,
+    Century,
+}
+
 /// A date or time expression, resolved to an inclusive range of days when possible.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimeExpr {
@@ -343,6 +360,10 @@ pub struct TimeExpr {
     /// A TimeML-style value ("2022-01-07", "2021-12", "P3D") when one applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The calendar unit a resolved date or range is given to (none for durations, sets
+    /// and vague references such as "now").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<TimePrecision>,
 }
 
 /// Who or what a claim's source is.

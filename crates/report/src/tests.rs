@@ -153,6 +153,7 @@ fn corpus() -> Vec<Document> {
         kind: TimeKind::Date,
         anchor: TimeAnchor::Published,
         value: None,
+        precision: None,
     }];
     let mut b = doc(
         "bbbb2222",
@@ -288,6 +289,7 @@ fn years_day_numbers_and_vague_small_counts_are_not_figures() {
         kind: TimeKind::Date,
         anchor: TimeAnchor::Published,
         value: None,
+        precision: None,
     }];
     let mut refs = References::default();
     let figures: Vec<String> = numbers(&[d], &mut refs)

@@ -553,11 +553,17 @@ pub fn timex(args: EvalTimexArgs) -> Result<u8> {
         super::load_pipeline_timed(super::pipeline_config(args.models.as_deref(), false, None))?;
     let started = Instant::now();
     let mut scores = timex::Scores::default();
+    // Every wrong value, miss and spurious prediction with its context, on stderr.
+    let dump = std::env::var("SITREP_TIMEX_ERRORS").unwrap_or_default();
+    let (dump_errors, dump_right) = (!dump.is_empty() && dump != "0", dump == "all");
     for doc in &docs {
         match timex::run_document(&pipeline, doc) {
             Ok((predicted, outside)) => {
                 scores.add(&doc.group, &doc.timexes, &predicted);
                 scores.outside_body += outside;
+                if dump_errors {
+                    eprint!("{}", timex::document_errors(doc, &predicted, dump_right));
+                }
             }
             Err(e) => {
                 eprintln!("{}: {e}", doc.path.display());

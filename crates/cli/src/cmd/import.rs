@@ -280,6 +280,7 @@ mod tests {
             kind: sitrep_model::TimeKind::Date,
             anchor: sitrep_model::TimeAnchor::Absolute,
             value: None,
+            precision: None,
         });
         let err = document(line(&bad_span), 1000).unwrap_err();
         assert_eq!(err.0, ProblemKind::MalformedJson);

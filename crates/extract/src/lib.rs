@@ -13,4 +13,5 @@
 
 pub mod attribution;
 pub mod claims;
+pub mod events;
 pub mod propositions;

@@ -36,10 +36,22 @@
 //! mistake at once; but a dictionary with any error is not used (as PETRARCH would reject
 //! it), [`Dictionaries::load`] returns the error.
 //!
-//! A few constructs PETRARCH2 silently ignores are accepted and ignored here too, each with a
-//! warning (kept in [`Dictionaries::warnings`], same form as errors): a verb pattern naming a
-//! synset that is not defined before it (the PETRARCH documentation says such a pattern is
-//! ignored), an issue line without a code, and text after an issue's code.
+//! Lines PETRARCH2 silently ignores or misreads (and which the real Phoenix, CAMEO 2.0 and
+//! PETR.Validate files contain) are accepted here, each with a warning (kept in
+//! [`Dictionaries::warnings`], same form as errors), and read as PETRARCH2 reads them or, where
+//! PETRARCH2 would store junk, ignored: a verb pattern naming a synset not defined before it
+//! (ignored, the PETRARCH documentation's rule); a pattern code without a blank before its
+//! `[` or cut by a `#` (PETRARCH2 reads a junk or empty code: ignored); text after a verb
+//! block's first code (ignored); blank-separated words on a verb line (other forms of the
+//! verb, as PETRARCH2 reads them); actor dates of 7 or 9+ digits (read as PETRARCH2 reads
+//! them: the first 6 or 8 digits); an actor date without `<`, `>` or `-` (read as `>`, as
+//! PETRARCH2 codes it); text after an actor's codes that is not a `[...]` (ignored); an agent
+//! without a code (ignored) or with an unclosed `[` (the code runs to the end of the line); an
+//! issue line without a code, text after an issue's code, a stray `</ISSUE>` (ignored).
+//!
+//! Only the files a PETRARCH2 config names are meant to load: of the other verb files in the
+//! PETRARCH2 distribution, `CAMEO.verbpatterns.150430.txt` (an older TABARI-era file),
+//! `CAMEO.2.0_unsorted.txt` and `newdict.txt` have lines this reader reports as errors.
 //!
 //! # Storage
 //!

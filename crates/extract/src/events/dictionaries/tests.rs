@@ -170,14 +170,14 @@ fn verb_pattern_with_undefined_synset_is_ignored_with_a_warning() {
 #[test]
 fn malformed_verb_lines_name_file_and_line() {
     let text =
-        "SAIL\n--- SAIL [050] ---\nA_B\n- DINGHY [052]\n- * (TO [053]\n- * X [054\n~ a b = c\n";
+        "SAIL\n--- SAIL [050] ---\nA_B\n- DINGHY [052]\n- * (TO [053]\n- * X [054] Y\n~ a b = c\n";
     let e = errors(DictionaryKind::Verbs, "my.verbs", text);
     assert_eq!(e.len(), 6, "{e:?}");
     assert!(e[0].starts_with("my.verbs:1: a verb before any"));
     assert!(e[1].starts_with("my.verbs:3: multi-word verb"));
     assert!(e[2].starts_with("my.verbs:4: a pattern needs one '*'"));
     assert!(e[3].starts_with("my.verbs:5: a '(' without ')'"));
-    assert!(e[4].starts_with("my.verbs:6: a '[' without ']'"));
+    assert!(e[4].starts_with("my.verbs:6: text after the pattern's code"));
     assert!(e[5].starts_with("my.verbs:7: a transformation"));
 }
 

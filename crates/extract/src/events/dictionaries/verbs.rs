@@ -249,8 +249,10 @@ fn parse_block(line: &str, no: usize, ctx: &mut Ctx, out: &mut Verbs) {
                 return;
             };
             if !inner[close + 1..].trim().is_empty() {
-                ctx.error(no, "text after the block's code");
-                return;
+                ctx.warn(
+                    no,
+                    "text after the block's code ignored (PETRARCH2 reads the first code only)",
+                );
             }
             (&inner[..open], inner[open + 1..close].trim())
         }
@@ -287,19 +289,40 @@ fn parse_verb(line: &str, no: usize, ctx: &mut Ctx, out: &mut Verbs) {
     };
     let mut rest = line[end..].trim_start();
     let mut irregular = None;
+    // PETRARCH2 reads every blank-separated word of a verb line as a form: `LASH OUT` is LASH
+    // with the other form OUT. Done the same way, with a warning.
+    let bare_end = rest.find(['{', '[']).unwrap_or(rest.len());
+    if !rest[..bare_end].trim().is_empty() {
+        let mut forms = Vec::new();
+        for f in rest[..bare_end].split_whitespace() {
+            match parse_form(f, no, ctx) {
+                Some(f) => forms.push(f),
+                None => return,
+            }
+        }
+        ctx.warn(
+            no,
+            format!(
+                "{:?} read as other forms of the verb, as PETRARCH2 does (use {{...}} for forms, '_' and '+' for a multi-word verb)",
+                rest[..bare_end].trim()
+            ),
+        );
+        irregular = Some(forms);
+        rest = rest[bare_end..].trim_start();
+    }
     if let Some(r) = rest.strip_prefix('{') {
         let Some(close) = r.find('}') else {
             ctx.error(no, "a '{' without '}'");
             return;
         };
-        let mut forms = Vec::new();
+        let mut forms = irregular.take().unwrap_or_default();
         for f in r[..close].split_whitespace() {
             match parse_form(f, no, ctx) {
                 Some(f) => forms.push(f),
                 None => return,
             }
         }
-        irregular = Some(forms.into_boxed_slice());
+        irregular = Some(forms);
         rest = r[close + 1..].trim_start();
     }
     let mut code = None;
@@ -325,7 +348,7 @@ fn parse_verb(line: &str, no: usize, ctx: &mut Ctx, out: &mut Verbs) {
     }
     out.verbs.push(VerbEntry {
         base,
-        irregular,
+        irregular: irregular.map(Vec::into_boxed_slice),
         code,
         block: out.blocks.len() as u32 - 1,
         line: no as u32,
@@ -420,7 +443,10 @@ fn parse_pattern(s: &str, no: usize, ctx: &mut Ctx, out: &mut Verbs) {
         return;
     };
     let Some(close) = s[open..].find(']').map(|i| open + i) else {
-        ctx.error(no, "a '[' without ']'");
+        ctx.warn(
+            no,
+            "a '[' without ']' (a '#' inside the code starts a comment): PETRARCH2 reads an empty code, the pattern is ignored",
+        );
         return;
     };
     if !s[close + 1..].trim().is_empty() {

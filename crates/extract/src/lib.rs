@@ -12,6 +12,6 @@
 //!   position (support, oppose, reframe) and the reasons.
 
 pub mod attribution;
-pub mod cameo;
 pub mod claims;
+pub mod events;
 pub mod propositions;

@@ -1,0 +1,11 @@
+//! Political events (CAMEO/PLOVER, in the manner of PETRARCH2 and GDELT): who did what to
+//! whom, coded from sentences.
+//!
+//! - [`cameo`]: what each CAMEO code means (name, root, quad class, Goldstein score, PLOVER
+//!   type), from the tables in `data/events/`;
+//! - [`dictionaries`]: the coder's dictionaries in the standard PETRARCH2/TABARI formats
+//!   (verbs with synsets and patterns, actors, agents, discards, issues), read from a folder
+//!   the user points sitrep at.
+
+pub mod cameo;
+pub mod dictionaries;

@@ -431,3 +431,49 @@ fn config_and_folder_loading() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The shipped default dictionaries (`data/dictionaries`: Phoenix, CAMEO 2.0 and sitrep's
+/// additions) load without errors, and the additions hold their dated codes.
+#[test]
+fn shipped_default_dictionaries_load_with_the_teams_additions() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/dictionaries");
+    let d = Dictionaries::load(&dir).expect("shipped dictionaries load");
+    assert!(d.actors.len() > 27_000 && d.verbs.patterns.len() > 4_000);
+    assert!(
+        d.actors
+            .files
+            .last()
+            .unwrap()
+            .ends_with("sitrep.actors.txt")
+    );
+    let actor_named = |name: &str| {
+        d.actors
+            .actors
+            .iter()
+            .find(|a| {
+                d.actors
+                    .phrases(a)
+                    .iter()
+                    .any(|&p| d.phrase_text(p).trim_end_matches('_') == name)
+            })
+            .unwrap_or_else(|| panic!("{name} is in the dictionaries"))
+    };
+    let on = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let code = |name: &str, date| {
+        let actor = actor_named(name);
+        d.actors
+            .code_on(actor, date)
+            .map(|c| d.symbols.name(c).to_string())
+    };
+    assert_eq!(code("WAGNER", on(2022, 1, 7)).as_deref(), Some("RUSUAF"));
+    // Goita was an officer before the coup of 18 August 2020 and the government after it.
+    assert_eq!(
+        code("ASSIMI GOITA", on(2019, 6, 1)).as_deref(),
+        Some("MLIMIL")
+    );
+    assert_eq!(
+        code("ASSIMI GOITA", on(2022, 1, 7)).as_deref(),
+        Some("MLIGOV")
+    );
+    assert_eq!(code("JNIM", on(2022, 1, 7)).as_deref(), Some("MLIREB"));
+}

@@ -423,24 +423,27 @@ fn n_towns(candidates: &[&GazPlace]) -> usize {
     candidates.iter().filter(|c| c.kind == "city").count()
 }
 
-/// The document's focus, from its resolved places rolled up: the country most of them are in,
-/// the region of that country most of them are in, and the town of that region most named;
-/// the most exact of those named at least twice (a town, else a region), else the country.
-pub fn focus<'g>(
-    gazetteer: &'g Gazetteer,
-    resolved: &[Option<Resolved<'g>>],
-) -> Option<Resolved<'g>> {
+/// A document's resolved places rolled up: the country most of them are in, the region of
+/// that country most of them are in, and the town of that region most named, each with its
+/// count. Mentions placed at the focus and places without a country (continents) do not count.
+struct Rollup<'g> {
+    total: usize,
+    country: &'g str,
+    n_country: usize,
+    in_country: Vec<&'g GazPlace>,
+    region: Option<(&'g str, usize)>,
+    town: Option<(&'g GazPlace, usize)>,
+}
+
+fn rollup<'g>(resolved: &[Option<Resolved<'g>>]) -> Option<Rollup<'g>> {
     let places: Vec<&'g GazPlace> = resolved
         .iter()
         .flatten()
-        .filter(|r| r.precision != Precision::Focus)
+        .filter(|r| r.precision != Precision::Focus && !r.place.country.is_empty())
         .map(|r| r.place)
         .collect();
-    let (country, _) = top(places
-        .iter()
-        .filter(|p| !p.country.is_empty())
-        .map(|p| p.country.as_str()))?;
-    let in_country: Vec<&GazPlace> = places
+    let (country, n_country) = top(places.iter().map(|p| p.country.as_str()))?;
+    let in_country: Vec<&'g GazPlace> = places
         .iter()
         .copied()
         .filter(|p| p.country == country)
@@ -449,20 +452,38 @@ pub fn focus<'g>(
         .iter()
         .filter(|p| matches!(p.kind.as_str(), "city" | "admin1") && !p.admin.is_empty())
         .map(|p| p.admin.as_str()));
-    let town = region.as_ref().and_then(|(admin, _)| {
-        top(in_country
+    let town = region.and_then(|(admin, _)| {
+        let (id, n) = top(in_country
             .iter()
-            .filter(|p| p.kind == "city" && p.admin == *admin)
-            .map(|p| p.geonameid))
+            .filter(|p| p.kind == "city" && p.admin == admin)
+            .map(|p| p.geonameid))?;
+        Some((*in_country.iter().find(|p| p.geonameid == id)?, n))
     });
-    let chosen: &'g GazPlace = match (town, &region) {
-        (Some((id, _)), _) => *in_country.iter().find(|p| p.geonameid == id)?,
-        (_, Some((admin, n))) if *n >= 2 => gazetteer
-            .region(country, admin)
-            .or_else(|| gazetteer.country_place(country))?,
+    Some(Rollup {
+        total: places.len(),
+        country,
+        n_country,
+        in_country,
+        region,
+        town,
+    })
+}
+
+/// The document's focus, from its resolved places rolled up ([`Rollup`]): the town of the
+/// top region, else that region when two places are in it, else the country.
+pub fn focus<'g>(
+    gazetteer: &'g Gazetteer,
+    resolved: &[Option<Resolved<'g>>],
+) -> Option<Resolved<'g>> {
+    let r = rollup(resolved)?;
+    let chosen: &'g GazPlace = match (r.town, r.region) {
+        (Some((town, _)), _) => town,
+        (_, Some((admin, n))) if n >= 2 => gazetteer
+            .region(r.country, admin)
+            .or_else(|| gazetteer.country_place(r.country))?,
         _ => gazetteer
-            .country_place(country)
-            .or_else(|| in_country.first().copied())?,
+            .country_place(r.country)
+            .or_else(|| r.in_country.first().copied())?,
     };
     Some(Resolved {
         place: chosen,
@@ -481,23 +502,15 @@ pub struct FocusLevel<'g> {
     pub mentions: usize,
 }
 
-/// What the document is about, most general first: the country most of its resolved place
-/// mentions are in; the region of that country that at least two of them are in (a town in
-/// it or the region itself); the town of that region named at least twice. Mentions placed
-/// at the focus ([`Precision::Focus`]) and continents do not count. Each level says why.
+/// What the document is about, most general first ([`Rollup`]): its country; the region of
+/// that country that at least two of its places are in (a town in it or the region itself);
+/// the town of that region named at least twice. Each level says why.
 pub fn focus_levels<'g>(
     gazetteer: &'g Gazetteer,
     resolved: &[Option<Resolved<'g>>],
 ) -> Vec<FocusLevel<'g>> {
-    let places: Vec<&'g GazPlace> = resolved
-        .iter()
-        .flatten()
-        .filter(|r| r.precision != Precision::Focus && !r.place.country.is_empty())
-        .map(|r| r.place)
-        .collect();
-    let total = places.len();
     let mut out = Vec::new();
-    let Some((country, n_country)) = top(places.iter().map(|p| p.country.as_str())) else {
+    let Some(r) = rollup(resolved) else {
         return out;
     };
     let level = |place: &'g GazPlace, n: usize, what: &str| FocusLevel {
@@ -505,39 +518,27 @@ pub fn focus_levels<'g>(
             place,
             region: gazetteer.region_of(place),
             precision: Precision::of(&place.kind),
-            why: format!("{n} of the {total} place mentions {what} {}", place.name),
+            why: format!(
+                "{n} of the {} place mentions {what} {}",
+                r.total, place.name
+            ),
         },
         mentions: n,
     };
-    let in_country: Vec<&GazPlace> = places
-        .iter()
-        .copied()
-        .filter(|p| p.country == country)
-        .collect();
     if let Some(place) = gazetteer
-        .country_place(country)
-        .or_else(|| in_country.first().copied())
+        .country_place(r.country)
+        .or_else(|| r.in_country.first().copied())
     {
-        out.push(level(place, n_country, "are in"));
+        out.push(level(place, r.n_country, "are in"));
     }
-    let region = top(in_country
-        .iter()
-        .filter(|p| matches!(p.kind.as_str(), "city" | "admin1") && !p.admin.is_empty())
-        .map(|p| p.admin.as_str()));
-    let Some((admin, n_region)) = region.filter(|(_, n)| *n >= 2) else {
+    let Some((admin, n_region)) = r.region.filter(|(_, n)| *n >= 2) else {
         return out;
     };
-    if let Some(place) = gazetteer.region(country, admin) {
+    if let Some(place) = gazetteer.region(r.country, admin) {
         out.push(level(place, n_region, "are in"));
     }
-    let town = top(in_country
-        .iter()
-        .filter(|p| p.kind == "city" && p.admin == admin)
-        .map(|p| p.geonameid));
-    if let Some((id, n_town)) = town.filter(|(_, n)| *n >= 2)
-        && let Some(place) = in_country.iter().find(|p| p.geonameid == id)
-    {
-        out.push(level(place, n_town, "name"));
+    if let Some((town, n_town)) = r.town.filter(|(_, n)| *n >= 2) {
+        out.push(level(town, n_town, "name"));
     }
     out
 }

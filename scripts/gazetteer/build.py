@@ -11,6 +11,9 @@ Inputs (none is committed; see data/gazetteer/README.md for how to fetch them):
 * --country-points DIR  the `data/` folder of the PyPI package `countryinfo` (Factbook points).
 * --geonames-country-points FILE  countries.csv of github.com/gvenzl/sample-data (GeoNames'
                   country points, CC BY 4.0).
+* --extra-actors FILE  the sitrep team's actor additions in the Phoenix format (default
+                  data/dictionaries/sitrep.actors.txt; a comment starting `person:` marks a
+                  person).
 * --census DIR    the `names/` folder of the PyPI package `names` (1990 US Census name
                   frequency files dist.male.first, dist.female.first, dist.all.last; public
                   domain).
@@ -236,6 +239,13 @@ def classify(record, names, source, org_words, titles, given):
     comment = record["comment"]
     if record["country_block"]:
         return "country"
+    if source == "sitrep":
+        # The team's additions: persons are marked, the rest are groups and bodies.
+        if comment.strip().startswith("person:"):
+            return "person"
+        if code[3:6] in ("REB", "UAF", "INS") or code.startswith("IMG"):
+            return "armed_group"
+        return "igo" if code.startswith("IGO") else "org"
     if upper_tokens & org_words:
         return "company" if code.startswith("MNC") else "org"
     if "CountryInfo" in comment or "rulers" in comment:
@@ -260,15 +270,17 @@ def classify(record, names, source, org_words, titles, given):
     return "actor"
 
 
-def build_actors(phoenix_dir, org_words, titles, census_given):
+def build_actors(phoenix_dir, org_words, titles, census_given, extra=None):
     files = [
-        ("countries", "Phoenix.Countries.actors.txt"),
-        ("international", "Phoenix.International.actors.txt"),
-        ("milnonstate", "Phoenix.MilNonState.actors.txt"),
+        ("countries", os.path.join(phoenix_dir, "Phoenix.Countries.actors.txt")),
+        ("international", os.path.join(phoenix_dir, "Phoenix.International.actors.txt")),
+        ("milnonstate", os.path.join(phoenix_dir, "Phoenix.MilNonState.actors.txt")),
     ]
+    if extra:
+        files.append(("sitrep", extra))
     rows = []
-    for source, name in files:
-        for record in read_phoenix(os.path.join(phoenix_dir, name)):
+    for source, path in files:
+        for record in read_phoenix(path):
             restrictions = record["restrictions"]
             record["code"] = current_code(restrictions)
             if record["code"] is None:
@@ -287,11 +299,14 @@ def build_actors(phoenix_dir, org_words, titles, census_given):
                 if code != "---" and (lo is not None or hi is not None):
                     distinct.append(f"{code}:{lo or ''}-{hi or ''}")
             history = ";".join(distinct)
+            primary = clean_field(names[0])
             for i, n in enumerate(names):
                 row_kind = kind
                 if kind == "country" and i > 0:
                     row_kind = "country_alias"
-                rows.append((clean_field(n), record["code"], row_kind, source, history))
+                # A synonym names its record's first name ("WAGNER" is the "WAGNER GROUP").
+                rows.append((clean_field(n), record["code"], row_kind, source, history,
+                             primary if i > 0 and clean_field(n) != primary else ""))
     # One row per (name, code); first occurrence wins (dictionary order is meaningful).
     seen = set()
     out = []
@@ -566,6 +581,8 @@ def main():
     ap.add_argument("--country-points", help="countryinfo's data folder: countries' points")
     ap.add_argument("--geonames-country-points",
                     help="gvenzl/sample-data countries.csv: GeoNames' points of countries")
+    ap.add_argument("--extra-actors", default="data/dictionaries/sitrep.actors.txt",
+                    help="actors added by the sitrep team, in the Phoenix format")
     ap.add_argument("--out", default="data/gazetteer")
     args = ap.parse_args()
     here = args.out
@@ -577,13 +594,15 @@ def main():
     census_given = set(male) | set(female)
     surnames = read_census(os.path.join(args.census, "dist.all.last"), SURNAME_LIMIT)
 
-    actors = build_actors(args.phoenix, org_words, titles, census_given)
+    actors = build_actors(args.phoenix, org_words, titles, census_given, args.extra_actors)
     # Person entries contribute their first word as a given name and their last word as a
     # surname, which adds the non-US names that the Census lists lack.
     phoenix_given, phoenix_last = set(), set()
-    for name, _, kind, _, _ in actors:
+    for name, _, kind, source, _, _ in actors:
         tokens = [t for t in name.split() if t.upper().strip(".") not in titles]
-        if kind != "person" or len(tokens) < 2:
+        # The team's additions stay out of the recogniser's name lists (those it was trained
+        # with).
+        if kind != "person" or len(tokens) < 2 or source == "sitrep":
             continue
         first, last = tokens[0], tokens[-1]
         if re.fullmatch(r"[A-Z][A-Z'-]{2,}", first):
@@ -606,7 +625,7 @@ def main():
                 f.write("\t".join(r) + "\n")
         print(f"{path}: {len(rows)} rows", file=sys.stderr)
 
-    write("actors.tsv", "# name\tcode\tkind\tsource\thistory", actors)
+    write("actors.tsv", "# name\tcode\tkind\tsource\thistory\tprimary", actors)
     write("countries.tsv", "# name\tcode\tkind", countries)
     write("places.tsv", "# name\talternates\tcountry\tlat\tlon\tgeonameid\tpopulation\tkind\tadmin",
           places)

@@ -1,8 +1,8 @@
 //! The seed evaluation: the matching rules of `shared/seed/README.md` applied to one extracted
 //! document and its hand annotation.
 //!
-//! Claims are scored by [`crate::seed_claims`]. Categories whose extractor is not built yet
-//! (actors, events) are reported as not implemented: listed, never counted as passing.
+//! Claims are scored by [`crate::seed_claims`]. Events, whose coder is not built yet, are
+//! reported as not implemented: listed, never counted as passing.
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -26,11 +26,22 @@ pub struct Gold {
     #[serde(default)]
     pub places: Vec<GoldPlace>,
     #[serde(default)]
-    pub actors: Vec<serde_json::Value>,
+    pub actors: Vec<GoldActor>,
     #[serde(default)]
     pub events: Vec<serde_json::Value>,
     #[serde(default)]
     pub contested: Vec<crate::seed_claims::GoldContested>,
+}
+
+/// A gold actor: an entity or claim source containing `text` whose actor has this `code`,
+/// a code starting with `code_prefix`, this `name` or this `kind` (each when given).
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldActor {
+    pub text: String,
+    pub code: Option<String>,
+    pub code_prefix: Option<String>,
+    pub name: Option<String>,
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -80,6 +91,7 @@ pub struct GoldPlace {
 }
 
 pub const PLACE_FLOOR: f64 = 1.0;
+pub const ACTOR_FLOOR: f64 = 1.0;
 
 /// Floors: the share of gold items that must hold in each scored category.
 pub const DOCUMENT_FLOOR: f64 = 1.0;
@@ -114,14 +126,54 @@ pub fn evaluate(doc: &Document, gold: &Gold, claims_extracted: bool) -> Vec<Cate
         }
     }
     out.push(places(doc, &gold.places));
-    for (name, items) in [("actors", &gold.actors), ("events", &gold.events)] {
-        out.push(Category {
-            name,
-            status: Status::NotImplemented { total: items.len() },
-            misses: Vec::new(),
-        });
-    }
+    out.push(actors(doc, &gold.actors));
+    out.push(Category {
+        name: "events",
+        status: Status::NotImplemented {
+            total: gold.events.len(),
+        },
+        misses: Vec::new(),
+    });
     out
+}
+
+/// Actors: each gold actor held by an entity or a claim source containing its text.
+fn actors(doc: &Document, gold: &[GoldActor]) -> Category {
+    let checks = gold
+        .iter()
+        .map(|g| {
+            // (actor, the claim source's kind) of every entity and source with the text.
+            let mut found: Vec<(&sitrep_model::Actor, Option<&str>)> = doc
+                .entities
+                .iter()
+                .filter(|e| e.text.contains(g.text.as_str()))
+                .filter_map(|e| e.actor.as_ref().map(|a| (a, None)))
+                .collect();
+            found.extend(
+                doc.claims
+                    .iter()
+                    .filter_map(|c| c.source.as_ref())
+                    .filter(|s| s.text.contains(g.text.as_str()))
+                    .filter_map(|s| s.actor.as_ref().map(|a| (a, Some(s.kind.name())))),
+            );
+            let holds = |(a, source_kind): &(&sitrep_model::Actor, Option<&str>)| {
+                g.code.as_ref().is_none_or(|c| a.code == *c)
+                    && g.code_prefix
+                        .as_ref()
+                        .is_none_or(|p| a.code.starts_with(p.as_str()))
+                    && g.name.as_ref().is_none_or(|n| {
+                        a.name.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(n))
+                    })
+                    && g.kind.as_ref().is_none_or(|k| {
+                        a.kind.as_deref() == Some(k.as_str()) || *source_kind == Some(k.as_str())
+                    })
+            };
+            let ok = found.iter().any(holds);
+            let codes: Vec<&str> = found.iter().map(|(a, _)| a.code.as_str()).collect();
+            (format!("{:?}: actors found {codes:?}", g.text), ok)
+        })
+        .collect();
+    scored("actors", ACTOR_FLOOR, checks)
 }
 
 fn document(doc: &Document, gold: &GoldDocument) -> Category {
@@ -429,7 +481,79 @@ mod tests {
             }
         );
         assert!(cats[6].misses[0].contains("no entity of that text has a place"));
-        assert_eq!(cats[7].status, Status::NotImplemented { total: 0 });
+        assert_eq!(cats[7].name, "actors");
+        assert_eq!(cats[8].status, Status::NotImplemented { total: 0 });
+    }
+
+    /// An actor holds when an entity or a claim source containing its text has the code, a
+    /// code with the prefix, the name or the kind asked for.
+    #[test]
+    fn actors_are_matched_by_code_prefix_name_and_kind() {
+        let gold: Gold = serde_json::from_str(
+            r#"{"document": {"file": "a.txt"},
+                "actors": [{"text": "Varnian army", "code_prefix": "VRN"},
+                           {"text": "Kessel", "code": "VRNGOV"},
+                           {"text": "Northern Shield", "name": "Northern Shield Brigades"},
+                           {"text": "Wire", "kind": "media"}]}"#,
+        )
+        .unwrap();
+        let actor = |code: &str, name: &str, kind: &str| {
+            Some(sitrep_model::Actor {
+                code: code.into(),
+                name: Some(name.into()),
+                kind: Some(kind.into()),
+            })
+        };
+        let entity = |text: &str, actor| sitrep_model::Entity {
+            id: String::new(),
+            text: text.into(),
+            start: 0,
+            end: 0,
+            kind: "ORG".into(),
+            actor,
+            place: None,
+        };
+        let mut d = Document {
+            entities: vec![
+                entity("Kessel", actor("VRN", "Varnia", "country")),
+                entity(
+                    "Northern Shield",
+                    actor("VRNREB", "Northern Shield Brigades", "armed_group"),
+                ),
+                entity("Wire", actor("MED", "Wire", "media")),
+            ],
+            ..Document::default()
+        };
+        let cat = |d: &Document| evaluate(d, &gold, true)[7].clone();
+        // "Varnian army" is in no entity or source; Kessel is coded VRN, not VRNGOV.
+        assert_eq!(
+            cat(&d).status,
+            Status::Scored {
+                found: 2,
+                total: 4,
+                floor: 1.0
+            }
+        );
+        d.entities[0].actor = actor("VRNGOV", "Government of Varnia", "government");
+        let mut claim = crate::seed_claims::tests::claim(
+            "C1",
+            "A Western official",
+            "told",
+            "contractors were in Kessel",
+            sitrep_model::Stance::Assert,
+        );
+        let source = claim.source.as_mut().unwrap();
+        source.text = "two Varnian army officers".into();
+        source.actor = actor("VRNMIL", "Varnian army officers", "official");
+        d.claims.push(claim);
+        assert_eq!(
+            cat(&d).status,
+            Status::Scored {
+                found: 4,
+                total: 4,
+                floor: 1.0
+            }
+        );
     }
 
     #[test]

@@ -257,7 +257,7 @@ fn describe(c: &Claim) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use sitrep_model::{ClaimSource, Cue, SourceKind, TextSpan};
 
@@ -274,7 +274,7 @@ mod tests {
         }
     }
 
-    fn claim(id: &str, source: &str, cue: &str, content: &str, stance: Stance) -> Claim {
+    pub(crate) fn claim(id: &str, source: &str, cue: &str, content: &str, stance: Stance) -> Claim {
         let s = span(source);
         let c = span(cue);
         Claim {

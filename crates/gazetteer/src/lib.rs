@@ -290,6 +290,20 @@ pub struct Actor {
     pub kind: String,
     /// Dated codes, `CODE:from-to;...` (empty when the code never changed).
     pub history: String,
+    /// The first name of the dictionary record this name is a synonym of ("WAGNER GROUP" for
+    /// "WAGNER"); empty when the name is the record's first.
+    pub primary: String,
+}
+
+impl Actor {
+    /// The record's first name: [`Actor::primary`], else the name itself.
+    pub fn canonical(&self) -> &str {
+        if self.primary.is_empty() {
+            &self.name
+        } else {
+            &self.primary
+        }
+    }
 }
 
 /// One GeoNames place.
@@ -503,6 +517,7 @@ impl Gazetteer {
                 code: f[1].trim().to_string(),
                 kind: f[2].trim().to_string(),
                 history: f.get(4).map_or(String::new(), |h| h.trim().to_string()),
+                primary: f.get(5).map_or(String::new(), |p| p.trim().to_string()),
             };
             let category = match actor.kind.as_str() {
                 "country" => Category::Country,

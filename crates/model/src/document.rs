@@ -199,6 +199,10 @@ pub struct Token {
 pub struct Actor {
     pub code: String,
     pub name: Option<String>,
+    /// What the actor is: `country`, `government`, `person`, `org`, `company`, `igo`, `ngo`,
+    /// `armed_group`, `media`, `military`, ... when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 /// A resolved place.

@@ -11,8 +11,9 @@
 //!    the current one when the date is unknown.
 //!
 //! A nationality word the recogniser made a person, a place or an organisation ("Malian" in "Malian
-//! army" as ORG) becomes NORP, and a country it made a person becomes LOC: a country or a
-//! demonym is never a person.
+//! army" as ORG) becomes NORP, a country it made a person becomes LOC, and a person whose name
+//! the dictionary lists as an organisation, a body, an armed group or a news organisation
+//! becomes ORG ("Wagner" is the Wagner Group): a country or a demonym is never a person.
 
 use chrono::NaiveDate;
 use sitrep_model::{Actor, Document};
@@ -33,10 +34,12 @@ pub(crate) fn actor_layer(doc: &mut Document, gazetteer: &Gazetteer) {
                     .country_place(&code)
                     .map(|p| format!("Government of {}", p.name)),
                 code: format!("{code}GOV"),
+                kind: Some("government".to_string()),
             }),
             (Some(code), Some("country"), _) => Some(Actor {
                 code,
                 name: place.map(|p| p.name.clone()),
+                kind: Some("country".to_string()),
             }),
             _ => None,
         }
@@ -44,19 +47,37 @@ pub(crate) fn actor_layer(doc: &mut Document, gazetteer: &Gazetteer) {
             gazetteer.nationality(&e.text).map(|code| Actor {
                 code: code.to_string(),
                 name: gazetteer.country_place(code).map(|p| p.name.clone()),
+                kind: Some("country".to_string()),
             })
         })
         .or_else(|| {
             let entry = gazetteer.actor(&e.text)?;
+            let code = code_on(&entry.code, &entry.history, published).to_string();
+            // A news organisation is coded MED (or country + MED).
+            let kind = if code.ends_with("MED") {
+                "media"
+            } else {
+                entry.kind.as_str()
+            };
             Some(Actor {
-                code: code_on(&entry.code, &entry.history, published).to_string(),
-                name: Some(title_case(&entry.name)),
+                name: Some(title_case(entry.canonical())),
+                kind: Some(kind.to_string()),
+                code,
             })
         });
+        let dictionary_kind = actor.as_ref().and_then(|a| a.kind.as_deref());
         if demonym && matches!(e.kind.as_str(), "PER" | "ORG" | "LOC" | "MISC") {
             e.kind = "NORP".to_string();
         } else if kind == Some("country") && used_as.is_none() && e.kind == "PER" {
             e.kind = "LOC".to_string();
+        } else if e.kind == "PER"
+            && matches!(
+                dictionary_kind,
+                Some("org" | "company" | "igo" | "ngo" | "armed_group" | "media")
+            )
+        {
+            // "Wagner" tagged a person is the Wagner Group the dictionary lists.
+            e.kind = "ORG".to_string();
         }
         e.actor = actor;
     }

@@ -123,6 +123,7 @@ fn body(doc: &mut Document, i: usize, kind: SourceKind, actor: Option<&str>) {
     s.actor = actor.map(|code| Actor {
         code: code.into(),
         name: Some(s.text.clone()),
+        kind: None,
     });
 }
 

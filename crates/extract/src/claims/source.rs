@@ -337,5 +337,6 @@ fn actor_of(
     Some(Actor {
         code,
         name: Some(name),
+        kind: Some(kind.name().to_string()),
     })
 }

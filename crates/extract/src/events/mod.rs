@@ -10,5 +10,6 @@
 //!   the user points sitrep at.
 
 pub mod cameo;
+pub mod coder;
 pub mod dictionaries;
 pub mod index;

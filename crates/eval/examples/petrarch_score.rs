@@ -54,6 +54,9 @@ fn main() {
                 });
             }
         }
+        if std::env::var_os("PETRARCH_VERBOSE").is_some() {
+            println!("{}\t{:?}\t{:?}\t{}", r.id, r.expected, triples, r.text);
+        }
         predicted.insert(r.id.clone(), triples);
     }
     let s = score(&set.records, &predicted);

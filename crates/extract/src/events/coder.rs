@@ -84,15 +84,33 @@ impl Coder {
             out.sort_unstable();
             out
         };
-        let actor_in = |ts: &[usize]| -> Option<String> {
+        // The actors a phrase names: the first, or every one when the phrase joins several
+        // ("Mordor, Rohan and Bree": a compound actor, one event each).
+        let actors_in = |ts: &[usize]| -> Vec<String> {
             let words: Vec<String> = ts.iter().map(|&t| word(t)).collect();
             let refs: Vec<&str> = words.iter().map(String::as_str).collect();
-            (0..refs.len()).find_map(|i| {
-                let (actor, _) = self.actors.longest_match(d, &refs[i..])?;
-                let actor = &d.actors.actors[actor as usize];
-                let code = d.actors.code_on(actor, date)?;
-                Some(d.symbols.name(code).to_string())
-            })
+            let compound = ts.iter().any(|&t| rel(t) == "conj");
+            let mut found = Vec::new();
+            let mut i = 0;
+            while i < refs.len() {
+                match self.actors.longest_match(d, &refs[i..]) {
+                    Some((actor, n)) => {
+                        let actor = &d.actors.actors[actor as usize];
+                        if let Some(code) = d.actors.code_on(actor, date) {
+                            let code = d.symbols.name(code).to_string();
+                            if !found.contains(&code) {
+                                found.push(code);
+                            }
+                        }
+                        if !compound && !found.is_empty() {
+                            break;
+                        }
+                        i += n;
+                    }
+                    None => i += 1,
+                }
+            }
+            found
         };
         let mut out = Vec::new();
         for v in tokens.clone() {
@@ -135,45 +153,67 @@ impl Coder {
             if code.is_empty() || code == "---" {
                 continue;
             }
-            // Subject and object, through a passive and a shared subject of joined verbs.
-            let mut source = None;
-            let mut target = None;
+            // Subject and object, through a passive, and the subject of the verb a joined or
+            // controlled verb depends on ("Arnor is about to restore": "restore" is the
+            // complement of "about", whose subject is Arnor).
+            let mut sources: Vec<String> = Vec::new();
+            let mut targets: Vec<String> = Vec::new();
             let mut negated = false;
             for c in children(v) {
                 match rel(c) {
-                    "nsubj" => source = source.or_else(|| actor_in(&subtree(c))),
-                    "nsubj:pass" | "obj" => target = target.or_else(|| actor_in(&subtree(c))),
-                    "obl:agent" => source = source.or_else(|| actor_in(&subtree(c))),
+                    "nsubj" | "obl:agent" if sources.is_empty() => sources = actors_in(&subtree(c)),
+                    "nsubj:pass" | "obj" if targets.is_empty() => targets = actors_in(&subtree(c)),
                     "advmod" if matches!(lemma(c).as_str(), "NOT" | "NEVER" | "N'T") => {
                         negated = true
                     }
                     _ => {}
                 }
             }
-            if source.is_none()
-                && rel(v) == "conj"
-                && let Some(h) = a.head(v)
+            let mut up = v;
+            let mut hops = 0;
+            while sources.is_empty()
+                && hops < 3
+                && matches!(rel(up), "conj" | "xcomp" | "ccomp" | "advcl")
+                && let Some(h) = a.head(up)
             {
-                source = children(h)
-                    .filter(|&c| rel(c) == "nsubj")
-                    .find_map(|c| actor_in(&subtree(c)));
+                if let Some(c) = children(h).find(|&c| rel(c) == "nsubj") {
+                    sources = actors_in(&subtree(c));
+                }
+                up = h;
+                hops += 1;
             }
-            if target.is_none() {
-                target = children(v)
+            if targets.is_empty() {
+                targets = children(v)
                     .filter(|&c| matches!(rel(c), "obl" | "iobj" | "ccomp" | "xcomp"))
-                    .find_map(|c| actor_in(&subtree(c)));
+                    .map(|c| actors_in(&subtree(c)))
+                    .find(|found| !found.is_empty())
+                    .unwrap_or_default();
             }
-            if source.is_none() && target.is_none() {
+            if sources.is_empty() && targets.is_empty() {
                 continue;
             }
-            out.push(CodedEvent {
-                verb: v,
-                source,
-                target,
-                code,
-                negated,
-                why,
-            });
+            let slots = |found: Vec<String>| -> Vec<Option<String>> {
+                if found.is_empty() {
+                    vec![None]
+                } else {
+                    found.into_iter().map(Some).collect()
+                }
+            };
+            for source in slots(sources) {
+                for target in slots(targets.clone()) {
+                    if source.is_some() && source == target {
+                        continue;
+                    }
+                    out.push(CodedEvent {
+                        verb: v,
+                        source: source.clone(),
+                        target,
+                        code: code.clone(),
+                        negated,
+                        why: why.clone(),
+                    });
+                }
+            }
         }
         out
     }
@@ -271,6 +311,7 @@ mod tests {
                      CONDEMN [112]\n";
         let actors = "VARNIA_ [VRN]\n\
                       OSTRELIA_ [OST]\n\
+                      KESSLAND_ [KES]\n\
                       ANA_PETROVA_\n\t[VRNELI 19900101-20100101]\n\t[VRNGOV >20100101]\n";
         Coder::new(
             Dictionaries::parse(&[
@@ -316,6 +357,26 @@ mod tests {
         assert_eq!(
             code("Varnia restored the bridge to Ostrelia.", (2022, 1, 7)),
             [ev("VRN", "OST", "060", false)]
+        );
+    }
+
+    /// A compound subject is one event per actor; a verb controlled by another takes its
+    /// subject.
+    #[test]
+    fn compounds_and_controlled_verbs() {
+        assert_eq!(
+            code("Varnia and Ostrelia condemned Kessland.", (2022, 1, 7)),
+            [
+                ev("VRN", "KES", "112", false),
+                ev("OST", "KES", "112", false)
+            ]
+        );
+        assert_eq!(
+            code(
+                "Varnia is about to restore diplomatic ties with Ostrelia.",
+                (2022, 1, 7)
+            ),
+            [ev("VRN", "OST", "064", false)]
         );
     }
 
